@@ -1,0 +1,256 @@
+package auth
+
+// Grace periods, in milliseconds. The browser layer runs the timers; the Flow only asks for them.
+const (
+	// ClosedGraceMS: after the popup reads as closed, how long a result may still arrive
+	// before window_closed. The callback page posts before it closes, so a short wait suffices.
+	ClosedGraceMS = 1000
+	// ClosedGraceSocketMS: the same while a WebSocket is live. A popup can read as closed while
+	// it is still open (a provider page with Cross-Origin-Opener-Policy cuts the link), and the
+	// result then only comes over the socket.
+	ClosedGraceSocketMS = 10000
+	// SettleGraceMS: how long a result that arrived by postMessage waits for the WebSocket's
+	// version of it when the postMessage one lacks detail (Nango's own page sends no ids and a
+	// generic error type).
+	SettleGraceMS = 1500
+	// SocketAckMS: in auto mode, how long to wait for the socket's connection_ack before the
+	// popup is navigated without it and the flow goes on with postMessage alone.
+	SocketAckMS = 1500
+)
+
+// FlowConfig describes one popup auth() call.
+type FlowConfig struct {
+	HostOrigin        string
+	ProviderConfigKey string
+	ConnectionID      string
+	Transport         Transport
+	DetectClosed      bool
+	TimeoutMS         float64
+}
+
+// Flow is the state machine of one popup auth() call. The browser layer feeds it Events from a
+// single goroutine and carries out the returned Steps; the Flow never blocks, sleeps or reads a
+// clock, so every transition is tested natively.
+type Flow struct {
+	cfg        FlowConfig
+	navigated  bool
+	socketLive bool
+	graceFor   graceKind
+	held       *Outcome // a postMessage outcome waiting for the socket's fuller version
+	done       bool
+}
+
+type graceKind int
+
+const (
+	noGrace graceKind = iota
+	closedGrace
+	heldGrace
+)
+
+// Event is something that happened to a flow.
+type Event interface{ event() }
+
+// Events.
+type (
+	// Started: the popup is open. Sent once, first.
+	Started struct{}
+	// PostMessage: a window message event, already converted.
+	PostMessage struct {
+		Origin    string
+		FromPopup bool
+		Data      any
+	}
+	// SocketReady: the WebSocket sent connection_ack.
+	SocketReady struct{ ClientID string }
+	// SocketFrame: a later WebSocket frame, already parsed.
+	SocketFrame struct{ Data any }
+	// SocketDown: the socket failed to connect in time, or closed.
+	SocketDown struct{ Reason string }
+	// PopupClosed: the popup reads as closed.
+	PopupClosed struct{}
+	// GraceOver: the grace timer the flow asked for has fired.
+	GraceOver struct{}
+	// TimedOut: the timeout option elapsed.
+	TimedOut struct{}
+	// AbortSignaled: the signal fired; Reason is its reason, as text.
+	AbortSignaled struct{ Reason string }
+	// Replaced: a newer auth() on the same client started.
+	Replaced struct{}
+	// Cleared: clear() was called.
+	Cleared struct{}
+	// Crashed: the browser layer hit a bug (a recovered panic); the flow fails instead of hanging.
+	Crashed struct{ Reason string }
+)
+
+func (Started) event()       {}
+func (PostMessage) event()   {}
+func (SocketReady) event()   {}
+func (SocketFrame) event()   {}
+func (SocketDown) event()    {}
+func (PopupClosed) event()   {}
+func (GraceOver) event()     {}
+func (TimedOut) event()      {}
+func (AbortSignaled) event() {}
+func (Replaced) event()      {}
+func (Cleared) event()       {}
+func (Crashed) event()       {}
+
+// Step is what the browser layer must do after an event.
+type Step struct {
+	// Navigate the popup to the connect URL, with ws_client_id=ClientID when it is set.
+	Navigate bool
+	ClientID string
+	// Ack tells the callback page its message arrived (it then closes itself).
+	Ack bool
+	// StartGraceMS > 0 (re)starts the grace timer.
+	StartGraceMS int
+	// Settled: the flow is over; exactly one of Result and Err is set.
+	Settled bool
+	Result  Result
+	Err     *AuthError
+	// Log is a line for the debug log.
+	Log string
+}
+
+// NewFlow returns a flow waiting for Started.
+func NewFlow(cfg FlowConfig) *Flow { return &Flow{cfg: cfg} }
+
+// Done reports whether the flow has settled.
+func (f *Flow) Done() bool { return f.done }
+
+// Handle advances the flow. Events after settlement are ignored.
+func (f *Flow) Handle(ev Event) Step {
+	if f.done {
+		return Step{}
+	}
+	switch ev := ev.(type) {
+	case Started:
+		if f.cfg.Transport == TransportPostMessage {
+			return f.navigate("", "opening the authorization window")
+		}
+		return Step{Log: "waiting for the WebSocket's connection_ack"}
+	case SocketReady:
+		f.socketLive = true
+		if !f.navigated {
+			return f.navigate(ev.ClientID, "connection ack received, opening the authorization window")
+		}
+		return Step{Log: "WebSocket reconnected"}
+	case SocketDown:
+		return f.socketDown(ev.Reason)
+	case SocketFrame:
+		msg, ok := DecodeSocketMessage(ev.Data)
+		if !ok || msg.Outcome == nil {
+			return Step{Log: "ignored a WebSocket message of unknown type"}
+		}
+		return f.outcome(*msg.Outcome, false)
+	case PostMessage:
+		if f.cfg.Transport == TransportWebSocket {
+			return Step{}
+		}
+		if ok, why := Trusted(ev.Origin, f.cfg.HostOrigin, ev.FromPopup); !ok {
+			return Step{Log: why}
+		}
+		out, ok := DecodeCallbackMessage(ev.Data)
+		if !ok {
+			return Step{Log: "ignored a message of unknown shape from the authorization window"}
+		}
+		s := f.outcome(out, true)
+		s.Ack = true
+		return s
+	case PopupClosed:
+		if !f.cfg.DetectClosed || f.graceFor == closedGrace {
+			return Step{}
+		}
+		if f.graceFor == heldGrace {
+			return Step{} // a result is already in hand; its own grace decides
+		}
+		f.graceFor = closedGrace
+		if f.socketLive {
+			return Step{StartGraceMS: ClosedGraceSocketMS, Log: "the authorization window reads as closed; waiting for a result on the WebSocket"}
+		}
+		return Step{StartGraceMS: ClosedGraceMS, Log: "the authorization window was closed"}
+	case GraceOver:
+		switch f.graceFor {
+		case closedGrace:
+			return f.fail(NewError(WindowClosed, msgWindowClosed))
+		case heldGrace:
+			return f.settleHeld()
+		}
+		return Step{}
+	case TimedOut:
+		return f.fail(NewError(Timeout, "The authorization did not complete within "+FormatNumber(f.cfg.TimeoutMS)+" ms (the timeout option of auth())"))
+	case AbortSignaled:
+		msg := "The authorization was aborted"
+		if ev.Reason != "" {
+			msg += ": " + ev.Reason
+		}
+		return f.fail(NewError(Aborted, msg))
+	case Replaced:
+		return f.fail(NewError(Superseded, "A newer auth() call on this Nango instance replaced this one before it completed"))
+	case Cleared:
+		return f.fail(NewError(Aborted, "nango.clear() was called before the authorization completed"))
+	case Crashed:
+		return f.fail(NewError(UnknownError, "nango-wasm internal error: "+ev.Reason))
+	}
+	return Step{}
+}
+
+func (f *Flow) navigate(clientID, log string) Step {
+	f.navigated = true
+	return Step{Navigate: true, ClientID: clientID, Log: log}
+}
+
+func (f *Flow) socketDown(reason string) Step {
+	f.socketLive = false
+	if f.cfg.Transport == TransportWebSocket {
+		return f.fail(NewError(UnknownError, "The WebSocket to the Nango server failed ("+reason+"), so the result of the authorization cannot be received"))
+	}
+	if f.graceFor == heldGrace {
+		return f.settleHeld()
+	}
+	if !f.navigated {
+		return f.navigate("", "WebSocket unavailable ("+reason+"); continuing with postMessage")
+	}
+	return Step{Log: "WebSocket closed (" + reason + "); continuing with postMessage"}
+}
+
+// outcome settles on a definitive outcome. A postMessage outcome that lacks detail (no ids, or
+// the generic error type of Nango's page) is held while a socket is live, so the socket's fuller
+// version can win; without a socket it settles as is.
+func (f *Flow) outcome(out Outcome, viaPostMessage bool) Step {
+	weak := out.Partial || (out.Err != nil && out.Err.Type == ConnectionValidationFailed)
+	if viaPostMessage && weak && f.socketLive {
+		f.held = &out
+		f.graceFor = heldGrace
+		return Step{StartGraceMS: SettleGraceMS, Log: "result received by postMessage; waiting briefly for the WebSocket's details"}
+	}
+	if out.Err != nil {
+		return f.fail(out.Err)
+	}
+	return f.succeed(*out.Result)
+}
+
+func (f *Flow) settleHeld() Step {
+	out := *f.held
+	if out.Err != nil {
+		return f.fail(out.Err)
+	}
+	return f.succeed(*out.Result)
+}
+
+func (f *Flow) succeed(r Result) Step {
+	if r.ProviderConfigKey == "" {
+		r.ProviderConfigKey = f.cfg.ProviderConfigKey
+	}
+	if r.ConnectionID == "" {
+		r.ConnectionID = f.cfg.ConnectionID
+	}
+	f.done = true
+	return Step{Settled: true, Result: r, Log: "authorization succeeded"}
+}
+
+func (f *Flow) fail(err *AuthError) Step {
+	f.done = true
+	return Step{Settled: true, Err: err, Log: "authorization failed: " + string(err.Type)}
+}

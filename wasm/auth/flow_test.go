@@ -1,0 +1,209 @@
+package auth
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const host = "http://127.0.0.1:3003"
+
+func success(key, id string) any {
+	return obj("type", MsgCallbackSuccess, "payload", obj("providerConfigKey", key, "connectionId", id, "isPending", false))
+}
+
+func fromPopup(data any) PostMessage { return PostMessage{Origin: host, FromPopup: true, Data: data} }
+
+func newFlow(t Transport, detectClosed bool) *Flow {
+	return NewFlow(FlowConfig{HostOrigin: host, ProviderConfigKey: "zendesk", Transport: t, DetectClosed: detectClosed, TimeoutMS: 1000})
+}
+
+func TestFlowPostMessageSuccess(t *testing.T) {
+	t.Parallel()
+	f := newFlow(TransportPostMessage, false)
+	s := f.Handle(Started{})
+	assert.True(t, s.Navigate)
+	assert.Empty(t, s.ClientID)
+
+	s = f.Handle(fromPopup(success("zendesk", "c-1")))
+	require.True(t, s.Settled)
+	assert.True(t, s.Ack)
+	assert.Equal(t, Result{ProviderConfigKey: "zendesk", ConnectionID: "c-1"}, s.Result)
+	assert.True(t, f.Done())
+	assert.Equal(t, Step{}, f.Handle(fromPopup(success("zendesk", "c-2"))), "a second result is dropped")
+	assert.Equal(t, Step{}, f.Handle(TimedOut{}), "a late timer is dropped")
+}
+
+func TestFlowIgnoresUntrustedMessages(t *testing.T) {
+	t.Parallel()
+	f := newFlow(TransportPostMessage, false)
+	f.Handle(Started{})
+	for _, ev := range []PostMessage{
+		{Origin: "http://127.0.0.1:3000", FromPopup: true, Data: success("zendesk", "forged")},
+		{Origin: host, FromPopup: false, Data: success("zendesk", "forged")},
+		{Origin: "null", FromPopup: true, Data: success("zendesk", "forged")},
+	} {
+		s := f.Handle(ev)
+		assert.False(t, s.Settled)
+		assert.False(t, s.Ack)
+		assert.NotEmpty(t, s.Log, "a refusal is explained in the debug log")
+	}
+	s := f.Handle(fromPopup(obj("type", "something-else")))
+	assert.False(t, s.Settled)
+	s = f.Handle(fromPopup(success("zendesk", "real")))
+	require.True(t, s.Settled)
+	assert.Equal(t, "real", s.Result.ConnectionID)
+}
+
+func TestFlowErrorFromCallbackPage(t *testing.T) {
+	t.Parallel()
+	f := newFlow(TransportPostMessage, false)
+	f.Handle(Started{})
+	s := f.Handle(fromPopup(obj("type", MsgCallbackError, "payload", obj("errorType", "unknown_connect_session_token", "message", "bad token"))))
+	require.True(t, s.Settled)
+	require.NotNil(t, s.Err)
+	assert.Equal(t, ErrorType("unknown_connect_session_token"), s.Err.Type)
+	assert.Equal(t, "bad token", s.Err.Message)
+}
+
+func TestFlowWindowClosed(t *testing.T) {
+	t.Parallel()
+	t.Run("ignored without detectClosedAuthWindow", func(t *testing.T) {
+		t.Parallel()
+		f := newFlow(TransportPostMessage, false)
+		f.Handle(Started{})
+		assert.Equal(t, Step{}, f.Handle(PopupClosed{}))
+		assert.Equal(t, Step{}, f.Handle(GraceOver{}))
+		assert.False(t, f.Done())
+	})
+	t.Run("rejects after the grace period", func(t *testing.T) {
+		t.Parallel()
+		f := newFlow(TransportPostMessage, true)
+		f.Handle(Started{})
+		s := f.Handle(PopupClosed{})
+		assert.Equal(t, ClosedGraceMS, s.StartGraceMS)
+		assert.Equal(t, 0, f.Handle(PopupClosed{}).StartGraceMS, "later polls do not restart the grace")
+		s = f.Handle(GraceOver{})
+		require.True(t, s.Settled)
+		assert.Equal(t, WindowClosed, s.Err.Type)
+		assert.Equal(t, "The authorization window was closed before the authorization flow was completed", s.Err.Message)
+	})
+	t.Run("a result inside the grace period wins", func(t *testing.T) {
+		t.Parallel()
+		f := newFlow(TransportPostMessage, true)
+		f.Handle(Started{})
+		f.Handle(PopupClosed{})
+		s := f.Handle(fromPopup(success("zendesk", "just-in-time")))
+		require.True(t, s.Settled)
+		assert.Equal(t, "just-in-time", s.Result.ConnectionID)
+		assert.Equal(t, Step{}, f.Handle(GraceOver{}))
+	})
+	t.Run("a live socket gets a longer grace", func(t *testing.T) {
+		t.Parallel()
+		f := newFlow(TransportAuto, true)
+		f.Handle(Started{})
+		f.Handle(SocketReady{ClientID: "ws-1"})
+		assert.Equal(t, ClosedGraceSocketMS, f.Handle(PopupClosed{}).StartGraceMS)
+		s := f.Handle(SocketFrame{Data: obj("message_type", "success", "provider_config_key", "zendesk", "connection_id", "via-socket")})
+		require.True(t, s.Settled)
+		assert.Equal(t, "via-socket", s.Result.ConnectionID)
+	})
+}
+
+func TestFlowSettlesOnEveryTerminalEvent(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		ev      Event
+		want    ErrorType
+		message string
+	}{
+		{"timeout", TimedOut{}, Timeout, "The authorization did not complete within 1000 ms (the timeout option of auth())"},
+		{"abort with a reason", AbortSignaled{Reason: "user navigated away"}, Aborted, "The authorization was aborted: user navigated away"},
+		{"abort without a reason", AbortSignaled{}, Aborted, "The authorization was aborted"},
+		{"newer call", Replaced{}, Superseded, "A newer auth() call on this Nango instance replaced this one before it completed"},
+		{"clear()", Cleared{}, Aborted, "nango.clear() was called before the authorization completed"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFlow(TransportPostMessage, false)
+			f.Handle(Started{})
+			s := f.Handle(tc.ev)
+			require.True(t, s.Settled)
+			assert.Equal(t, tc.want, s.Err.Type)
+			assert.Equal(t, tc.message, s.Err.Message)
+		})
+	}
+}
+
+func TestFlowSocketTransports(t *testing.T) {
+	t.Parallel()
+	t.Run("auto navigates with the ws client id", func(t *testing.T) {
+		t.Parallel()
+		f := newFlow(TransportAuto, false)
+		assert.False(t, f.Handle(Started{}).Navigate, "waits for the ack")
+		s := f.Handle(SocketReady{ClientID: "ws-1"})
+		assert.True(t, s.Navigate)
+		assert.Equal(t, "ws-1", s.ClientID)
+	})
+	t.Run("auto falls back to postMessage when the socket is down", func(t *testing.T) {
+		t.Parallel()
+		f := newFlow(TransportAuto, false)
+		f.Handle(Started{})
+		s := f.Handle(SocketDown{Reason: "no connection_ack within 1500 ms"})
+		assert.True(t, s.Navigate)
+		assert.Empty(t, s.ClientID)
+		s = f.Handle(fromPopup(success("zendesk", "c")))
+		assert.True(t, s.Settled)
+	})
+	t.Run("websocket-only fails clearly when the socket is down", func(t *testing.T) {
+		t.Parallel()
+		f := newFlow(TransportWebSocket, false)
+		f.Handle(Started{})
+		s := f.Handle(SocketDown{Reason: "refused"})
+		require.True(t, s.Settled)
+		assert.Contains(t, s.Err.Message, "refused")
+	})
+	t.Run("websocket-only ignores postMessage", func(t *testing.T) {
+		t.Parallel()
+		f := newFlow(TransportWebSocket, false)
+		f.Handle(Started{})
+		f.Handle(SocketReady{ClientID: "ws"})
+		assert.False(t, f.Handle(fromPopup(success("zendesk", "c"))).Settled)
+	})
+	t.Run("a payload-less success waits for the socket's ids", func(t *testing.T) {
+		t.Parallel()
+		f := newFlow(TransportAuto, false)
+		f.Handle(Started{})
+		f.Handle(SocketReady{ClientID: "ws"})
+		s := f.Handle(fromPopup(obj("type", MsgCallbackSuccess)))
+		assert.False(t, s.Settled)
+		assert.Equal(t, SettleGraceMS, s.StartGraceMS)
+		s = f.Handle(SocketFrame{Data: obj("message_type", "success", "provider_config_key", "zendesk", "connection_id", "from-ws")})
+		require.True(t, s.Settled)
+		assert.Equal(t, "from-ws", s.Result.ConnectionID)
+	})
+	t.Run("a payload-less success settles with what is known when the socket stays silent", func(t *testing.T) {
+		t.Parallel()
+		f := NewFlow(FlowConfig{HostOrigin: host, ProviderConfigKey: "zendesk", ConnectionID: "given", Transport: TransportAuto})
+		f.Handle(Started{})
+		f.Handle(SocketReady{ClientID: "ws"})
+		f.Handle(fromPopup(obj("type", MsgCallbackSuccess)))
+		s := f.Handle(GraceOver{})
+		require.True(t, s.Settled)
+		assert.Equal(t, Result{ProviderConfigKey: "zendesk", ConnectionID: "given"}, s.Result)
+	})
+	t.Run("a generic postMessage error yields to the socket's precise one", func(t *testing.T) {
+		t.Parallel()
+		f := newFlow(TransportAuto, false)
+		f.Handle(Started{})
+		f.Handle(SocketReady{ClientID: "ws"})
+		s := f.Handle(fromPopup(obj("type", MsgCallbackError, "payload", obj("errorType", "connection_validation_failed", "message", "x"))))
+		assert.False(t, s.Settled)
+		s = f.Handle(SocketFrame{Data: obj("message_type", "error", "error_type", "token_err", "error_desc", "Error storing/retrieving the token.")})
+		require.True(t, s.Settled)
+		assert.Equal(t, ErrorType("token_err"), s.Err.Type)
+	})
+}

@@ -1,0 +1,80 @@
+# nango-wasm: `make serve` runs the dev server with the demo page, `make test` runs every test.
+# Both set up what they need on a fresh machine (Go modules, npm packages, Debian's Chromium).
+
+GO       ?= go
+GOROOT   := $(shell $(GO) env GOROOT)
+WASMEXEC := $(GOROOT)/lib/wasm/wasm_exec.js
+DIST     := dist
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+WASM_FLAGS := -trimpath -ldflags='-s -w'
+WASM_SRC := $(shell find wasm -name '*.go' -not -name '*_test.go') go.mod go.sum
+
+.PHONY: all build serve test test-go test-wasm test-e2e golden check-golden vet deps chromium node_modules clean
+
+all: build
+
+## build: the SDK as shipped (dist/nango.wasm, dist/nango.js, dist/nango.classic.js, dist/nango.d.ts, dist/wasm_exec.js)
+build: $(DIST)/nango.wasm $(DIST)/wasm_exec.js $(DIST)/nango.js $(DIST)/nango.classic.js $(DIST)/nango.d.ts
+
+$(DIST):
+	mkdir -p $(DIST)
+
+$(DIST)/nango.wasm: $(WASM_SRC) | $(DIST)
+	GOOS=js GOARCH=wasm $(GO) build $(WASM_FLAGS) -o $@ ./wasm/cmd/nango
+
+# wasm_exec.js must come from the toolchain that built nango.wasm; it is copied, never edited.
+$(DIST)/wasm_exec.js: $(WASMEXEC) | $(DIST)
+	cp $< $@
+
+$(DIST)/nango.js: js/prelude.js $(WASMEXEC) js/runtime.js js/esm.js | $(DIST)
+	cat $^ > $@
+
+$(DIST)/nango.classic.js: js/prelude.js $(WASMEXEC) js/runtime.js js/classic.js | $(DIST)
+	{ echo '(() => {'; cat $^; echo '})();'; } > $@
+
+$(DIST)/nango.d.ts: js/nango.d.ts | $(DIST)
+	cp $< $@
+
+## serve: build the SDK and start the dev server (demo app :3000, Nango API :3003, mock provider :3004)
+serve: build
+	$(GO) run ./server/cmd/nango-dev -dist $(DIST)
+
+## test: every tier: vet, native Go tests, wasm tests under Node, the anchor goldens, chromedp e2e
+test: deps build vet check-golden test-go test-wasm test-e2e
+
+vet:
+	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./wasm/...
+
+test-go:
+	$(GO) test -count=1 ./wasm/... ./server/...
+
+test-wasm:
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec "$(GOROOT)/lib/wasm/go_js_wasm_exec" ./wasm/...
+
+test-e2e: chromium
+	$(GO) test -count=1 -timeout 10m ./e2e/...
+
+## golden: rerun the real @nangohq/frontend on the golden inputs
+golden: node_modules
+	node tools/anchor/golden.mjs wasm/auth/testdata/anchor_golden.json
+
+# Fails when the committed goldens no longer match what the real anchor produces.
+check-golden: node_modules
+	node tools/anchor/golden.mjs $(DIST)/anchor_golden.json
+	diff -u wasm/auth/testdata/anchor_golden.json $(DIST)/anchor_golden.json
+
+deps: node_modules chromium
+	$(GO) mod download
+
+node_modules: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch node_modules
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "installing Debian's chromium"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+
+clean:
+	rm -rf $(DIST)

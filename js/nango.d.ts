@@ -1,0 +1,180 @@
+// Type declarations of nango-wasm. They mirror @nangohq/frontend 0.71.x (index.d.ts, types.d.ts,
+// authModal.d.ts), so an app can switch by changing its import, plus nango-wasm's additions,
+// each marked "nango-wasm:".
+
+/** Nango's declared error types, plus those nango-wasm adds. A server may send any other string. */
+export type AuthErrorType =
+    | 'missing_auth_token'
+    | 'blocked_by_browser'
+    | 'invalid_host_url'
+    | 'missing_credentials'
+    | 'window_closed'
+    | 'connection_test_failed'
+    | 'missing_connect_session_token'
+    | 'connection_validation_failed'
+    | 'resource_capped'
+    | 'unknown_error'
+    /** nango-wasm: the user refused consent at the provider (Nango reports it as `callback_err`). */
+    | 'access_denied'
+    /** nango-wasm: the `timeout` option elapsed with no result. */
+    | 'timeout'
+    /** nango-wasm: the `signal` option was aborted, or `clear()` was called during the flow. */
+    | 'aborted'
+    /** nango-wasm: a newer `auth()` on the same instance started before this one settled. */
+    | 'superseded'
+    /** nango-wasm: an argument or option has the wrong type (thrown synchronously). */
+    | 'invalid_options'
+    /** nango-wasm: WebAssembly could not run (CSP without 'wasm-unsafe-eval', server-side rendering, …). */
+    | 'wasm_unavailable'
+    // Server-side types (callback_err, url_param_err, unknown_connect_session_token, …) pass through.
+    | (string & {});
+
+export interface ConnectionResponseSuccess {
+    providerConfigKey: string;
+    connectionId: string;
+    isPending?: boolean;
+}
+export type AuthResult = ConnectionResponseSuccess;
+export type AuthSuccess = AuthResult;
+
+/** nango-wasm: how the result of a popup flow travels back. */
+export type AuthTransport = 'auto' | 'postMessage' | 'websocket';
+
+/** nango-wasm options, accepted by every auth() and reconnect() call. */
+export interface NangoWasmAuthOptions {
+    /**
+     * nango-wasm: milliseconds to wait for a result before rejecting with type `timeout`.
+     * Must be positive; `Infinity` waits forever.
+     * @default 900000 (15 minutes)
+     */
+    timeout?: number;
+    /** nango-wasm: aborting this signal rejects the call with type `aborted` and closes the popup. */
+    signal?: AbortSignal;
+    /**
+     * nango-wasm: `'websocket'` is Nango's channel, `'postMessage'` the callback page's, `'auto'`
+     * listens on both and takes the first result.
+     * @default 'auto'
+     */
+    transport?: AuthTransport;
+}
+
+export type AuthOptions = {
+    detectClosedAuthWindow?: boolean;
+} & NangoWasmAuthOptions &
+    (ConnectionConfig | OAuthCredentialsOverride);
+
+export type ErrorHandler = (errorType: AuthErrorType, errorDesc: string) => void;
+
+export interface ConnectionConfig {
+    params?: Record<string, string>;
+    hmac?: string;
+    user_scope?: string[];
+    authorization_params?: Record<string, string | undefined>;
+    installation?: 'outbound';
+    assertionOption?: Record<string, string>;
+    credentials?:
+        | OAuthCredentialsOverride
+        | BasicApiCredentials
+        | ApiKeyCredentials
+        | TBACredentials
+        | JwtCredentials
+        | TwoStepCredentials
+        | OAuth2ClientCredentials
+        | SignatureCredentials
+        | AwsSigV4Credentials;
+}
+export interface OAuthCredentialsOverride {
+    oauth_client_id_override: string;
+    oauth_client_secret_override: string;
+    oauth_refresh_token_override?: string;
+}
+export interface BasicApiCredentials {
+    username?: string;
+    password?: string;
+}
+export interface ApiKeyCredentials {
+    apiKey?: string;
+}
+export interface TBACredentials {
+    token_id: string;
+    token_secret: string;
+    oauth_client_id_override?: string;
+    oauth_client_secret_override?: string;
+}
+export interface JwtCredentials {
+    type?: 'JWT';
+    [key: string]: any;
+}
+export interface OAuth2ClientCredentials {
+    client_id: string;
+    client_secret?: string;
+    client_certificate?: string;
+    client_private_key?: string;
+}
+export interface BillCredentials {
+    username: string;
+    password: string;
+    organization_id: string;
+    dev_key: string;
+}
+export interface TwoStepCredentials {
+    type: 'TWO_STEP';
+    [key: string]: any;
+}
+export interface SignatureCredentials {
+    type: 'SIGNATURE';
+    username: string;
+    password: string;
+}
+export interface AwsSigV4Credentials {
+    type: 'AWS_SIGV4';
+    role_arn: string;
+    region?: string;
+}
+
+export type NangoOptions = {
+    host?: string;
+    websocketsPath?: string;
+    width?: number;
+    height?: number;
+    debug?: boolean;
+} & (
+    | {
+          connectSessionToken?: string;
+          publicKey?: never;
+      }
+    | {
+          connectSessionToken?: never;
+          publicKey?: string;
+      }
+);
+
+export declare class AuthError extends Error {
+    type: AuthErrorType;
+    constructor(message: string, type: AuthErrorType);
+}
+
+/** The value of `nango.win` while a popup flow is pending. */
+export declare class AuthorizationModal {
+    modal?: Window;
+    isProcessingMessage: boolean;
+    close(): void;
+}
+
+export default class Nango {
+    /** The pending popup flow, or null. Part of the public API, as in @nangohq/frontend. */
+    win: AuthorizationModal | null;
+    /** @throws {AuthError} `invalid_host_url`, or nango-wasm's `invalid_options`. */
+    constructor(config?: NangoOptions);
+    /**
+     * Opens the authorization popup. Call it synchronously from a user gesture (a click handler).
+     * @throws {AuthError} `missing_auth_token`, synchronously, as in @nangohq/frontend.
+     */
+    auth(providerConfigKey: string, options?: AuthOptions): Promise<AuthSuccess>;
+    auth(providerConfigKey: string, connectionId: string, options?: AuthOptions): Promise<AuthSuccess>;
+    /** @throws {AuthError} `missing_connect_session_token`, synchronously. */
+    reconnect(providerConfigKey: string, options?: AuthOptions): Promise<AuthSuccess>;
+    /** Forgets the pending flow and closes its popup 500 ms later; the pending auth() rejects (`aborted`). */
+    clear(): void;
+}
+export { Nango };

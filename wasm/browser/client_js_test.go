@@ -1,0 +1,216 @@
+//go:build js && wasm
+
+package browser
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/hack-pad/safejs"
+	"github.com/nango-wasm/nango-wasm/wasm/auth"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	testHost  = "http://127.0.0.1:3003"
+	testToken = "nango_connect_session_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+)
+
+func newTestClient(t *testing.T) *Client {
+	t.Helper()
+	opts := auth.NewObject()
+	opts.Set("host", testHost+"/")
+	opts.Set("connectSessionToken", testToken)
+	c, err := NewClient(opts, safejs.Undefined(), safejs.Undefined())
+	require.NoError(t, err)
+	return c
+}
+
+func authCall(t *testing.T, extra ...any) auth.AuthCall {
+	t.Helper()
+	params := auth.NewObject()
+	params.Set("subdomain", "acme")
+	opts := auth.NewObject()
+	opts.Set("params", params)
+	opts.Set("transport", "postMessage")
+	for i := 0; i+1 < len(extra); i += 2 {
+		opts.Set(extra[i].(string), extra[i+1])
+	}
+	call, err := auth.ParseAuthCall("zendesk", opts, auth.Undefined)
+	require.Nil(t, err)
+	return call
+}
+
+func successMessage(t *testing.T, id string) safejs.Value {
+	t.Helper()
+	return jsEval(t, `({ type: 'nango_oauth_callback_success', payload: { providerConfigKey: 'zendesk', connectionId: '`+id+`', isPending: false } })`)
+}
+
+func deliver(t *testing.T, w safejs.Value, data safejs.Value, origin string, source safejs.Value) {
+	t.Helper()
+	_, err := w.Call("deliver", data, origin, source)
+	require.NoError(t, err)
+}
+
+func requireAuthError(t *testing.T, err error, want auth.ErrorType) *auth.AuthError {
+	t.Helper()
+	var ae *auth.AuthError
+	require.True(t, errors.As(err, &ae), "want an *auth.AuthError, got %v", err)
+	assert.Equal(t, want, ae.Type)
+	return ae
+}
+
+func TestStartOpensCentredPopupAndNavigatesIt(t *testing.T) {
+	w := fakeBrowser(t)
+	c := newTestClient(t)
+	p, err := c.Start(authCall(t), safejs.Undefined())
+	require.NoError(t, err)
+	popup := get(t, w, "opened", 0)
+	assert.Equal(t, "", str(t, get(t, popup, "openedWith", "url")), "opened blank, synchronously")
+	assert.Equal(t, "_blank", str(t, get(t, popup, "openedWith", "target")))
+	assert.Equal(t, "left=710,top=240,width=500,height=600,scrollbars=yes,resizable=yes,status=no,toolbar=no,location=no,copyhistory=no,menubar=no,directories=no", str(t, get(t, popup, "openedWith", "features")))
+	assert.Equal(t, testHost+"/oauth/connect/zendesk?connect_session_token="+testToken+"&params[subdomain]=acme", str(t, get(t, popup, "location")))
+	p.Abort("test over")
+	_, err = p.Wait()
+	requireAuthError(t, err, auth.Aborted)
+}
+
+func TestTrustedMessageResolvesAndAcks(t *testing.T) {
+	w := fakeBrowser(t)
+	c := newTestClient(t)
+	p, err := c.Start(authCall(t), safejs.Undefined())
+	require.NoError(t, err)
+	popup := get(t, w, "opened", 0)
+	deliver(t, w, successMessage(t, "c-1"), testHost, popup)
+	r, err := p.Wait()
+	require.NoError(t, err)
+	assert.Equal(t, auth.Result{ProviderConfigKey: "zendesk", ConnectionID: "c-1"}, r)
+	ack := get(t, popup, "received", 0)
+	assert.Equal(t, "nango_oauth_callback_ack", str(t, get(t, ack, "data", "type")))
+	assert.Equal(t, testHost, str(t, get(t, ack, "targetOrigin")), "the ack goes to the host's origin only")
+}
+
+func TestUntrustedMessagesAreIgnored(t *testing.T) {
+	w := fakeBrowser(t)
+	c := newTestClient(t)
+	p, err := c.Start(authCall(t, "timeout", 300.0), safejs.Undefined())
+	require.NoError(t, err)
+	popup := get(t, w, "opened", 0)
+	other := jsEval(t, `({ closed: false })`)
+	deliver(t, w, successMessage(t, "forged"), "http://evil.test", popup)
+	deliver(t, w, successMessage(t, "forged"), testHost, other)
+	deliver(t, w, successMessage(t, "forged"), testHost, safejs.Null())
+	_, err = p.Wait()
+	requireAuthError(t, err, auth.Timeout)
+	n, _ := get(t, popup, "received").Length()
+	assert.Zero(t, n, "no ack for an ignored message")
+}
+
+func TestBlockedPopup(t *testing.T) {
+	for _, behaviour := range []string{"null", "closed"} {
+		t.Run(behaviour, func(t *testing.T) {
+			w := fakeBrowser(t)
+			require.NoError(t, w.Set("openBehaviour", behaviour))
+			p, err := newTestClient(t).Start(authCall(t), safejs.Undefined())
+			require.NoError(t, err)
+			_, err = p.Wait()
+			ae := requireAuthError(t, err, auth.BlockedByBrowser)
+			assert.Equal(t, "Modal blocked by browser", ae.Message)
+		})
+	}
+}
+
+func TestMissingTokenIsSynchronous(t *testing.T) {
+	fakeBrowser(t)
+	c, err := NewClient(auth.Undefined, safejs.Undefined(), safejs.Undefined())
+	require.NoError(t, err)
+	_, err = c.Start(authCall(t), safejs.Undefined())
+	requireAuthError(t, err, auth.MissingAuthToken)
+}
+
+func TestDetectClosedAuthWindow(t *testing.T) {
+	w := fakeBrowser(t)
+	p, err := newTestClient(t).Start(authCall(t, "detectClosedAuthWindow", true), safejs.Undefined())
+	require.NoError(t, err)
+	_, err = get(t, w, "opened", 0).Call("close")
+	require.NoError(t, err)
+	_, err = p.Wait()
+	requireAuthError(t, err, auth.WindowClosed)
+}
+
+func TestAbortSignal(t *testing.T) {
+	fakeBrowser(t)
+	controller := jsEval(t, `new AbortController()`)
+	signal := get(t, controller, "signal")
+	p, err := newTestClient(t).Start(authCall(t), signal)
+	require.NoError(t, err)
+	_, err = controller.Call("abort", "navigated away")
+	require.NoError(t, err)
+	_, err = p.Wait()
+	ae := requireAuthError(t, err, auth.Aborted)
+	assert.Contains(t, ae.Message, "navigated away")
+
+	t.Run("already aborted opens no popup", func(t *testing.T) {
+		w := fakeBrowser(t)
+		p, err := newTestClient(t).Start(authCall(t), get(t, jsEval(t, `(() => { const c = new AbortController(); c.abort(); return c; })()`), "signal"))
+		require.NoError(t, err)
+		_, err = p.Wait()
+		requireAuthError(t, err, auth.Aborted)
+		n, _ := get(t, w, "opened").Length()
+		assert.Zero(t, n)
+	})
+}
+
+func TestNewerCallSupersedesAndClearAborts(t *testing.T) {
+	w := fakeBrowser(t)
+	c := newTestClient(t)
+	first, err := c.Start(authCall(t), safejs.Undefined())
+	require.NoError(t, err)
+	second, err := c.Start(authCall(t), safejs.Undefined())
+	require.NoError(t, err)
+	_, err = first.Wait()
+	requireAuthError(t, err, auth.Superseded)
+
+	deliver(t, w, successMessage(t, "late-for-the-first"), testHost, get(t, w, "opened", 0))
+	c.Clear()
+	_, err = second.Wait()
+	requireAuthError(t, err, auth.Aborted)
+}
+
+// Every js.Func a flow makes is released when it settles, whichever way it settles.
+func TestFlowsReleaseTheirFuncs(t *testing.T) {
+	w := fakeBrowser(t)
+	c := newTestClient(t)
+	// Earlier tests' popups may still have their delayed close pending.
+	require.NoError(t, waitFor(func() bool { return LiveFuncs() == 0 }))
+	for i := 0; i < 20; i++ {
+		p, err := c.Start(authCall(t), safejs.Undefined())
+		require.NoError(t, err)
+		if i%2 == 0 {
+			deliver(t, w, successMessage(t, "c"), testHost, get(t, w, "opened", i))
+		} else {
+			p.Abort("")
+		}
+		_, _ = p.Wait()
+	}
+	// The popups' delayed close timers are the only funcs left; they release themselves.
+	require.NoError(t, waitFor(func() bool { return LiveFuncs() == 0 }), "live funcs: %d", LiveFuncs())
+}
+
+// waitFor yields to the event loop until cond holds (at most two seconds).
+func waitFor(cond func() bool) error {
+	for i := 0; i < 200; i++ {
+		if cond() {
+			return nil
+		}
+		done := make(chan struct{})
+		t, err := after(10, func() { close(done) }, nil)
+		if err != nil {
+			return err
+		}
+		<-done
+		t.Stop()
+	}
+	return errors.New("condition not met")
+}

@@ -1,0 +1,153 @@
+//go:build js && wasm
+
+package browser
+
+import (
+	"errors"
+
+	"github.com/hack-pad/safejs"
+)
+
+var errStopped = errors.New("nango: stopped waiting for a JavaScript promise")
+
+// settler settles one JavaScript Promise, once.
+type settler struct {
+	resolve, reject safejs.Value
+	done            bool
+}
+
+// newPromise returns a pending Promise and its settler. The executor runs synchronously inside
+// `new Promise`, so it is released as soon as the constructor returns.
+func newPromise() (safejs.Value, *settler, error) {
+	s := &settler{}
+	executor, err := newCallback(func(_ safejs.Value, args []safejs.Value) any {
+		s.resolve, s.reject = args[0], args[1]
+		return nil
+	}, nil)
+	if err != nil {
+		return safejs.Value{}, nil, err
+	}
+	defer executor.Release()
+	p, err := global("Promise").New(executor.Value())
+	if err != nil {
+		return safejs.Value{}, nil, err
+	}
+	return p, s, nil
+}
+
+// Resolve fulfils the promise; later calls do nothing.
+func (s *settler) Resolve(v any) {
+	if !s.done {
+		s.done = true
+		_, _ = s.resolve.Invoke(v)
+	}
+}
+
+// Reject rejects the promise with the {type, message} data of err; later calls do nothing.
+func (s *settler) Reject(err error) {
+	if !s.done {
+		s.done = true
+		_, _ = s.reject.Invoke(ErrorValue(err))
+	}
+}
+
+// PromiseOf runs work in a goroutine and returns a Promise of its result. A panic in work
+// rejects the Promise with unknown_error instead of killing the runtime.
+func PromiseOf(work func() (any, error)) (safejs.Value, error) {
+	p, s, err := newPromise()
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	go func() {
+		v, err := func() (v any, err error) {
+			defer func() {
+				if r := recover(); r != nil {
+					err = errors.New("nango-wasm internal error: " + toText(r))
+				}
+			}()
+			return work()
+		}()
+		if err != nil {
+			s.Reject(err)
+			return
+		}
+		s.Resolve(v)
+	}()
+	return p, nil
+}
+
+// Await waits for a JavaScript Promise from a goroutine (never from a callback: that would block
+// the event loop). One then(onOK, onErr) is used, and whichever fires releases both, because
+// `.then(a).catch(b)` leaks a function per call. Closing stop gives up waiting (errStopped); a
+// caller that can cancel the underlying work (fetch's AbortController) does so itself.
+func Await(p safejs.Value, stop <-chan struct{}) (safejs.Value, error) {
+	type result struct {
+		v   safejs.Value
+		err error
+	}
+	done := make(chan result, 1) // a late settle must never block the event loop
+	var onOK, onErr *callback
+	settle := func(r result) {
+		onOK.Release()
+		onErr.Release()
+		done <- r
+	}
+	var err error
+	onOK, err = newCallback(func(_ safejs.Value, args []safejs.Value) any {
+		settle(result{v: arg(args, 0)})
+		return nil
+	}, nil)
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	onErr, err = newCallback(func(_ safejs.Value, args []safejs.Value) any {
+		settle(result{err: jsError(arg(args, 0))})
+		return nil
+	}, nil)
+	if err != nil {
+		onOK.Release()
+		return safejs.Value{}, err
+	}
+	if _, err := p.Call("then", onOK.Value(), onErr.Value()); err != nil {
+		onOK.Release()
+		onErr.Release()
+		return safejs.Value{}, err
+	}
+	select {
+	case r := <-done:
+		return r.v, r.err
+	case <-stop:
+		return safejs.Value{}, errStopped
+	}
+}
+
+func arg(args []safejs.Value, i int) safejs.Value {
+	if i < len(args) {
+		return args[i]
+	}
+	return safejs.Undefined()
+}
+
+// jsError turns a rejection reason into a Go error with its message.
+func jsError(v safejs.Value) error {
+	if msg, err := v.Get("message"); err == nil && msg.Type() == safejs.TypeString {
+		s, _ := msg.String()
+		return errors.New(s)
+	}
+	s, err := global("String").Invoke(v)
+	if err != nil {
+		return errors.New("unknown JavaScript error")
+	}
+	text, _ := s.String()
+	return errors.New(text)
+}
+
+func toText(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case error:
+		return v.Error()
+	}
+	return "panic"
+}

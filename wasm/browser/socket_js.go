@@ -1,0 +1,63 @@
+//go:build js && wasm
+
+package browser
+
+import (
+	"strconv"
+
+	"github.com/hack-pad/safejs"
+)
+
+// socket is the WebSocket channel of one flow: Nango's server sends connection_ack with a
+// ws_client_id, then one success or error frame
+// (https://developer.mozilla.org/docs/Web/API/WebSocket).
+type socket struct {
+	ws    safejs.Value
+	stops []func()
+}
+
+// openSocket connects to url. onFrame gets each parsed JSON frame; onDown is called when the
+// socket closes or never opens (a refused upgrade, a proxy, CSP connect-src): the anchor listens
+// for neither, which is how its promises hang.
+func openSocket(url string, onFrame func(data any), onDown func(reason string), onPanic func(error)) (*socket, error) {
+	ws, err := global("WebSocket").New(url)
+	if err != nil {
+		return nil, err
+	}
+	s := &socket{ws: ws}
+	stop, err := listen(ws, "message", func(ev safejs.Value) {
+		data, _ := ev.Get("data")
+		parsed, err := global("JSON").Call("parse", data)
+		if err != nil {
+			return // not JSON: not a Nango frame
+		}
+		onFrame(ToGo(parsed))
+	}, onPanic)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.stops = append(s.stops, stop)
+	stop, err = listen(ws, "close", func(ev safejs.Value) {
+		code, _ := numberProp(ev, "code")
+		onDown("WebSocket closed with code " + strconv.Itoa(int(code)))
+	}, onPanic)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.stops = append(s.stops, stop)
+	return s, nil
+}
+
+// Close removes the listeners, releases their callbacks and closes the socket.
+func (s *socket) Close() {
+	if s == nil {
+		return
+	}
+	for _, stop := range s.stops {
+		stop()
+	}
+	s.stops = nil
+	_, _ = s.ws.Call("close")
+}

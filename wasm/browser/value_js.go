@@ -1,0 +1,130 @@
+//go:build js && wasm
+
+package browser
+
+import (
+	"github.com/hack-pad/safejs"
+	"github.com/nango-wasm/nango-wasm/wasm/auth"
+)
+
+// maxDepth bounds the conversion of nested objects, so a cyclic object cannot loop forever.
+const maxDepth = 32
+
+// ToGo converts a JavaScript value into the core's value model: undefined, null (nil), bool,
+// float64, string, []any and *auth.Object with its keys in JavaScript order. Functions, class
+// instances and host objects (a Window, an AbortSignal) become auth.Opaque: options never need
+// to look inside them, and walking a Window would be both slow and unsafe.
+func ToGo(v safejs.Value) any { return toGo(v, 0) }
+
+func toGo(v safejs.Value, depth int) any {
+	switch v.Type() {
+	case safejs.TypeUndefined:
+		return auth.Undefined
+	case safejs.TypeNull:
+		return nil
+	case safejs.TypeBoolean:
+		b, _ := v.Bool()
+		return b
+	case safejs.TypeNumber:
+		f, _ := v.Float()
+		return f
+	case safejs.TypeString:
+		s, _ := v.String()
+		return s
+	case safejs.TypeObject:
+		if depth >= maxDepth {
+			return auth.Opaque{Kind: "object nested too deeply"}
+		}
+		if isArray(v) {
+			n, _ := v.Length()
+			arr := make([]any, n)
+			for i := range arr {
+				item, _ := v.Index(i)
+				arr[i] = toGo(item, depth+1)
+			}
+			return arr
+		}
+		if !isPlainObject(v) {
+			return auth.Opaque{Kind: "object"}
+		}
+		keys, err := global("Object").Call("keys", v)
+		if err != nil {
+			return auth.Opaque{Kind: "object"}
+		}
+		n, _ := keys.Length()
+		obj := auth.NewObject()
+		for i := 0; i < n; i++ {
+			k, _ := keys.Index(i)
+			key, _ := k.String()
+			item, _ := v.Get(key)
+			obj.Set(key, toGo(item, depth+1))
+		}
+		return obj
+	default:
+		return auth.Opaque{Kind: v.Type().String()}
+	}
+}
+
+func isArray(v safejs.Value) bool {
+	r, err := global("Array").Call("isArray", v)
+	if err != nil {
+		return false
+	}
+	b, _ := r.Bool()
+	return b
+}
+
+// isPlainObject: an object literal, JSON or structured-clone data, or Object.create(null).
+func isPlainObject(v safejs.Value) bool {
+	proto, err := global("Object").Call("getPrototypeOf", v)
+	if err != nil {
+		return false
+	}
+	objectProto, _ := global("Object").Get("prototype")
+	return proto.IsNull() || proto.Equal(objectProto)
+}
+
+// newObject builds a JavaScript object with its keys in the given order (a Go map would give
+// them in random order, which shows in JSON.stringify and in console output).
+func newObject(kv ...any) (safejs.Value, error) {
+	o, err := global("Object").New()
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if err := o.Set(kv[i].(string), kv[i+1]); err != nil {
+			return safejs.Value{}, err
+		}
+	}
+	return o, nil
+}
+
+// ResultValue is the JavaScript value auth() resolves with.
+func ResultValue(r auth.Result) (safejs.Value, error) {
+	return newObject("providerConfigKey", r.ProviderConfigKey, "connectionId", r.ConnectionID, "isPending", r.IsPending)
+}
+
+// ErrorValue is the data the glue turns into an AuthError: {type, message}. The glue, not Go,
+// constructs the Error, so that its stack points at the app's call to auth().
+func ErrorValue(err error) safejs.Value {
+	ae := asAuthError(err)
+	v, nerr := newObject("type", string(ae.Type), "message", ae.Message)
+	if nerr != nil {
+		return safejs.Null()
+	}
+	return v
+}
+
+func asAuthError(err error) *auth.AuthError {
+	if ae, ok := err.(*auth.AuthError); ok {
+		return ae
+	}
+	return &auth.AuthError{Type: auth.UnknownError, Message: err.Error(), Err: err}
+}
+
+// global reads a global once per call; globals are looked up when used, never at package init,
+// because a page (or Node, in tests) may define them later.
+func global(name string) safejs.Value {
+	v, _ := safejs.Global().Get(name)
+	return v
+}

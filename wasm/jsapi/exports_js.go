@@ -1,0 +1,162 @@
+//go:build js && wasm
+
+package jsapi
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/hack-pad/safejs"
+	"github.com/nango-wasm/nango-wasm/wasm/auth"
+	"github.com/nango-wasm/nango-wasm/wasm/browser"
+)
+
+// Export is a function the glue can call.
+type Export func(args []safejs.Value) (any, error)
+
+// clients holds the Go side of each JavaScript Nango instance, by handle. The glue's
+// FinalizationRegistry calls release when an instance is garbage-collected.
+var (
+	clients    = map[int]*browser.Client{}
+	nextHandle = 1
+)
+
+// NewClient is `new Nango(options)`: (instance, options, AuthorizationModal) → handle.
+func NewClient(args []safejs.Value) (any, error) {
+	c, err := browser.NewClient(browser.ToGo(arg(args, 1)), arg(args, 0), arg(args, 2))
+	if err != nil {
+		return nil, err
+	}
+	h := nextHandle
+	nextHandle++
+	clients[h] = c
+	return h, nil
+}
+
+// Auth is auth(providerConfigKey, connectionIdOrOptions?, moreOptions?) → Promise.
+func Auth(args []safejs.Value) (any, error) {
+	c, err := client(args)
+	if err != nil {
+		return nil, err
+	}
+	return startAuth(c, arg(args, 1), arg(args, 2), arg(args, 3))
+}
+
+// Reconnect is reconnect(providerConfigKey, options?) → Promise; it needs a session token.
+func Reconnect(args []safejs.Value) (any, error) {
+	c, err := client(args)
+	if err != nil {
+		return nil, err
+	}
+	if c.Options().ConnectSessionToken == "" {
+		return nil, auth.ErrReconnectNeedsToken()
+	}
+	return startAuth(c, arg(args, 1), arg(args, 2), safejs.Undefined())
+}
+
+func startAuth(c *browser.Client, key, second, third safejs.Value) (any, error) {
+	// The anchor checks credentials before it looks at the arguments.
+	if err := c.Options().EnsureCredentials(); err != nil {
+		return nil, err
+	}
+	call, perr := auth.ParseAuthCall(browser.ToGo(key), browser.ToGo(second), browser.ToGo(third))
+	if perr != nil {
+		return nil, perr
+	}
+	if call.IsCustomAuth() {
+		return browser.PromiseOf(func() (any, error) {
+			return nil, auth.NewError(auth.UnknownError, "credential (non-popup) auth is not supported yet by nango-wasm")
+		})
+	}
+	pending, err := c.Start(call, signalOf(second, third))
+	if err != nil {
+		return nil, err
+	}
+	return browser.PromiseOf(func() (any, error) {
+		r, err := pending.Wait()
+		if err != nil {
+			return nil, err
+		}
+		return browser.ResultValue(r)
+	})
+}
+
+// signalOf finds the AbortSignal in the options the way the merge sees it: the options argument
+// wins over moreOptions.
+func signalOf(second, third safejs.Value) safejs.Value {
+	for _, o := range []safejs.Value{second, third} {
+		if o.Type() != safejs.TypeObject {
+			continue
+		}
+		if s, err := o.Get("signal"); err == nil && s.Type() == safejs.TypeObject {
+			return s
+		}
+	}
+	return safejs.Undefined()
+}
+
+// Clear is clear().
+func Clear(args []safejs.Value) (any, error) {
+	c, err := client(args)
+	if err != nil {
+		return nil, err
+	}
+	c.Clear()
+	return nil, nil
+}
+
+// Release forgets a garbage-collected instance.
+func Release(args []safejs.Value) (any, error) {
+	h, _ := arg(args, 0).Int()
+	delete(clients, h)
+	return nil, nil
+}
+
+// LiveFuncs returns the number of live js.Funcs, for leak tests and benchmarks.
+func LiveFuncs([]safejs.Value) (any, error) { return browser.LiveFuncs(), nil }
+
+func client(args []safejs.Value) (*browser.Client, error) {
+	h, err := arg(args, 0).Int()
+	if err != nil {
+		return nil, errors.New("nango: not a Nango instance")
+	}
+	c, ok := clients[h]
+	if !ok {
+		return nil, errors.New("nango: this Nango instance was released")
+	}
+	return c, nil
+}
+
+func arg(args []safejs.Value, i int) safejs.Value {
+	if i < len(args) {
+		return args[i]
+	}
+	return safejs.Undefined()
+}
+
+// Register installs fn on the binding object as name. The returned JavaScript function never
+// throws: a Go error becomes {error: {type, message}} and a panic becomes an unknown_error, so
+// the runtime survives a bug.
+func Register(binding safejs.Value, name string, fn Export) error {
+	f, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) (ret any) {
+		defer func() {
+			if r := recover(); r != nil {
+				ret = errorResult(auth.NewError(auth.UnknownError, fmt.Sprintf("nango-wasm internal error in %s: %v", name, r)))
+			}
+		}()
+		v, err := fn(args)
+		if err != nil {
+			return errorResult(err)
+		}
+		return v
+	})
+	if err != nil {
+		return err
+	}
+	// Exports live as long as the page: they are never released.
+	return binding.Set(name, f.Value())
+}
+
+func errorResult(err error) any {
+	return map[string]any{"error": browser.ErrorValue(err)}
+}

@@ -1,0 +1,95 @@
+package server
+
+import (
+	"crypto/subtle"
+	"net/http"
+	"strings"
+)
+
+// bearerToken reads the Authorization header as Nango does: the token is whatever follows the
+// last "Bearer " (a header without that prefix is taken whole), and an empty one is malformed.
+func bearerToken(r *http.Request) (string, *apiError) {
+	header := r.Header.Get("Authorization")
+	if header == "" {
+		return "", errMissingAuthHeader
+	}
+	parts := strings.Split(header, "Bearer ")
+	token := parts[len(parts)-1]
+	if token == "" {
+		return "", errMalformedAuthHeader
+	}
+	return token, nil
+}
+
+func (a *api) checkSecretKey(token string) *apiError {
+	if !uuidV4Pattern.MatchString(token) {
+		return errInvalidSecretKeyFormat
+	}
+	if subtle.ConstantTimeCompare([]byte(token), []byte(a.secretKey)) != 1 {
+		return errUnknownAccount
+	}
+	return nil
+}
+
+func (a *api) checkSessionToken(token string) (*connectSession, *apiError) {
+	if !sessionTokenPattern.MatchString(token) {
+		return nil, errInvalidSessionFormat
+	}
+	sess, ok := a.store.session(token, a.now())
+	if !ok {
+		return nil, errUnknownSessionToken
+	}
+	return sess, nil
+}
+
+// requireSecretKey authenticates a backend call; on failure it has answered already.
+func (a *api) requireSecretKey(w http.ResponseWriter, r *http.Request) bool {
+	token, err := bearerToken(r)
+	if err == nil {
+		err = a.checkSecretKey(token)
+	}
+	if err != nil {
+		writeError(w, err)
+		return false
+	}
+	return true
+}
+
+// requireSession authenticates a browser call made with a connect session token.
+func (a *api) requireSession(w http.ResponseWriter, r *http.Request) (*connectSession, string, bool) {
+	token, err := bearerToken(r)
+	if err != nil {
+		writeError(w, err)
+		return nil, "", false
+	}
+	sess, err := a.checkSessionToken(token)
+	if err != nil {
+		writeError(w, err)
+		return nil, "", false
+	}
+	return sess, token, true
+}
+
+// requireSessionOrSecret accepts either credential, as Nango's connectSessionOrSecretKeyAuth:
+// a token with the session prefix is never tried as a secret key. The session is nil when the
+// caller used the secret key.
+func (a *api) requireSessionOrSecret(w http.ResponseWriter, r *http.Request) (*connectSession, bool) {
+	token, err := bearerToken(r)
+	if err != nil {
+		writeError(w, err)
+		return nil, false
+	}
+	if strings.HasPrefix(token, sessionTokenPrefix) {
+		sess, err := a.checkSessionToken(token)
+		if err != nil {
+			writeError(w, err)
+			return nil, false
+		}
+		return sess, true
+	}
+	if err := a.checkSecretKey(token); err != nil {
+		writeError(w, err)
+		return nil, false
+	}
+	return nil, true
+}

@@ -1,0 +1,176 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// providerErrorKeys are the callback query keys Nango quotes in its callback_err message, in
+// its order.
+var providerErrorKeys = []string{"error", "error_description", "error_reason", "error_uri", "status_code", "error_message"}
+
+// oauthCallback is GET /oauth/callback: the provider sends the popup back here. The state is
+// consumed whatever happens next, the browser must hold the state cookie, and the code is
+// exchanged over HTTP at the (mock) provider's token URL with the PKCE verifier.
+func (a *api) oauthCallback(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	state := firstNonEmpty(q.Get("state"), q.Get("payload"), q.Get("customField"))
+	if state == "" {
+		a.failFlow(w, r, wsErr("state_err", "No state found in callback"), flowRef{})
+		return
+	}
+	st, ok := a.store.takeState(state, a.now())
+	if !ok {
+		a.failFlow(w, r, wsErr("state_err", "No session found for state: "+state), flowRef{})
+		return
+	}
+	ref := flowRef{ProviderConfigKey: st.ProviderConfigKey, ConnectionID: st.ConnectionID, WSClientID: st.WSClientID, OpenerOrigin: st.OpenerOrigin}
+	cookieName := "oauth2-" + state
+	if _, err := r.Cookie(cookieName); err != nil {
+		a.failFlow(w, r, errMissingStateCookie(), ref)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+
+	in, ok := a.integrations.get(st.ProviderConfigKey)
+	if !ok {
+		a.failFlow(w, r, errUnknownProviderConfigKey(st.ProviderConfigKey), ref)
+		return
+	}
+	p := in.Provider
+	codeParam := p.CodeParamInCallback
+	if codeParam == "" {
+		codeParam = "code"
+	}
+	code := q.Get(codeParam)
+	if code == "" {
+		a.failFlow(w, r, callbackError(q), ref)
+		return
+	}
+
+	creds, raw, err := a.exchangeCode(r.Context(), p, st, code)
+	if err != nil {
+		a.log.Warn("token exchange failed", "integration", st.ProviderConfigKey, "err", err)
+		a.failFlow(w, r, wsErr("unknown_err", "Unknown error during the Oauth flow. "+err.Error()), ref)
+		return
+	}
+	conn := a.store.upsertConnection(&connection{
+		ConnectionID:       st.ConnectionID,
+		ProviderConfigKey:  st.ProviderConfigKey,
+		Provider:           st.Provider,
+		EndUser:            st.EndUser,
+		Tags:               st.Tags,
+		ConnectionConfig:   storedConnectionConfig(p, st.ConnectionConfig, raw),
+		Credentials:        creds,
+		WebhookURLOverride: st.WebhookURLOverride,
+	}, a.now())
+	a.log.Info("connection stored", "integration", conn.ProviderConfigKey, "connection_id", conn.ConnectionID)
+	if st.WSClientID != "" {
+		a.hub.publish(st.WSClientID, wsMessage{MessageType: "success", ProviderConfigKey: conn.ProviderConfigKey, ConnectionID: conn.ConnectionID, IsPending: new(false)})
+	}
+	a.pages.callback(w, http.StatusOK, callbackView{
+		Message:      callbackMessage{Type: "nango_oauth_callback_success", Payload: successPayload{ProviderConfigKey: conn.ProviderConfigKey, ConnectionID: conn.ConnectionID}},
+		TargetOrigin: targetOrigin(st.OpenerOrigin),
+	})
+}
+
+// callbackError is Nango's InvalidCallbackOAuth2, quoting the provider's own error keys.
+func callbackError(q map[string][]string) *apiError {
+	e := wsErr("callback_err", "Did not get authorization code in the callback.")
+	var parts []string
+	for _, key := range providerErrorKeys {
+		if v := strings.TrimSpace(first(q[key])); v != "" {
+			parts = append(parts, key+": "+v)
+			if e.ProviderError == nil {
+				e.ProviderError = map[string]string{}
+			}
+			e.ProviderError[key] = v
+		}
+	}
+	if len(parts) > 0 {
+		e.Message += " Provider error: " + strings.Join(parts, "; ")
+	}
+	return e
+}
+
+// exchangeCode redeems the code at the provider's token URL (on the mock provider) with
+// golang.org/x/oauth2, sending the provider's token_params and the PKCE verifier.
+func (a *api) exchangeCode(ctx context.Context, p *provider, st *oauthState, code string) (credentials, map[string]any, error) {
+	rawURL, ok := interpolate(p.TokenURL, st.ConnectionConfig, true)
+	if !ok {
+		return credentials{}, nil, errors.New("the token URL cannot be interpolated")
+	}
+	tokenURL, err := parseProviderURL(rawURL)
+	if err != nil {
+		return credentials{}, nil, err
+	}
+	style := oauth2.AuthStyleInParams
+	if p.TokenRequestAuthMethod == "basic" || p.AuthorizationMethod == "header" {
+		style = oauth2.AuthStyleInHeader
+	}
+	conf := &oauth2.Config{
+		ClientID:     st.ClientID,
+		ClientSecret: st.ClientSecret,
+		Endpoint:     oauth2.Endpoint{TokenURL: a.providerURL + mockPath("token", tokenURL), AuthStyle: style},
+		RedirectURL:  st.RedirectURI,
+	}
+	var opts []oauth2.AuthCodeOption
+	if st.CodeVerifier != "" {
+		opts = append(opts, oauth2.VerifierOption(st.CodeVerifier))
+	}
+	for _, k := range p.TokenParams.Keys() {
+		if k == "grant_type" {
+			continue // x/oauth2 sends grant_type=authorization_code itself
+		}
+		tmpl, _ := p.TokenParams.String(k)
+		v, _ := interpolate(tmpl, st.ConnectionConfig, false)
+		opts = append(opts, oauth2.SetAuthURLParam(k, v))
+	}
+	ctx, cancel := context.WithTimeout(context.WithValue(ctx, oauth2.HTTPClient, a.client), 10*time.Second)
+	defer cancel()
+	tok, err := conf.Exchange(ctx, code, opts...)
+	if err != nil {
+		var re *oauth2.RetrieveError
+		if errors.As(err, &re) {
+			return credentials{}, nil, fmt.Errorf("the provider refused the code: %s %s", re.ErrorCode, re.ErrorDescription)
+		}
+		return credentials{}, nil, fmt.Errorf("the token request failed: %w", err)
+	}
+	raw := map[string]any{}
+	keys := []string{"access_token", "token_type", "refresh_token", "expires_in", "scope"}
+	for _, k := range p.TokenResponseMetadata {
+		keys = append(keys, strings.Split(k, ".")[0])
+	}
+	for _, k := range keys {
+		if v := tok.Extra(k); v != nil {
+			raw[k] = v
+		}
+	}
+	creds := credentials{Type: "OAUTH2", AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, Raw: raw}
+	if !tok.Expiry.IsZero() {
+		creds.ExpiresAt = tok.Expiry.UTC().Format("2006-01-02T15:04:05.000Z")
+	}
+	return creds, raw, nil
+}
+
+func firstNonEmpty(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func first(values []string) string {
+	if len(values) == 0 {
+		return ""
+	}
+	return values[0]
+}

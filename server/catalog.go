@@ -1,0 +1,296 @@
+package server
+
+import (
+	_ "embed"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+)
+
+// providersYAML is the provider catalog, in the format of Nango's providers.yaml.
+//
+//go:embed catalog/providers.yaml
+var providersYAML []byte
+
+// provider is one catalog entry, after its alias (if any) is merged in.
+type provider struct {
+	Name                   string
+	DisplayName            string
+	Categories             []string
+	AuthMode               string
+	AuthorizationURL       string
+	TokenURL               string
+	AuthorizationParams    *orderedMap // string values
+	TokenParams            *orderedMap // string values
+	ScopeSeparator         string
+	DefaultScopes          []string
+	DisablePKCE            bool
+	AuthorizationMethod    string
+	TokenRequestAuthMethod string
+	CodeParamInCallback    string
+	TokenResponseMetadata  []string
+	Docs                   string
+	DocsConnect            string
+	Fields                 []configField
+	// Raw is the whole merged entry, served as is by GET /providers/{provider}.
+	Raw map[string]any
+}
+
+// configField is one connection_config field (Nango's SimplifiedJSONSchema).
+type configField struct {
+	Name         string   `json:"name"`
+	Type         string   `json:"type,omitempty"`
+	Title        string   `json:"title,omitempty"`
+	Description  string   `json:"description,omitempty"`
+	Example      string   `json:"example,omitempty"`
+	Pattern      string   `json:"pattern,omitempty"`
+	Format       string   `json:"format,omitempty"`
+	Prefix       string   `json:"prefix,omitempty"`
+	Suffix       string   `json:"suffix,omitempty"`
+	DocSection   string   `json:"doc_section,omitempty"`
+	DefaultValue string   `json:"default_value,omitempty"`
+	Enum         []string `json:"enum,omitempty"`
+	Optional     bool     `json:"optional,omitempty"`
+	Hidden       bool     `json:"hidden,omitempty"`
+	Automated    bool     `json:"automated,omitempty"`
+	Secret       bool     `json:"secret,omitempty"`
+	Order        int      `json:"order,omitempty"`
+
+	check *regexp.Regexp // the pattern in Go's dialect; nil when it has none
+}
+
+type catalog struct {
+	providers map[string]*provider
+	names     []string // sorted
+}
+
+func (c *catalog) get(name string) (*provider, bool) {
+	p, ok := c.providers[name]
+	return p, ok
+}
+
+// loadCatalog parses a providers.yaml. Keys are kept in file order because the Connect UI
+// builds its form in that order.
+func loadCatalog(data []byte) (*catalog, error) {
+	var top yaml.MapSlice
+	if err := yaml.UnmarshalWithOptions(data, &top, yaml.UseOrderedMap()); err != nil {
+		return nil, fmt.Errorf("nango: parse provider catalog: %w", err)
+	}
+	entries := map[string]yaml.MapSlice{}
+	for _, item := range top {
+		entry, ok := item.Value.(yaml.MapSlice)
+		if !ok {
+			return nil, fmt.Errorf("nango: provider %v: not a map", item.Key)
+		}
+		entries[fmt.Sprint(item.Key)] = entry
+	}
+	c := &catalog{providers: map[string]*provider{}}
+	for name := range entries {
+		merged, err := mergeAlias(name, entries, 0)
+		if err != nil {
+			return nil, err
+		}
+		p, err := parseProvider(name, merged)
+		if err != nil {
+			return nil, err
+		}
+		c.providers[name] = p
+		c.names = append(c.names, name)
+	}
+	sort.Strings(c.names)
+	return c, nil
+}
+
+// mergeAlias applies Nango's `alias:` rule: the named entry, shallowly overridden by this one.
+func mergeAlias(name string, entries map[string]yaml.MapSlice, depth int) (yaml.MapSlice, error) {
+	entry := entries[name]
+	var alias string
+	for _, item := range entry {
+		if fmt.Sprint(item.Key) == "alias" {
+			alias = fmt.Sprint(item.Value)
+		}
+	}
+	if alias == "" {
+		return entry, nil
+	}
+	if _, ok := entries[alias]; !ok || depth > 8 {
+		return nil, fmt.Errorf("nango: provider %s: alias %q is unknown or circular", name, alias)
+	}
+	base, err := mergeAlias(alias, entries, depth+1)
+	if err != nil {
+		return nil, err
+	}
+	merged := append(yaml.MapSlice(nil), base...)
+	for _, item := range entry {
+		key := fmt.Sprint(item.Key)
+		if key == "alias" {
+			continue
+		}
+		replaced := false
+		for i := range merged {
+			if fmt.Sprint(merged[i].Key) == key {
+				merged[i].Value, replaced = item.Value, true
+			}
+		}
+		if !replaced {
+			merged = append(merged, item)
+		}
+	}
+	return merged, nil
+}
+
+func parseProvider(name string, entry yaml.MapSlice) (*provider, error) {
+	p := &provider{
+		Name:                   name,
+		DisplayName:            scalar(lookup(entry, "display_name")),
+		Categories:             stringList(lookup(entry, "categories")),
+		AuthMode:               scalar(lookup(entry, "auth_mode")),
+		AuthorizationURL:       scalar(lookup(entry, "authorization_url")),
+		AuthorizationParams:    stringMap(lookup(entry, "authorization_params")),
+		TokenParams:            stringMap(lookup(entry, "token_params")),
+		ScopeSeparator:         scalar(lookup(entry, "scope_separator")),
+		DefaultScopes:          stringList(lookup(entry, "default_scopes")),
+		DisablePKCE:            scalar(lookup(entry, "disable_pkce")) == "true",
+		AuthorizationMethod:    scalar(lookup(entry, "authorization_method")),
+		TokenRequestAuthMethod: scalar(lookup(entry, "token_request_auth_method")),
+		CodeParamInCallback:    scalar(lookup(entry, "authorization_code_param_in_callback")),
+		TokenResponseMetadata:  stringList(lookup(entry, "token_response_metadata")),
+		Docs:                   scalar(lookup(entry, "docs")),
+		DocsConnect:            scalar(lookup(entry, "docs_connect")),
+		Raw:                    toJSONValue(entry).(map[string]any),
+	}
+	// token_url is either a URL or a map keyed by auth mode (github-app-oauth).
+	switch t := lookup(entry, "token_url").(type) {
+	case yaml.MapSlice:
+		p.TokenURL = scalar(lookup(t, "OAUTH2"))
+	default:
+		p.TokenURL = scalar(t)
+	}
+	if fields, ok := lookup(entry, "connection_config").(yaml.MapSlice); ok {
+		for _, item := range fields {
+			f, err := parseField(fmt.Sprint(item.Key), item.Value)
+			if err != nil {
+				return nil, fmt.Errorf("nango: provider %s: %w", name, err)
+			}
+			p.Fields = append(p.Fields, f)
+		}
+	}
+	return p, nil
+}
+
+func parseField(name string, v any) (configField, error) {
+	m, _ := v.(yaml.MapSlice)
+	f := configField{
+		Name:         name,
+		Type:         scalar(lookup(m, "type")),
+		Title:        scalar(lookup(m, "title")),
+		Description:  scalar(lookup(m, "description")),
+		Example:      scalar(lookup(m, "example")),
+		Pattern:      scalar(lookup(m, "pattern")),
+		Format:       scalar(lookup(m, "format")),
+		Prefix:       scalar(lookup(m, "prefix")),
+		Suffix:       scalar(lookup(m, "suffix")),
+		DocSection:   scalar(lookup(m, "doc_section")),
+		DefaultValue: scalar(lookup(m, "default_value")),
+		Enum:         stringList(lookup(m, "enum")),
+		Optional:     scalar(lookup(m, "optional")) == "true",
+		Hidden:       scalar(lookup(m, "hidden")) == "true",
+		Automated:    scalar(lookup(m, "automated")) == "true",
+		Secret:       scalar(lookup(m, "secret")) == "true",
+	}
+	fmt.Sscan(scalar(lookup(m, "order")), &f.Order)
+	if f.Pattern != "" {
+		re, err := compileJSPattern(f.Pattern)
+		if err != nil {
+			return f, fmt.Errorf("field %s: %w", name, err)
+		}
+		f.check = re
+	}
+	return f, nil
+}
+
+// compileJSPattern compiles a providers.yaml pattern (a JS regex) with Go's RE2. RE2 has no
+// lookaround; Nango's patterns use it only as a leading negative lookahead that excludes some
+// otherwise valid values (Salesforce's Lightning hosts), so that guard is dropped and the rest of
+// the pattern still rules out anything that could change the URL's shape.
+func compileJSPattern(pattern string) (*regexp.Regexp, error) {
+	if re, err := regexp.Compile(pattern); err == nil {
+		return re, nil
+	}
+	if rest, ok := strings.CutPrefix(pattern, "^(?!"); ok {
+		depth := 1
+		for i, r := range rest {
+			switch r {
+			case '(':
+				depth++
+			case ')':
+				depth--
+			}
+			if depth == 0 {
+				return regexp.Compile("^" + rest[i+1:])
+			}
+		}
+	}
+	return nil, fmt.Errorf("pattern %q is not supported by Go's regexp", pattern)
+}
+
+func lookup(m yaml.MapSlice, key string) any {
+	for _, item := range m {
+		if fmt.Sprint(item.Key) == key {
+			return item.Value
+		}
+	}
+	return nil
+}
+
+func scalar(v any) string {
+	switch v.(type) {
+	case nil, yaml.MapSlice, []any:
+		return ""
+	}
+	return fmt.Sprint(v)
+}
+
+func stringList(v any) []string {
+	list, ok := v.([]any)
+	if !ok {
+		return nil
+	}
+	out := make([]string, 0, len(list))
+	for _, item := range list {
+		out = append(out, scalar(item))
+	}
+	return out
+}
+
+func stringMap(v any) *orderedMap {
+	m := newOrderedMap()
+	ms, _ := v.(yaml.MapSlice)
+	for _, item := range ms {
+		m.Set(fmt.Sprint(item.Key), scalar(item.Value))
+	}
+	return m
+}
+
+// toJSONValue turns the ordered YAML tree into values encoding/json can write.
+func toJSONValue(v any) any {
+	switch t := v.(type) {
+	case yaml.MapSlice:
+		out := make(map[string]any, len(t))
+		for _, item := range t {
+			out[fmt.Sprint(item.Key)] = toJSONValue(item.Value)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, item := range t {
+			out[i] = toJSONValue(item)
+		}
+		return out
+	default:
+		return t
+	}
+}

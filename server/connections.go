@@ -1,0 +1,91 @@
+package server
+
+import (
+	"net/http"
+	"sort"
+	"time"
+)
+
+// connectionQueryKeys are the query keys GET /connection/{id} accepts (its zod schema is strict).
+var connectionQueryKeys = []string{"provider_config_key", "refresh_token", "force_refresh", "refresh_github_app_jwt_token"}
+
+// getConnection is GET /connection/{connectionId} (and /connections/{connectionId}): a backend
+// reads a connection back with the secret key, in Nango's ApiPublicConnectionFull shape.
+func (a *api) getConnection(w http.ResponseWriter, r *http.Request) {
+	if !a.requireSecretKey(w, r) {
+		return
+	}
+	q := r.URL.Query()
+	var errs []fieldError
+	var unknown []string
+	for k := range q {
+		if !contains(connectionQueryKeys, k) {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		var v validator
+		obj := map[string]any{}
+		for _, k := range unknown {
+			obj[k] = true
+		}
+		v.strict(obj, []any{})
+		errs = append(errs, v.errs...)
+	}
+	key := q.Get("provider_config_key")
+	if key == "" {
+		errs = append(errs, fieldError{Code: "invalid_type", Message: "Invalid input: expected string, received undefined", Path: []any{"provider_config_key"}})
+	}
+	if len(errs) > 0 {
+		writeError(w, invalidQuery(errs))
+		return
+	}
+	if _, ok := a.integrations.get(key); !ok {
+		writeError(w, errUnknownProviderConfig)
+		return
+	}
+	conn, ok := a.store.fetchConnection(key, r.PathValue("connectionId"), a.now())
+	if !ok {
+		writeError(w, errConnectionNotFound)
+		return
+	}
+	writeJSON(w, http.StatusOK, formatConnection(conn))
+}
+
+// formatConnection writes a connection as Nango's formatter does: numeric id, end_user in snake
+// case, and dates with a +00:00 offset.
+func formatConnection(c *connection) map[string]any {
+	var lastFetched any
+	if c.LastFetchedAt != nil {
+		lastFetched = nangoTime(*c.LastFetchedAt)
+	}
+	tags := c.Tags
+	if tags == nil {
+		tags = map[string]string{}
+	}
+	config := c.ConnectionConfig
+	if config == nil {
+		config = newOrderedMap()
+	}
+	return map[string]any{
+		"id":                   c.ID,
+		"connection_id":        c.ConnectionID,
+		"provider_config_key":  c.ProviderConfigKey,
+		"provider":             c.Provider,
+		"errors":               []any{},
+		"end_user":             c.EndUser,
+		"tags":                 tags,
+		"metadata":             nil,
+		"connection_config":    config,
+		"webhook_url_override": c.WebhookURLOverride,
+		"created_at":           nangoTime(c.CreatedAt),
+		"updated_at":           nangoTime(c.UpdatedAt),
+		"last_fetched_at":      lastFetched,
+		"credentials":          c.Credentials,
+	}
+}
+
+func nangoTime(t time.Time) string {
+	return t.UTC().Format("2006-01-02T15:04:05.000") + "+00:00"
+}

@@ -1,0 +1,76 @@
+package server
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestGetConnectionErrors(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	auth := map[string]string{"Authorization": "Bearer " + srv.SecretKey()}
+	tests := []struct {
+		name       string
+		path       string
+		headers    map[string]string
+		wantStatus int
+		wantCode   string
+		wantMsg    string
+	}{
+		{name: "no secret key", path: "/connection/abc?provider_config_key=zendesk", wantStatus: 401, wantCode: "missing_auth_header"},
+		{name: "session token instead of secret key", path: "/connection/abc?provider_config_key=zendesk",
+			headers: map[string]string{"Authorization": "Bearer " + createSession(t, srv, demoEndUser)}, wantStatus: 401, wantCode: "invalid_secret_key_format"},
+		{name: "missing provider_config_key", path: "/connection/abc", headers: auth, wantStatus: 400, wantCode: "invalid_query_params"},
+		{name: "unknown query key", path: "/connection/abc?provider_config_key=zendesk&foo=1", headers: auth, wantStatus: 400, wantCode: "invalid_query_params"},
+		{name: "unknown integration", path: "/connection/abc?provider_config_key=nope", headers: auth, wantStatus: 400, wantCode: "unknown_provider_config", wantMsg: "Provider does not exists"},
+		{name: "unknown connection", path: "/connection/abc?provider_config_key=zendesk", headers: auth, wantStatus: 404, wantCode: "not_found", wantMsg: "Failed to find connection"},
+		{name: "unknown connection, plural alias", path: "/connections/abc?provider_config_key=zendesk", headers: auth, wantStatus: 404, wantCode: "not_found"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := get(t, http.DefaultClient, srv.APIURL()+tc.path, tc.headers)
+			require.Equal(t, tc.wantStatus, resp.status, resp.body)
+			errBody := resp.json(t)["error"].(map[string]any)
+			assert.Equal(t, tc.wantCode, errBody["code"])
+			if tc.wantMsg != "" {
+				assert.Equal(t, tc.wantMsg, errBody["message"])
+			}
+		})
+	}
+}
+
+func TestStoreUpsertKeepsIdentity(t *testing.T) {
+	t.Parallel()
+	s := newStore()
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	first := s.upsertConnection(&connection{ConnectionID: "c", ProviderConfigKey: "zendesk", Credentials: credentials{AccessToken: "one"}}, t0)
+	other := s.upsertConnection(&connection{ConnectionID: "c", ProviderConfigKey: "github"}, t0)
+	second := s.upsertConnection(&connection{ConnectionID: "c", ProviderConfigKey: "zendesk", Credentials: credentials{AccessToken: "two"}}, t0.Add(time.Hour))
+	assert.Equal(t, first.ID, second.ID)
+	assert.NotEqual(t, first.ID, other.ID)
+	assert.Equal(t, t0, second.CreatedAt)
+	assert.Equal(t, t0.Add(time.Hour), second.UpdatedAt)
+	got, ok := s.fetchConnection("zendesk", "c", t0.Add(2*time.Hour))
+	require.True(t, ok)
+	assert.Equal(t, "two", got.Credentials.AccessToken)
+	require.NotNil(t, got.LastFetchedAt)
+	assert.Equal(t, "2026-01-02T05:04:05.000+00:00", nangoTime(*got.LastFetchedAt))
+}
+
+func TestStoreStatesAreSingleUseAndExpire(t *testing.T) {
+	t.Parallel()
+	s := newStore()
+	now := time.Now()
+	s.putState(&oauthState{State: "a", ExpiresAt: now.Add(time.Hour)}, now)
+	s.putState(&oauthState{State: "b", ExpiresAt: now.Add(time.Minute)}, now)
+	_, ok := s.takeState("a", now)
+	assert.True(t, ok)
+	_, ok = s.takeState("a", now)
+	assert.False(t, ok, "a state is consumed by its first use")
+	_, ok = s.takeState("b", now.Add(2*time.Minute))
+	assert.False(t, ok, "an expired state is refused")
+}

@@ -1,0 +1,245 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"sort"
+	"time"
+)
+
+// demoApp is the demo web app and its backend, on their own origin: the backend holds the
+// secret key and talks to the API host over HTTP, as a real app's backend does; the page only
+// ever sees session tokens.
+type demoApp struct {
+	apiURL    string
+	secretKey string
+	client    *http.Client
+	pages     *pages
+	log       *slog.Logger
+	sdk       sdkFiles
+}
+
+// The demo's end user: fixed, so a connection read back shows where its tags came from.
+var demoSession = map[string]any{
+	"end_user":     map[string]any{"id": "demo-user", "email": "demo.user@example.com", "display_name": "Demo User"},
+	"organization": map[string]any{"id": "demo-org", "display_name": "Demo Org"},
+	"tags":         map[string]any{"app": "nango-wasm-demo"},
+}
+
+type demoView struct {
+	APIURL string `json:"apiURL"`
+}
+
+// page is GET /: the demo page. The API URL reaches the page's script as escaped JSON.
+func (d *demoApp) page(w http.ResponseWriter, r *http.Request) {
+	d.pages.render(w, http.StatusOK, "demo.html", demoView{APIURL: d.apiURL}, false)
+}
+
+// connectSession is POST /api/connect-session: the page asks the backend for a session token,
+// optionally narrowed with allowed_integrations and integrations_config_defaults.
+func (d *demoApp) connectSession(w http.ResponseWriter, r *http.Request) {
+	raw, _, apiErr := readJSONObject(w, r)
+	if apiErr != nil {
+		writeError(w, apiErr)
+		return
+	}
+	var v validator
+	v.strict(raw, []any{}, "allowed_integrations", "integrations_config_defaults")
+	if len(v.errs) > 0 {
+		writeError(w, invalidBody(v.errs))
+		return
+	}
+	body := map[string]any{}
+	for k, val := range demoSession {
+		body[k] = val
+	}
+	for k, val := range raw {
+		body[k] = val
+	}
+	status, resp, err := d.callAPI(r.Context(), http.MethodPost, "/connect/sessions", body)
+	if err != nil {
+		writeError(w, newError(http.StatusBadGateway, "api_unreachable", "The demo backend could not reach the API host."))
+		return
+	}
+	if status != http.StatusCreated {
+		relay(w, status, resp)
+		return
+	}
+	var created struct {
+		Data struct {
+			Token     string `json:"token"`
+			ExpiresAt string `json:"expires_at"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(resp, &created); err != nil {
+		writeError(w, newError(http.StatusBadGateway, "api_invalid_response", "The API host answered with an unexpected body."))
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"token": created.Data.Token, "expires_at": created.Data.ExpiresAt})
+}
+
+// demoIntegration is an integration with the connection_config fields the form asks for.
+type demoIntegration struct {
+	UniqueKey        string        `json:"unique_key"`
+	Provider         string        `json:"provider"`
+	DisplayName      string        `json:"display_name"`
+	DocsConnect      string        `json:"docs_connect,omitempty"`
+	ConnectionConfig []configField `json:"connection_config"`
+}
+
+// integrations is GET /api/integrations: GET /integrations, then GET /providers/{provider} for
+// each, on the API host.
+func (d *demoApp) integrations(w http.ResponseWriter, r *http.Request) {
+	status, resp, err := d.callAPI(r.Context(), http.MethodGet, "/integrations", nil)
+	if err != nil || status != http.StatusOK {
+		d.failUpstream(w, status, resp, err)
+		return
+	}
+	var list struct {
+		Data []demoIntegration `json:"data"`
+	}
+	if err := json.Unmarshal(resp, &list); err != nil {
+		d.failUpstream(w, http.StatusBadGateway, nil, err)
+		return
+	}
+	for i := range list.Data {
+		in := &list.Data[i]
+		status, resp, err := d.callAPI(r.Context(), http.MethodGet, "/providers/"+url.PathEscape(in.Provider), nil)
+		if err != nil || status != http.StatusOK {
+			d.failUpstream(w, status, resp, err)
+			return
+		}
+		var p struct {
+			Data struct {
+				DocsConnect      string                    `json:"docs_connect"`
+				ConnectionConfig map[string]map[string]any `json:"connection_config"`
+			} `json:"data"`
+		}
+		if err := json.Unmarshal(resp, &p); err != nil {
+			d.failUpstream(w, http.StatusBadGateway, nil, err)
+			return
+		}
+		in.DocsConnect = p.Data.DocsConnect
+		in.ConnectionConfig = []configField{}
+		for name, raw := range p.Data.ConnectionConfig {
+			f := fieldFromJSON(name, raw)
+			if f.Automated || f.Hidden {
+				continue // the Connect UI does not ask for these either
+			}
+			in.ConnectionConfig = append(in.ConnectionConfig, f)
+		}
+		sort.Slice(in.ConnectionConfig, func(a, b int) bool {
+			fa, fb := in.ConnectionConfig[a], in.ConnectionConfig[b]
+			if fa.Order != fb.Order {
+				return fa.Order < fb.Order
+			}
+			return fa.Name < fb.Name
+		})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": list.Data})
+}
+
+// connection is GET /api/connection: the backend reads the connection back. Tokens stay on
+// the backend: the page gets the credentials' type and expiry only.
+func (d *demoApp) connection(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	id, key := q.Get("connection_id"), q.Get("provider_config_key")
+	if id == "" || key == "" {
+		writeError(w, invalidQuery([]fieldError{{Code: "custom", Message: "connection_id and provider_config_key are required", Path: []any{}}}))
+		return
+	}
+	path := "/connection/" + url.PathEscape(id) + "?provider_config_key=" + url.QueryEscape(key)
+	status, resp, err := d.callAPI(r.Context(), http.MethodGet, path, nil)
+	if err != nil || status != http.StatusOK {
+		d.failUpstream(w, status, resp, err)
+		return
+	}
+	var conn map[string]any
+	if err := json.Unmarshal(resp, &conn); err != nil {
+		d.failUpstream(w, http.StatusBadGateway, nil, err)
+		return
+	}
+	if creds, ok := conn["credentials"].(map[string]any); ok {
+		conn["credentials"] = map[string]any{"type": creds["type"], "expires_at": creds["expires_at"]}
+	}
+	writeJSON(w, http.StatusOK, conn)
+}
+
+// fieldFromJSON reads a field of GET /providers/{provider} leniently: a YAML example or
+// default may be a number.
+func fieldFromJSON(name string, m map[string]any) configField {
+	text := func(k string) string {
+		if v, ok := m[k]; ok && v != nil {
+			return fmt.Sprint(v)
+		}
+		return ""
+	}
+	f := configField{
+		Name: name, Type: text("type"), Title: text("title"), Description: text("description"),
+		Example: text("example"), Pattern: text("pattern"), Format: text("format"), Prefix: text("prefix"),
+		Suffix: text("suffix"), DocSection: text("doc_section"), DefaultValue: text("default_value"),
+		Optional: text("optional") == "true", Hidden: text("hidden") == "true",
+		Automated: text("automated") == "true", Secret: text("secret") == "true",
+	}
+	if list, ok := m["enum"].([]any); ok {
+		for _, v := range list {
+			f.Enum = append(f.Enum, fmt.Sprint(v))
+		}
+	}
+	if order, ok := m["order"].(float64); ok {
+		f.Order = int(order)
+	}
+	return f
+}
+
+func (d *demoApp) callAPI(ctx context.Context, method, path string, body any) (int, []byte, error) {
+	var reader io.Reader
+	if body != nil {
+		data, err := json.Marshal(body)
+		if err != nil {
+			return 0, nil, err
+		}
+		reader = bytes.NewReader(data)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, method, d.apiURL+path, reader)
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+d.secretKey)
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := d.client.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+	return resp.StatusCode, data, err
+}
+
+// failUpstream relays the API host's error envelope, or reports that it could not be reached.
+func (d *demoApp) failUpstream(w http.ResponseWriter, status int, body []byte, err error) {
+	if err != nil || status == 0 {
+		d.log.Warn("demo backend: API call failed", "err", err)
+		writeError(w, newError(http.StatusBadGateway, "api_unreachable", "The demo backend could not reach the API host."))
+		return
+	}
+	relay(w, status, body)
+}
+
+func relay(w http.ResponseWriter, status int, body []byte) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}

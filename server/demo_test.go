@@ -1,0 +1,91 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestDemoPage(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	page := get(t, http.DefaultClient, srv.AppURL()+"/", nil)
+	require.Equal(t, http.StatusOK, page.status)
+	assert.Contains(t, page.body, `<script type="application/json" id="demo-config">{"apiURL":"`+srv.APIURL()+`"}</script>`)
+	assert.Contains(t, page.body, `await import('/sdk/nango.js')`)
+	assert.NotContains(t, page.body, srv.SecretKey())
+	for _, id := range []string{"integration-select", "config-form", "connect", "result", "error-type", "error-message", "connection"} {
+		assert.Contains(t, page.body, `id="`+id+`"`)
+	}
+}
+
+func TestDemoBackend(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+
+	t.Run("connect session", func(t *testing.T) {
+		resp := do(t, http.DefaultClient, http.MethodPost, srv.AppURL()+"/api/connect-session",
+			strings.NewReader(`{"allowed_integrations":["zendesk"],"integrations_config_defaults":{"zendesk":{"connection_config":{"subdomain":"acme"}}}}`), nil)
+		require.Equal(t, http.StatusOK, resp.status, resp.body)
+		body := resp.json(t)
+		token := body["token"].(string)
+		assert.True(t, strings.HasPrefix(token, sessionTokenPrefix))
+		_, err := time.Parse(time.RFC3339, body["expires_at"].(string))
+		assert.NoError(t, err)
+		sess, ok := srv.api.store.session(token, time.Now())
+		require.True(t, ok)
+		assert.Equal(t, []string{"zendesk"}, sess.AllowedIntegrations)
+		assert.Equal(t, "demo-user", sess.EndUser.ID)
+		assert.Equal(t, "nango-wasm-demo", sess.Tags["app"])
+	})
+
+	t.Run("connect session errors are relayed", func(t *testing.T) {
+		resp := do(t, http.DefaultClient, http.MethodPost, srv.AppURL()+"/api/connect-session", strings.NewReader(`{"allowed_integrations":["nope"]}`), nil)
+		require.Equal(t, http.StatusBadRequest, resp.status, resp.body)
+		assert.Equal(t, "invalid_body", resp.json(t)["error"].(map[string]any)["code"])
+		strict := do(t, http.DefaultClient, http.MethodPost, srv.AppURL()+"/api/connect-session", strings.NewReader(`{"end_user":{"id":"x"}}`), nil)
+		assert.Equal(t, http.StatusBadRequest, strict.status, "the page cannot choose the end user")
+	})
+
+	t.Run("integrations with their fields", func(t *testing.T) {
+		resp := get(t, http.DefaultClient, srv.AppURL()+"/api/integrations", nil)
+		require.Equal(t, http.StatusOK, resp.status, resp.body)
+		byKey := map[string]map[string]any{}
+		for _, item := range resp.json(t)["data"].([]any) {
+			in := item.(map[string]any)
+			byKey[in["unique_key"].(string)] = in
+		}
+		require.Contains(t, byKey, "zendesk")
+		fields := byKey["zendesk"]["connection_config"].([]any)
+		require.Len(t, fields, 1)
+		assert.Equal(t, map[string]any{"name": "subdomain", "type": "string", "title": "Zendesk Domain", "description": "The subdomain of your Zendesk account",
+			"example": "domain", "pattern": "^[a-z0-9_-]+$", "prefix": "https://", "suffix": ".zendesk.com", "doc_section": "#step-1-finding-your-subdomain"}, fields[0])
+		salesforce := byKey["salesforce"]["connection_config"].([]any)
+		require.Len(t, salesforce, 1, "automated fields are not asked for")
+		assert.Equal(t, "hostname", salesforce[0].(map[string]any)["name"])
+	})
+
+	t.Run("connection read back without tokens", func(t *testing.T) {
+		token := createSession(t, srv, demoEndUser)
+		page := runFlow(t, srv, browser(t), connectURL(srv, "github", token, ""), "approve")
+		id := postedMessage(t, page.body)["payload"].(map[string]any)["connectionId"].(string)
+		resp := get(t, http.DefaultClient, srv.AppURL()+"/api/connection?connection_id="+id+"&provider_config_key=github", nil)
+		require.Equal(t, http.StatusOK, resp.status, resp.body)
+		conn := resp.json(t)
+		assert.Equal(t, id, conn["connection_id"])
+		assert.Equal(t, "user-1", conn["tags"].(map[string]any)["end_user_id"])
+		creds := conn["credentials"].(map[string]any)
+		assert.Equal(t, "OAUTH2", creds["type"])
+		assert.NotContains(t, creds, "access_token")
+		assert.NotContains(t, resp.body, "mock_access_")
+
+		missing := get(t, http.DefaultClient, srv.AppURL()+"/api/connection?connection_id=nope&provider_config_key=github", nil)
+		assert.Equal(t, http.StatusNotFound, missing.status)
+		bad := get(t, http.DefaultClient, srv.AppURL()+"/api/connection", nil)
+		assert.Equal(t, http.StatusBadRequest, bad.status)
+	})
+}

@@ -1,0 +1,142 @@
+package server
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// api is the Nango API host: its handlers and what they need.
+type api struct {
+	secretKey    string
+	apiURL       string
+	providerURL  string
+	catalog      *catalog
+	integrations *integrations
+	store        *store
+	hub          *wsHub
+	pages        *pages
+	client       *http.Client // to the mock provider's token endpoint
+	log          *slog.Logger
+	now          func() time.Time
+	sdk          sdkFiles
+}
+
+// integration is a configured use of a provider (Nango's "provider config"), backed here by
+// the mock provider with a dev client.
+type integration struct {
+	UniqueKey    string
+	Provider     *provider
+	ClientID     string
+	ClientSecret string
+	Scopes       string // comma-separated, as Nango stores oauth_scopes
+	CreatedAt    time.Time
+}
+
+type integrations struct {
+	byKey map[string]*integration
+	list  []*integration // sorted by unique key
+}
+
+// newIntegrations makes one integration per catalog provider, keyed by the provider's name and
+// seeded with its default scopes as Nango seeds a new integration. Client secrets are random
+// per run: only the API host and the mock provider need them.
+func newIntegrations(cat *catalog, now time.Time) *integrations {
+	ins := &integrations{byKey: map[string]*integration{}}
+	for _, name := range cat.names {
+		p := cat.providers[name]
+		in := &integration{
+			UniqueKey:    name,
+			Provider:     p,
+			ClientID:     "nango-dev-" + name,
+			ClientSecret: "nango-dev-secret-" + randomHex(16),
+			Scopes:       strings.Join(p.DefaultScopes, ","),
+			CreatedAt:    now.UTC(),
+		}
+		ins.byKey[name] = in
+		ins.list = append(ins.list, in)
+	}
+	return ins
+}
+
+func (ins *integrations) get(key string) (*integration, bool) {
+	in, ok := ins.byKey[key]
+	return in, ok
+}
+
+// allows applies a session's allowed_integrations (nil allows all).
+func (sess *connectSession) allows(key string) bool {
+	return sess == nil || sess.AllowedIntegrations == nil || contains(sess.AllowedIntegrations, key)
+}
+
+// listIntegrations is GET /integrations, the Connect UI's list (filtered for a session).
+func (a *api) listIntegrations(w http.ResponseWriter, r *http.Request) {
+	sess, ok := a.requireSessionOrSecret(w, r)
+	if !ok {
+		return
+	}
+	data := []map[string]any{}
+	for _, in := range a.integrations.list {
+		if !sess.allows(in.UniqueKey) {
+			continue
+		}
+		data = append(data, map[string]any{
+			"unique_key":       in.UniqueKey,
+			"provider":         in.Provider.Name,
+			"display_name":     in.Provider.DisplayName,
+			"logo":             a.logoURL(in.Provider.Name),
+			"forward_webhooks": true,
+			"created_at":       in.CreatedAt.Format(time.RFC3339Nano),
+			"updated_at":       in.CreatedAt.Format(time.RFC3339Nano),
+		})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": data})
+}
+
+// getProvider is GET /providers/{provider}: the whole catalog entry, as the Connect UI builds
+// its form from it.
+func (a *api) getProvider(w http.ResponseWriter, r *http.Request) {
+	if _, ok := a.requireSessionOrSecret(w, r); !ok {
+		return
+	}
+	p, ok := a.catalog.get(r.PathValue("provider"))
+	if !ok {
+		writeError(w, newError(http.StatusNotFound, "not_found", "Unknown provider"))
+		return
+	}
+	data := make(map[string]any, len(p.Raw)+2)
+	for k, v := range p.Raw {
+		data[k] = v
+	}
+	data["name"] = p.Name
+	data["logo_url"] = a.logoURL(p.Name)
+	writeJSON(w, http.StatusOK, map[string]any{"data": data})
+}
+
+func (a *api) logoURL(providerName string) string {
+	return a.apiURL + "/images/template-logos/" + providerName + ".svg"
+}
+
+// logo draws a placeholder logo (the provider's initial), so the Connect UI shows something
+// without reaching Nango's CDN.
+func (a *api) logo(w http.ResponseWriter, r *http.Request) {
+	name, ok := strings.CutSuffix(r.PathValue("file"), ".svg")
+	p, known := a.catalog.get(name)
+	if !ok || !known {
+		writeError(w, newError(http.StatusNotFound, "not_found", "Unknown logo"))
+		return
+	}
+	initial := "?"
+	if p.DisplayName != "" {
+		initial = strings.ToUpper(string([]rune(p.DisplayName)[0]))
+	}
+	w.Header().Set("Content-Type", "image/svg+xml")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	fmt.Fprintf(w, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1f2937"/><text x="16" y="21" font-family="sans-serif" font-size="16" fill="#fff" text-anchor="middle">%s</text></svg>`, xmlEscape(initial))
+}
+
+func xmlEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace(s)
+}

@@ -1,0 +1,120 @@
+package server
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func configOf(pairs ...string) *orderedMap {
+	m := newOrderedMap()
+	for i := 0; i+1 < len(pairs); i += 2 {
+		m.Set(pairs[i], pairs[i+1])
+	}
+	return m
+}
+
+func TestInterpolate(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		template string
+		config   *orderedMap
+		encode   bool
+		want     string
+		wantOK   bool
+	}{
+		{name: "value", template: "https://${connectionConfig.subdomain}.zendesk.com/x", config: configOf("subdomain", "acme"), encode: true, want: "https://acme.zendesk.com/x", wantOK: true},
+		{name: "missing", template: "https://${connectionConfig.subdomain}.zendesk.com/x", config: configOf(), wantOK: false},
+		{name: "empty counts as missing", template: "https://${connectionConfig.subdomain}.zendesk.com/x", config: configOf("subdomain", ""), wantOK: false},
+		{name: "fallback", template: "https://${connectionConfig.hostname}/a || https://login.example.com/a", config: configOf(), want: "https://login.example.com/a", wantOK: true},
+		{name: "first alternative wins", template: "https://${connectionConfig.hostname}/a || https://login.example.com/a", config: configOf("hostname", "h.example.com"), want: "https://h.example.com/a", wantOK: true},
+		{name: "values are encoded, never decoded", template: "https://${connectionConfig.subdomain}.zendesk.com", config: configOf("subdomain", "evil.com#"), encode: true, want: "https://evil.com%23.zendesk.com", wantOK: true},
+		{name: "no encoding for params", template: "${connectionConfig.a} b", config: configOf("a", "x y"), want: "x y b", wantOK: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := interpolate(tc.template, tc.config, tc.encode)
+			assert.Equal(t, tc.wantOK, ok)
+			if tc.wantOK {
+				assert.Equal(t, tc.want, got)
+			}
+		})
+	}
+}
+
+func TestEncodeURIComponent(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, "a-_.!~*'()%20%23%2F%3F%40%25%C3%A9", encodeURIComponent("a-_.!~*'() #/?@%é"))
+}
+
+func TestParseProviderURL(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		raw     string
+		want    string
+		wantErr bool
+	}{
+		{name: "https", raw: "https://Acme.zendesk.com/oauth/tokens", want: "https://acme.zendesk.com/oauth/tokens"},
+		{name: "port", raw: "http://localhost:8080/a", want: "http://localhost:8080/a"},
+		{name: "encoded value in host", raw: "https://evil.com%23.zendesk.com/x", wantErr: true},
+		{name: "userinfo", raw: "https://me@evil.com/x", wantErr: true},
+		{name: "query", raw: "https://a.example.com/x?y=1", wantErr: true},
+		{name: "scheme", raw: "javascript://a.example.com/x", wantErr: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			u, err := parseProviderURL(tc.raw)
+			if tc.wantErr {
+				assert.Error(t, err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, u.String())
+		})
+	}
+}
+
+func TestTemplateMatcher(t *testing.T) {
+	t.Parallel()
+	m := newTemplateMatcher("https://${connectionConfig.hostname}/services/oauth2/authorize || https://login.salesforce.com/services/oauth2/authorize")
+	vals, ok := m.match("https://acme.my.salesforce.com/services/oauth2/authorize")
+	require.True(t, ok)
+	host, _ := vals.String("hostname")
+	assert.Equal(t, "acme.my.salesforce.com", host)
+	vals, ok = m.match("https://login.salesforce.com/services/oauth2/authorize")
+	require.True(t, ok)
+	host, _ = vals.String("hostname")
+	assert.Equal(t, "login.salesforce.com", host, "the first alternative matches the fallback host too")
+	_, ok = m.match("https://evil.test/other")
+	assert.False(t, ok)
+
+	dashed := newTemplateMatcher("https://${connectionConfig.accounts-server}/oauth")
+	vals, ok = dashed.match("https://accounts.zoho.eu/oauth")
+	require.True(t, ok)
+	server, _ := vals.String("accounts-server")
+	assert.Equal(t, "accounts.zoho.eu", server)
+}
+
+func TestParseConnectQuery(t *testing.T) {
+	t.Parallel()
+	q, apiErr := parseConnectQuery("connect_session_token=t&params[b]=2&params%5Ba%5D=1&params[webhook_url]=x&params[d][e]=f" +
+		"&authorization_params[prompt]=undefined&authorization_params[x]=a+b&params[dup]=1&params[dup]=2&credentials[oauth_client_id_override]=id")
+	require.Nil(t, apiErr)
+	assert.Equal(t, "t", q.SessionToken)
+	assert.Equal(t, []string{"b", "a"}, q.Params.Keys(), "query order, bracket forms alike, webhook_url, nested and repeated keys dropped")
+	v, _ := q.AuthorizationParams.Get("prompt")
+	assert.Equal(t, undefinedParam{}, v)
+	x, _ := q.AuthorizationParams.String("x")
+	assert.Equal(t, "a b", x, "a raw + is a space, as qs reads it")
+	id, _ := q.Credentials.String("oauth_client_id_override")
+	assert.Equal(t, "id", id)
+
+	_, apiErr = parseConnectQuery("connect_session_token=a&connect_session_token=b")
+	require.NotNil(t, apiErr)
+	assert.Equal(t, "invalid_query_params", apiErr.Code)
+	_, apiErr = parseConnectQuery("params[a]=%zz")
+	require.NotNil(t, apiErr)
+}

@@ -1,0 +1,229 @@
+package server
+
+import (
+	"crypto/subtle"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// codeTTL is how long an authorization code may wait for its exchange (RFC 6749 §4.1.2
+// recommends at most 10 minutes).
+const codeTTL = 2 * time.Minute
+
+// mockClient is an OAuth client the mock provider knows: one per integration, registered by
+// the API host at start.
+type mockClient struct {
+	ID, Secret       string
+	RedirectURI      string
+	Integration      string
+	DisplayName      string
+	AuthorizationURL string // the provider's templates, to bind a code to its host
+	TokenURL         string
+
+	authorize *templateMatcher
+}
+
+// mockCode is an issued authorization code and everything it is bound to.
+type mockCode struct {
+	ClientID    string
+	RedirectURI string
+	Values      *orderedMap // config values read from the authorize URL, still encoded
+	Challenge   string
+	Method      string
+	Scope       string
+	ExpiresAt   time.Time
+}
+
+// mockProvider stands in for every catalog provider (docs/wire.md §3): a consent page at the
+// real authorize URL's mock twin and a token endpoint at the real token URL's.
+type mockProvider struct {
+	origin string
+	pages  *pages
+	log    *slog.Logger
+	now    func() time.Time
+
+	mu      sync.Mutex
+	clients map[string]*mockClient
+	codes   map[string]*mockCode
+}
+
+func newMockProvider(origin string, pg *pages, log *slog.Logger) *mockProvider {
+	return &mockProvider{origin: origin, pages: pg, log: log, now: time.Now, clients: map[string]*mockClient{}, codes: map[string]*mockCode{}}
+}
+
+func (m *mockProvider) register(c mockClient) {
+	c.authorize = newTemplateMatcher(c.AuthorizationURL)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.clients[c.ID] = &c
+}
+
+// consentRequest is a checked request to the authorize endpoint.
+type consentRequest struct {
+	client   *mockClient
+	realURL  string // the provider's authorize URL, without query
+	values   *orderedMap
+	query    url.Values
+	rawQuery string
+}
+
+// parseAuthorize reads the real authorize URL back from the mock path and checks the request
+// as a provider would: a known client, its registered redirect_uri, response_type=code, and an
+// authorize URL that the client's provider template could have produced.
+func (m *mockProvider) parseAuthorize(escapedPath, rawQuery string) (*consentRequest, string) {
+	real, err := realURLFromPath(escapedPath, "/oauth/authorize/")
+	if err != nil {
+		return nil, "The authorization URL is not valid."
+	}
+	q, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return nil, "The authorization query is not valid."
+	}
+	m.mu.Lock()
+	client, ok := m.clients[q.Get("client_id")]
+	m.mu.Unlock()
+	switch {
+	case !ok:
+		return nil, fmt.Sprintf("Unknown client_id %q.", q.Get("client_id"))
+	case q.Get("redirect_uri") != client.RedirectURI:
+		return nil, fmt.Sprintf("The redirect_uri %q is not registered for this client.", q.Get("redirect_uri"))
+	case q.Get("response_type") != "code":
+		return nil, fmt.Sprintf("Unsupported response_type %q.", q.Get("response_type"))
+	case q.Get("code_challenge") != "" && q.Get("code_challenge_method") != "S256":
+		return nil, "Only the S256 code_challenge_method is supported."
+	}
+	values, ok := client.authorize.match(real.String())
+	if !ok {
+		return nil, fmt.Sprintf("%s is not an authorization URL of %s.", real.String(), client.DisplayName)
+	}
+	return &consentRequest{client: client, realURL: real.String(), values: values, query: q, rawQuery: rawQuery}, ""
+}
+
+// realURLFromPath turns /oauth/{kind}/{scheme}/{host}/{path} back into scheme://host/path,
+// keeping the path's percent-encoding as the API host wrote it.
+func realURLFromPath(escapedPath, prefix string) (providerURL, error) {
+	rest, ok := strings.CutPrefix(escapedPath, prefix)
+	if !ok {
+		return providerURL{}, fmt.Errorf("nango: unexpected mock path %q", escapedPath)
+	}
+	scheme, rest, _ := strings.Cut(rest, "/")
+	host, path, _ := strings.Cut(rest, "/")
+	return parseProviderURL(scheme + "://" + host + "/" + path)
+}
+
+type consentView struct {
+	Error            string
+	Integration      string
+	DisplayName      string
+	Scope            string
+	Scopes           []string
+	AuthorizationURL string
+	RawQuery         string
+	Action           string
+}
+
+// consent is GET /oauth/authorize/{scheme}/{host}/{path...}: the page the popup shows instead
+// of the provider's login and consent screens.
+func (m *mockProvider) consent(w http.ResponseWriter, r *http.Request) {
+	req, problem := m.parseAuthorize(r.URL.EscapedPath(), r.URL.RawQuery)
+	if problem != "" {
+		m.pages.render(w, http.StatusBadRequest, "consent.html", consentView{Error: problem}, true)
+		return
+	}
+	scope := req.query.Get("scope")
+	m.pages.render(w, http.StatusOK, "consent.html", consentView{
+		Integration:      req.client.Integration,
+		DisplayName:      req.client.DisplayName,
+		Scope:            scope,
+		Scopes:           strings.FieldsFunc(scope, func(r rune) bool { return r == ' ' || r == ',' }),
+		AuthorizationURL: req.realURL + "?" + req.rawQuery,
+		RawQuery:         req.rawQuery,
+		Action:           r.URL.EscapedPath(),
+	}, true)
+}
+
+// decide is the consent form's POST: the request is checked again (the form only carries the
+// query back), then the popup goes to redirect_uri with a code or with access_denied.
+func (m *mockProvider) decide(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		m.pages.render(w, http.StatusBadRequest, "consent.html", consentView{Error: "The consent form could not be read."}, true)
+		return
+	}
+	req, problem := m.parseAuthorize(r.URL.EscapedPath(), r.PostForm.Get("query"))
+	if problem != "" {
+		m.pages.render(w, http.StatusBadRequest, "consent.html", consentView{Error: problem}, true)
+		return
+	}
+	back := url.Values{}
+	if r.PostForm.Get("decision") == "approve" {
+		code := "mock_code_" + randomHex(24)
+		m.mu.Lock()
+		m.sweep()
+		m.codes[code] = &mockCode{
+			ClientID:    req.client.ID,
+			RedirectURI: req.query.Get("redirect_uri"),
+			Values:      req.values,
+			Challenge:   req.query.Get("code_challenge"),
+			Method:      req.query.Get("code_challenge_method"),
+			Scope:       req.query.Get("scope"),
+			ExpiresAt:   m.now().Add(codeTTL),
+		}
+		m.mu.Unlock()
+		back.Set("code", code)
+	} else {
+		back.Set("error", "access_denied")
+		back.Set("error_description", "The user denied access")
+	}
+	if state := req.query.Get("state"); state != "" {
+		back.Set("state", state)
+	}
+	target, _ := url.Parse(req.query.Get("redirect_uri"))
+	target.RawQuery = mergeQuery(target.RawQuery, back.Encode())
+	http.Redirect(w, r, target.String(), http.StatusSeeOther)
+}
+
+func mergeQuery(existing, extra string) string {
+	if existing == "" {
+		return extra
+	}
+	return existing + "&" + extra
+}
+
+// sweep drops expired codes; the caller holds m.mu.
+func (m *mockProvider) sweep() {
+	now := m.now()
+	for code, c := range m.codes {
+		if !now.Before(c.ExpiresAt) {
+			delete(m.codes, code)
+		}
+	}
+}
+
+// takeCode hands out a code once: a second redemption finds nothing.
+func (m *mockProvider) takeCode(code string) (*mockCode, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c, ok := m.codes[code]
+	delete(m.codes, code)
+	if !ok || !m.now().Before(c.ExpiresAt) {
+		return nil, false
+	}
+	return c, true
+}
+
+func (m *mockProvider) client(id string) (*mockClient, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c, ok := m.clients[id]
+	return c, ok
+}
+
+func secretsEqual(a, b string) bool {
+	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}

@@ -1,0 +1,86 @@
+package server
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+)
+
+// token is POST /oauth/token/{scheme}/{host}/{path...}, RFC 6749 §4.1.3: the code is redeemed
+// once, by the client it was issued to, with the same redirect_uri, at the token URL of the
+// authorize host it was issued for, and with the verifier of its PKCE challenge.
+func (m *mockProvider) token(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		oauthError(w, http.StatusBadRequest, "invalid_request", "The token request body could not be read.")
+		return
+	}
+	form := r.PostForm
+	if form.Get("grant_type") != "authorization_code" {
+		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "Only the authorization_code grant is supported.")
+		return
+	}
+	clientID, secret, basic := r.BasicAuth()
+	if basic {
+		// RFC 6749 §2.3.1: both halves are form-encoded before the Basic encoding.
+		clientID, _ = url.QueryUnescape(clientID)
+		secret, _ = url.QueryUnescape(secret)
+	} else {
+		clientID, secret = form.Get("client_id"), form.Get("client_secret")
+	}
+	client, ok := m.client(clientID)
+	if !ok || !secretsEqual(secret, client.Secret) {
+		if basic {
+			w.Header().Set("WWW-Authenticate", `Basic realm="nango-dev mock provider"`)
+		}
+		oauthError(w, http.StatusUnauthorized, "invalid_client", "Client authentication failed.")
+		return
+	}
+	code, ok := m.takeCode(form.Get("code"))
+	switch {
+	case !ok:
+		oauthError(w, http.StatusBadRequest, "invalid_grant", "The authorization code is invalid, expired or already used.")
+		return
+	case code.ClientID != client.ID:
+		oauthError(w, http.StatusBadRequest, "invalid_grant", "The authorization code was issued to another client.")
+		return
+	case form.Get("redirect_uri") != code.RedirectURI:
+		oauthError(w, http.StatusBadRequest, "invalid_grant", "The redirect_uri does not match the authorization request.")
+		return
+	}
+	called, err := realURLFromPath(r.URL.EscapedPath(), "/oauth/token/")
+	expectedRaw, interpolated := interpolate(client.TokenURL, code.Values, false)
+	expected, err2 := parseProviderURL(expectedRaw)
+	if err != nil || !interpolated || err2 != nil || called.String() != expected.String() {
+		oauthError(w, http.StatusBadRequest, "invalid_grant", "The authorization code was not issued for this token endpoint.")
+		return
+	}
+	if code.Challenge != "" {
+		verifier := form.Get("code_verifier")
+		if verifier == "" {
+			oauthError(w, http.StatusBadRequest, "invalid_grant", "The code_verifier is missing (PKCE).")
+			return
+		}
+		if !secretsEqual(pkceChallenge(verifier), code.Challenge) {
+			oauthError(w, http.StatusBadRequest, "invalid_grant", "PKCE verification failed: the code_verifier does not match the code_challenge.")
+			return
+		}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"access_token":  "mock_access_" + randomHex(20),
+		"refresh_token": "mock_refresh_" + randomHex(20),
+		"token_type":    "bearer",
+		"expires_in":    3600,
+		"scope":         code.Scope,
+	})
+}
+
+// oauthError writes an RFC 6749 §5.2 error: the provider's format, not Nango's envelope.
+func oauthError(w http.ResponseWriter, status int, code, description string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]string{"error": code, "error_description": description})
+}

@@ -1,0 +1,100 @@
+package server
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// routes is the API host's whole wire surface: the paths of Nango's public API that a
+// frontend (the SDK, the Connect UI) and an app backend touch.
+func (a *api) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", a.hub.serve) // the SDK's WebSocket (websocketsPath "/")
+
+	mux.HandleFunc("POST /connect/sessions", a.createSession)
+	mux.HandleFunc("GET /connect/session", a.getSession)
+	mux.HandleFunc("DELETE /connect/session", a.deleteSession)
+	mux.HandleFunc("POST /connect/telemetry", a.telemetry)
+
+	mux.HandleFunc("GET /integrations", a.listIntegrations)
+	mux.HandleFunc("GET /providers/{provider}", a.getProvider)
+	mux.HandleFunc("GET /images/template-logos/{file}", a.logo)
+
+	mux.HandleFunc("GET /oauth/connect/{providerConfigKey}", a.oauthConnect)
+	mux.HandleFunc("GET /oauth/connect/{$}", a.oauthConnectMissingKey)
+	mux.HandleFunc("GET /oauth/callback", a.oauthCallback)
+
+	mux.HandleFunc("GET /connection/{connectionId}", a.getConnection)
+	mux.HandleFunc("GET /connections/{connectionId}", a.getConnection)
+
+	mux.HandleFunc("GET /sdk/{file}", a.sdk.serve)
+	mux.HandleFunc("/", notFound)
+	return mux
+}
+
+// routes is the mock provider: a consent page and a token endpoint per real provider URL.
+func (m *mockProvider) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /oauth/authorize/{scheme}/{host}/{path...}", m.consent)
+	mux.HandleFunc("POST /oauth/authorize/{scheme}/{host}/{path...}", m.decide)
+	mux.HandleFunc("POST /oauth/token/{scheme}/{host}/{path...}", m.token)
+	mux.HandleFunc("/", notFound)
+	return mux
+}
+
+// routes is the demo app: its page, its backend, and the SDK it loads.
+func (d *demoApp) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", d.page)
+	mux.HandleFunc("POST /api/connect-session", d.connectSession)
+	mux.HandleFunc("GET /api/integrations", d.integrations)
+	mux.HandleFunc("GET /api/connection", d.connection)
+	mux.HandleFunc("GET /sdk/{file}", d.sdk.serve)
+	mux.HandleFunc("/", notFound)
+	return mux
+}
+
+func notFound(w http.ResponseWriter, r *http.Request) {
+	writeError(w, newError(http.StatusNotFound, "not_found", "No route for "+r.Method+" "+r.URL.Path))
+}
+
+// withLogging logs one line per request. The query string is never logged: it carries session
+// tokens, states and codes.
+func withLogging(log *slog.Logger, origin string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		defer func() {
+			if p := recover(); p != nil {
+				log.Error("handler panic", "origin", origin, "method", r.Method, "path", r.URL.Path, "panic", p)
+				if !rec.wrote {
+					writeError(rec, newError(http.StatusInternalServerError, "server_error", "An unexpected error occurred."))
+				}
+			}
+			log.Info("request", "origin", origin, "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", time.Since(start))
+		}()
+		next.ServeHTTP(rec, r)
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (r *statusRecorder) WriteHeader(status int) {
+	if !r.wrote {
+		r.status, r.wrote = status, true
+	}
+	r.ResponseWriter.WriteHeader(status)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	r.wrote = true
+	return r.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController and the WebSocket upgrade reach the connection.
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }

@@ -1,0 +1,248 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+)
+
+// sessionTTL is Nango's CONNECT_SESSION_TTL_MS. A token stays valid for all of it: a
+// successful connection does not consume it.
+const sessionTTL = 30 * time.Minute
+
+// The body of POST /connect/sessions, decoded once it has passed validateSessionBody.
+type sessionInput struct {
+	EndUser                    *endUserInput                  `json:"end_user"`
+	Organization               *organizationInput             `json:"organization"`
+	AllowedIntegrations        []string                       `json:"allowed_integrations"`
+	IntegrationsConfigDefaults map[string]integrationDefaults `json:"integrations_config_defaults"`
+	Overrides                  map[string]integrationOverride `json:"overrides"`
+	WebhookURLOverride         *string                        `json:"webhook_url_override"`
+	Tags                       map[string]string              `json:"tags"`
+}
+
+type endUserInput struct {
+	ID          string            `json:"id"`
+	Email       *string           `json:"email"`
+	DisplayName *string           `json:"display_name"`
+	Tags        map[string]string `json:"tags"`
+}
+
+type organizationInput struct {
+	ID          string  `json:"id"`
+	DisplayName *string `json:"display_name"`
+}
+
+// createSession is POST /connect/sessions: a backend, holding the secret key, lets one end user
+// connect for 30 minutes.
+func (a *api) createSession(w http.ResponseWriter, r *http.Request) {
+	if !a.requireSecretKey(w, r) {
+		return
+	}
+	if r.URL.RawQuery != "" {
+		writeError(w, invalidQuery(unrecognizedQueryKeys(r)))
+		return
+	}
+	raw, data, apiErr := readJSONObject(w, r)
+	if apiErr != nil {
+		writeError(w, apiErr)
+		return
+	}
+	if errs := validateSessionBody(raw); len(errs) > 0 {
+		writeError(w, invalidBody(errs))
+		return
+	}
+	var in sessionInput
+	if err := json.Unmarshal(data, &in); err != nil {
+		writeError(w, invalidBody([]fieldError{{Code: "custom", Message: err.Error(), Path: []any{}}}))
+		return
+	}
+	if errs := a.unknownIntegrations(&in); len(errs) > 0 {
+		writeError(w, invalidBody(errs))
+		return
+	}
+	tags, errs := sessionTags(&in)
+	if len(errs) > 0 {
+		writeError(w, invalidBody(errs))
+		return
+	}
+
+	now := a.now()
+	sess := &connectSession{
+		ID:                 newUUID(),
+		Defaults:           in.IntegrationsConfigDefaults,
+		Overrides:          in.Overrides,
+		WebhookURLOverride: in.WebhookURLOverride,
+		Tags:               tags,
+		CreatedAt:          now,
+		ExpiresAt:          now.Add(sessionTTL),
+	}
+	if len(in.AllowedIntegrations) > 0 {
+		sess.AllowedIntegrations = in.AllowedIntegrations
+	}
+	if in.EndUser != nil {
+		sess.EndUser = &endUser{ID: in.EndUser.ID, DisplayName: in.EndUser.DisplayName, Email: in.EndUser.Email, Tags: in.EndUser.Tags}
+		if in.Organization != nil {
+			sess.EndUser.Organization = &organization{ID: in.Organization.ID, DisplayName: in.Organization.DisplayName}
+		}
+	}
+	token := newSessionToken()
+	a.store.putSession(token, sess, now)
+	writeJSON(w, http.StatusCreated, map[string]any{"data": map[string]string{
+		"token":        token,
+		"connect_link": a.apiURL + "/connect/?session_token=" + token,
+		"expires_at":   sess.ExpiresAt.UTC().Format("2006-01-02T15:04:05.000Z"),
+	}})
+}
+
+// sessionTags merges the tags derived from the end user with the body's, which win.
+func sessionTags(in *sessionInput) (map[string]string, []fieldError) {
+	tags := generatedTags(in.EndUser, in.Organization)
+	if in.Tags != nil {
+		bodyTags, errs := validateTags(in.Tags)
+		if len(errs) > 0 {
+			return nil, errs
+		}
+		for k, v := range bodyTags {
+			tags[k] = v
+		}
+	}
+	if len(tags) > tagMaxCount {
+		return nil, []fieldError{{Code: "custom", Message: "Tags cannot contain more than 10 keys", Path: []any{"tags"}}}
+	}
+	return tags, nil
+}
+
+// unknownIntegrations reports every integration a session names that does not exist.
+func (a *api) unknownIntegrations(in *sessionInput) []fieldError {
+	var errs []fieldError
+	for i, key := range in.AllowedIntegrations {
+		if _, ok := a.integrations.get(key); !ok {
+			errs = append(errs, fieldError{Code: "custom", Message: "Integration does not exist", Path: []any{"allowed_integrations", i}})
+		}
+	}
+	for _, key := range sortedKeys(in.IntegrationsConfigDefaults) {
+		if _, ok := a.integrations.get(key); !ok {
+			errs = append(errs, fieldError{Code: "custom", Message: "Integration does not exist", Path: []any{"integrations_config_defaults", key}})
+		}
+	}
+	for _, key := range sortedKeys(in.Overrides) {
+		if _, ok := a.integrations.get(key); !ok {
+			errs = append(errs, fieldError{Code: "custom", Message: "Integration does not exist", Path: []any{"overrides", key}})
+		}
+	}
+	return errs
+}
+
+// getSession is GET /connect/session: what the Connect UI reads about its own session.
+func (a *api) getSession(w http.ResponseWriter, r *http.Request) {
+	sess, _, ok := a.requireSession(w, r)
+	if !ok {
+		return
+	}
+	data := map[string]any{
+		"endUser": sess.EndUser,
+		"connectUISettings": map[string]any{
+			"theme":         map[string]any{"light": map[string]string{"primary": "#00B2E3"}, "dark": map[string]string{"primary": "#00B2E3"}},
+			"defaultTheme":  "system",
+			"showWatermark": true,
+		},
+	}
+	if sess.AllowedIntegrations != nil {
+		data["allowed_integrations"] = sess.AllowedIntegrations
+	}
+	if sess.Defaults != nil {
+		defaults := map[string]any{}
+		for key, d := range sess.Defaults {
+			defaults[key] = map[string]any{"connection_config": d.ConnectionConfig, "authorization_params": d.AuthorizationParams}
+		}
+		data["integrations_config_defaults"] = defaults
+	}
+	if sess.Overrides != nil {
+		data["overrides"] = sess.Overrides
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": data})
+}
+
+// deleteSession is DELETE /connect/session: the token stops working at once.
+func (a *api) deleteSession(w http.ResponseWriter, r *http.Request) {
+	_, token, ok := a.requireSession(w, r)
+	if !ok {
+		return
+	}
+	a.store.deleteSession(token)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// telemetry is POST /connect/telemetry. The Connect UI sends it with sendBeacon, which cannot
+// set headers, so the token is in the body; the events themselves are dropped.
+func (a *api) telemetry(w http.ResponseWriter, r *http.Request) {
+	raw, _, apiErr := readJSONObject(w, r)
+	if apiErr != nil {
+		writeError(w, apiErr)
+		return
+	}
+	token, _ := raw["token"].(string)
+	if token == "" {
+		writeError(w, errMissingAuthHeader)
+		return
+	}
+	if _, err := a.checkSessionToken(token); err != nil {
+		writeError(w, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// readJSONObject reads a body of at most 1 MiB that must be a JSON object; an empty body counts
+// as {} (as Express's JSON parser leaves it).
+func readJSONObject(w http.ResponseWriter, r *http.Request) (map[string]any, []byte, *apiError) {
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, nil, newError(http.StatusRequestEntityTooLarge, "payload_too_big", "The request body is larger than 1 MiB.")
+		}
+		return nil, nil, newError(http.StatusBadRequest, "invalid_body", "The request body could not be read.")
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		data = []byte("{}")
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var raw any
+	if err := dec.Decode(&raw); err != nil || dec.More() {
+		return nil, nil, newError(http.StatusBadRequest, "invalid_body", "The request body is not valid JSON.")
+	}
+	obj, ok := raw.(map[string]any)
+	if !ok {
+		return nil, nil, invalidBody([]fieldError{{Code: "invalid_type", Message: "Invalid input: expected object, received " + jsonType(raw), Path: []any{}}})
+	}
+	return obj, data, nil
+}
+
+func unrecognizedQueryKeys(r *http.Request) []fieldError {
+	var keys []string
+	for k := range r.URL.Query() {
+		keys = append(keys, `"`+k+`"`)
+	}
+	noun := "key"
+	if len(keys) != 1 {
+		noun = "keys"
+	}
+	return []fieldError{{Code: "unrecognized_keys", Message: "Unrecognized " + noun + ": " + strings.Join(keys, ", "), Path: []any{}}}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,80 @@
+package server
+
+import "strings"
+
+// validateSessionBody checks a POST /connect/sessions body against the schema of Nango's
+// postSessions.ts (strict objects, string limits, tag rules) and returns every issue at once.
+func validateSessionBody(body map[string]any) []fieldError {
+	var v validator
+	root := []any{}
+	v.strict(body, root, "end_user", "organization", "allowed_integrations", "integrations_config_defaults", "overrides", "webhook_url_override", "tags")
+
+	_, hasTags := body["tags"]
+	if user, ok := v.object(body, "end_user", root, !hasTags); ok {
+		path := []any{"end_user"}
+		v.strict(user, path, "id", "email", "display_name", "tags")
+		v.str(user, "id", path, strRule{required: true, min: 1, max: 255})
+		v.str(user, "email", path, strRule{min: 5, email: true})
+		v.str(user, "display_name", path, strRule{max: 255})
+		v.record(user, "tags", path, strRule{}, func(_ string, val any, p []any) {
+			v.strValue(val, true, p, strRule{max: 255})
+		})
+	}
+	if org, ok := v.object(body, "organization", root, false); ok {
+		path := []any{"organization"}
+		v.strict(org, path, "id", "display_name")
+		v.str(org, "id", path, strRule{required: true, max: 255})
+		v.str(org, "display_name", path, strRule{max: 255})
+	}
+	if raw, present := body["allowed_integrations"]; present {
+		list, ok := raw.([]any)
+		if !ok {
+			v.expected([]any{"allowed_integrations"}, "array", raw, true)
+		}
+		for i, item := range list {
+			v.strValue(item, true, []any{"allowed_integrations", i}, strRule{max: 255, pattern: providerConfigKeyRE})
+		}
+	}
+	keyRule := strRule{max: 255, pattern: providerConfigKeyRE}
+	v.record(body, "integrations_config_defaults", root, keyRule, func(_ string, val any, p []any) {
+		defaults, ok := val.(map[string]any)
+		if !ok {
+			v.expected(p, "object", val, true)
+			return
+		}
+		v.strict(defaults, p, "user_scopes", "authorization_params", "connection_config")
+		v.str(defaults, "user_scopes", p, strRule{})
+		v.record(defaults, "authorization_params", p, strRule{}, func(_ string, val any, p []any) {
+			v.strValue(val, true, p, strRule{})
+		})
+		if config, ok := v.object(defaults, "connection_config", p, false); ok {
+			v.str(config, "oauth_scopes_override", at(p, "connection_config"), strRule{})
+		}
+	})
+	v.record(body, "overrides", root, keyRule, func(_ string, val any, p []any) {
+		override, ok := val.(map[string]any)
+		if !ok {
+			v.expected(p, "object", val, true)
+			return
+		}
+		v.str(override, "docs_connect", p, strRule{url: true, min: 1})
+	})
+	if hook, ok := v.str(body, "webhook_url_override", root, strRule{url: true}); ok && pointsAtNango(hook) {
+		v.add([]any{"webhook_url_override"}, "custom", "Webhook URL override cannot point to nango.dev")
+	}
+	if _, present := body["tags"]; present {
+		v.record(body, "tags", root, strRule{}, func(_ string, val any, p []any) {
+			v.strValue(val, true, p, strRule{})
+		})
+	}
+	return v.errs
+}
+
+func pointsAtNango(raw string) bool {
+	host := strings.ToLower(raw)
+	if i := strings.Index(host, "://"); i >= 0 {
+		host = host[i+3:]
+	}
+	host, _, _ = strings.Cut(host, "/")
+	return host == "nango.dev" || strings.HasSuffix(host, ".nango.dev")
+}

@@ -1,0 +1,108 @@
+package server
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// Connection tag rules of Nango's packages/shared/lib/services/tags/schema.ts.
+const (
+	tagMaxCount       = 10
+	tagKeyMaxLength   = 64
+	tagValueMaxLength = 255
+)
+
+var tagKeyPattern = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_\-./]*$`)
+
+// validateTags checks tags as Nango's connectionTagsSchema does and returns them with lowercased
+// keys. Each issue is a message for the tags path.
+func validateTags(tags map[string]string) (map[string]string, []fieldError) {
+	var errs []fieldError
+	keys := make([]string, 0, len(tags))
+	for k := range tags {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		path := []any{"tags", k}
+		if !tagKeyPattern.MatchString(k) {
+			errs = append(errs, fieldError{"invalid_key", "Tag keys must start with a letter and contain only alphanumerics, underscores, hyphens, periods, or slashes", path})
+		} else if utf8.RuneCountInString(k) > tagKeyMaxLength {
+			errs = append(errs, fieldError{"invalid_key", fmt.Sprintf("Tag keys must be at most %d characters", tagKeyMaxLength), path})
+		}
+		switch n := utf8.RuneCountInString(tags[k]); {
+		case n < 1:
+			errs = append(errs, fieldError{"too_small", "Too small: expected string to have >=1 characters", path})
+		case n > tagValueMaxLength:
+			errs = append(errs, fieldError{"too_big", fmt.Sprintf("Tag values must be at most %d characters", tagValueMaxLength), path})
+		}
+	}
+	if len(tags) > tagMaxCount {
+		return nil, append(errs, fieldError{"custom", fmt.Sprintf("Tags cannot contain more than %d keys", tagMaxCount), []any{"tags"}})
+	}
+	normalized := make(map[string]string, len(tags))
+	for _, k := range keys {
+		lower := strings.ToLower(k)
+		if _, dup := normalized[lower]; dup {
+			errs = append(errs, fieldError{"custom", fmt.Sprintf("Duplicate tag key after case normalization: %q", lower), []any{"tags"}})
+		}
+		if lower == "end_user_email" && !isEmail(tags[k]) {
+			errs = append(errs, fieldError{"custom", `Tag "end_user_email" must be a valid email`, []any{"tags"}})
+		}
+		normalized[lower] = tags[k]
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return normalized, nil
+}
+
+// generatedTags derives tags from the end user and organization as Nango's
+// buildTagsFromEndUser does: best effort, never an error. end_user.tags with a bad key are
+// skipped, and all of them are dropped when they would take the total past the limit.
+func generatedTags(user *endUserInput, org *organizationInput) map[string]string {
+	base := map[string]string{}
+	set := func(key string, value *string) {
+		if value == nil || *value == "" {
+			return
+		}
+		base[key] = truncateRunes(*value, tagValueMaxLength)
+	}
+	if user != nil {
+		set("end_user_id", &user.ID)
+		set("end_user_email", user.Email)
+		set("end_user_display_name", user.DisplayName)
+	}
+	if org != nil {
+		set("organization_id", &org.ID)
+		set("organization_display_name", org.DisplayName)
+	}
+	if user == nil || len(user.Tags) == 0 {
+		return base
+	}
+	merged := make(map[string]string, len(base)+len(user.Tags))
+	for k, v := range base {
+		merged[k] = v
+	}
+	for k, v := range user.Tags {
+		key := truncateRunes(strings.ToLower(k), tagKeyMaxLength)
+		if !tagKeyPattern.MatchString(key) || v == "" {
+			continue
+		}
+		merged[key] = truncateRunes(v, tagValueMaxLength)
+	}
+	if len(merged) > tagMaxCount {
+		return base
+	}
+	return merged
+}
+
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
+}

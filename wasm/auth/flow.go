@@ -8,7 +8,7 @@ const (
 	// ClosedGraceSocketMS: the same while a WebSocket is live. A popup can read as closed while
 	// it is still open (a provider page with Cross-Origin-Opener-Policy cuts the link), and the
 	// result then only comes over the socket.
-	ClosedGraceSocketMS = 10000
+	ClosedGraceSocketMS = 3000
 	// SettleGraceMS: how long a result that arrived by postMessage waits for the WebSocket's
 	// version of it when the postMessage one lacks detail (Nango's own page sends no ids and a
 	// generic error type).

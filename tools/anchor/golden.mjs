@@ -54,7 +54,34 @@ function encode(v) {
   return v;
 }
 
-const out = { anchor: '@nangohq/frontend@0.71.10', query: [], layout: [] };
+// Non-popup calls: what the real SDK POSTs (path, headers, body) for each credential shape, and
+// for create(). fetch is stubbed; window.open returns null so a popup-path call shows as such.
+const routingCases = [
+  ['api key', 'auth', ['stripe', { credentials: { apiKey: 'sk_test' } }]],
+  ['api key empty', 'auth', ['stripe', { credentials: { apiKey: '' } }]],
+  ['basic', 'auth', ['jira-basic', 'conn-1', { credentials: { username: 'ada', password: 'pw' }, params: { subdomain: 'acme' } }]],
+  ['basic username only', 'auth', ['jira-basic', { credentials: { username: 'ada' } }]],
+  ['basic with nulls', 'auth', ['jira-basic', { credentials: { username: null, password: undefined } }]],
+  ['bill', 'auth', ['bill', { credentials: { username: 'u', password: 'p', organization_id: 'o', dev_key: 'd' } }]],
+  ['signature', 'auth', ['emarsys', { credentials: { type: 'SIGNATURE', username: 'u', password: 'p', extra: 'x' } }]],
+  ['aws sigv4', 'auth', ['aws', { credentials: { type: 'AWS_SIGV4', role_arn: 'arn:aws:iam::1:role/x', region: 'eu-west-1', extra: 1 } }]],
+  ['aws sigv4 without region', 'auth', ['aws', { credentials: { type: 'AWS_SIGV4', role_arn: 'arn' } }]],
+  ['two step with assertion option', 'auth', ['two', { credentials: { type: 'TWO_STEP', a: 'b' }, assertionOption: { aud: 'x' } }]],
+  ['two step without assertion option', 'auth', ['two', { credentials: { type: 'TWO_STEP', a: 'b' }, assertionOption: {} }]],
+  ['jwt private key object', 'auth', ['ghost', { credentials: { privateKey: { id: 'i', secret: 's' }, other: 1 } }]],
+  ['jwt type', 'auth', ['apple', { credentials: { type: 'JWT', issuer: 'x' } }]],
+  ['tba', 'auth', ['netsuite', { credentials: { token_id: 't', token_secret: 's', oauth_client_id_override: 'ci', oauth_client_secret_override: 'cs' }, params: { accountId: '123' } }]],
+  ['oauth2 client credentials', 'auth', ['cc', { credentials: { client_id: 'id', client_secret: 'sec' } }]],
+  ['oauth2 client private key', 'auth', ['cc', { credentials: { client_id: 'id', client_private_key: 'pk', client_certificate: 'cert' } }]],
+  ['outbound installation', 'auth', ['outbound', { installation: 'outbound', credentials: {} }]],
+  ['outbound without credentials throws', 'auth', ['outbound', { installation: 'outbound' }]],
+  ['one client override goes custom and matches nothing', 'auth', ['github', { credentials: { oauth_client_id_override: 'x' } }]],
+  ['both client overrides take the popup', 'auth', ['github', { credentials: { oauth_client_id_override: 'x', oauth_client_secret_override: 'y' } }]],
+  ['create without options', 'create', ['public-api']],
+  ['create with a connection id and config', 'create', ['public-api', 'conn-2', { params: { a: 'b' } }]],
+  ['create with config ignores the third argument', 'create', ['public-api', { params: { a: 'b' } }, { params: { ignored: 'yes' } }]],
+];
+const out = { anchor: '@nangohq/frontend@0.71.10', query: [], layout: [], routing: [] };
 for (const [name, options, connectionId, config] of queryCases) {
   const nango = new Nango(options);
   out.query.push({ name, options: encode(options), connectionId, config: encode(config), want: nango.toQueryString(connectionId, config) });
@@ -63,5 +90,22 @@ for (const [name, sw, sh, w, h] of layoutCases) {
   globalThis.window.screen = { width: sw, height: sh };
   const layout = computeLayout({ expectedWidth: w, expectedHeight: h });
   out.layout.push({ name, screenWidth: sw, screenHeight: sh, width: w, height: h, want: windowFeaturesToString(layout) });
+}
+globalThis.window.open = () => null;
+for (const [name, method, args] of routingCases) {
+  const calls = [];
+  globalThis.fetch = async (url, init) => {
+    calls.push({ url, method: init.method, headers: init.headers, hasBody: 'body' in init, body: init.body ?? null });
+    return { ok: true, json: async () => ({ connectionId: 'c', providerConfigKey: args[0] }) };
+  };
+  const nango = new Nango({ connectSessionToken: token, host: 'https://api.example' });
+  let thrown = null;
+  let rejected = null;
+  try {
+    await nango[method](...args).catch((e) => { rejected = { type: e?.type ?? null, message: e.message, isAuthError: e?.constructor?.name === 'AuthError' }; });
+  } catch (e) {
+    thrown = { type: e?.type ?? null, message: e.message };
+  }
+  out.routing.push({ name, method, args: encode(args), calls, thrown, rejected });
 }
 writeFileSync(process.argv[2], JSON.stringify(out, null, 2) + '\n');

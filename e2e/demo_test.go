@@ -1,0 +1,43 @@
+package e2e
+
+import (
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The demo app of `make serve`: pick Zendesk, type a subdomain, click Connect, approve, and see
+// the connection the backend read back.
+func TestDemoPageConnectsZendesk(t *testing.T) {
+	ctx := newTab(t)
+	step(t, ctx,
+		chromedp.Navigate(env.Server.AppURL()+"/?integration=zendesk"),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-state="ready"][data-session="ready"]`)),
+	)
+	assert.False(t, eval[bool](t, ctx, `!document.getElementById('sdk-error').hidden`), "the SDK error is not shown")
+	step(t, ctx, chromedp.SendKeys(chromedp.CSS("#field-subdomain"), "acme"))
+	popup := clickConnect(t, ctx)
+	assert.Contains(t, atProvider(t, popup), "https://acme.zendesk.com/oauth/authorizations/new?")
+	step(t, popup, chromedp.Click(chromedp.CSS("#approve")))
+	step(t, ctx, chromedp.WaitVisible(chromedp.CSS(`body[data-state="success"]`)))
+	result := text(t, ctx, "#result")
+	assert.Contains(t, result, `"providerConfigKey": "zendesk"`)
+	conn := text(t, ctx, "#connection")
+	assert.Contains(t, conn, `"subdomain": "acme"`)
+	assert.NotContains(t, conn, "access_token", "the page never sees credentials")
+}
+
+// A typed error reaches the demo page: a subdomain that would change the host.
+func TestDemoPageShowsTypedErrors(t *testing.T) {
+	ctx := newTab(t)
+	step(t, ctx,
+		chromedp.Navigate(env.Server.AppURL()+"/?integration=zendesk"),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-state="ready"][data-session="ready"]`)),
+		chromedp.SendKeys(chromedp.CSS("#field-subdomain"), "evil.com#"),
+	)
+	clickOpeningPopup(t, ctx, "#connect")
+	step(t, ctx, chromedp.WaitVisible(chromedp.CSS(`body[data-state="error"]`)))
+	require.Equal(t, "invalid_connection_config", text(t, ctx, "#error-type"))
+}

@@ -1,0 +1,335 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/cdproto/target"
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/require"
+)
+
+// stepTimeout bounds every wait on the browser; a hang fails the test instead of the suite.
+const stepTimeout = 20 * time.Second
+
+// outcome is what a fixture page recorded of one auth() call.
+type outcome struct {
+	Settled bool `json:"settled"`
+	OK      bool `json:"ok"`
+	Value   struct {
+		ProviderConfigKey string `json:"providerConfigKey"`
+		ConnectionID      string `json:"connectionId"`
+		IsPending         *bool  `json:"isPending"`
+	} `json:"value"`
+	Type        string `json:"type"`
+	Message     string `json:"message"`
+	Name        string `json:"name"`
+	IsAuthError bool   `json:"isAuthError"`
+	IsError     bool   `json:"isError"`
+	Stack       string `json:"stack"`
+}
+
+// newSession creates a connect session over the API as an app's backend would.
+func newSession(t *testing.T, body map[string]any) string {
+	t.Helper()
+	if body == nil {
+		body = map[string]any{}
+	}
+	if _, ok := body["end_user"]; !ok {
+		body["end_user"] = map[string]any{"id": "user-42", "email": "ada@example.com", "display_name": "Ada"}
+	}
+	var out struct {
+		Data struct {
+			Token string `json:"token"`
+		} `json:"data"`
+	}
+	status := apiJSON(t, http.MethodPost, "/connect/sessions", body, &out)
+	require.Equal(t, http.StatusCreated, status)
+	require.True(t, strings.HasPrefix(out.Data.Token, "nango_connect_session_"))
+	return out.Data.Token
+}
+
+// apiJSON calls the dev server's API with the secret key and decodes the JSON answer.
+func apiJSON(t *testing.T, method, path string, body, out any) int {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		require.NoError(t, err)
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, env.Server.APIURL()+path, rd)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+env.Server.SecretKey())
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	raw, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	if out != nil && len(raw) > 0 {
+		require.NoError(t, json.Unmarshal(raw, out), "body: %s", raw)
+	}
+	return res.StatusCode
+}
+
+// connection reads a stored connection back over the API.
+func connection(t *testing.T, id, key string) map[string]any {
+	t.Helper()
+	var c map[string]any
+	status := apiJSON(t, http.MethodGet, "/connection/"+url.PathEscape(id)+"?provider_config_key="+url.QueryEscape(key), nil, &c)
+	require.Equal(t, http.StatusOK, status, "connection %s/%s", key, id)
+	return c
+}
+
+// pageErrors collects uncaught exceptions and console.error calls of a tab.
+type pageErrors struct {
+	mu   sync.Mutex
+	msgs []string
+}
+
+func (p *pageErrors) add(s string) { p.mu.Lock(); p.msgs = append(p.msgs, s); p.mu.Unlock() }
+func (p *pageErrors) list() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.msgs...)
+}
+
+// openTab opens a fresh tab on a fixture page and waits until the SDK is ready. Uncaught
+// exceptions and console errors on the page fail the test.
+func openTab(t *testing.T, pageURL string) context.Context {
+	t.Helper()
+	ctx := newTab(t)
+	errs := &pageErrors{}
+	exceptions := chromedp.Events(ctx, runtime.ExceptionThrown)
+	consoles := chromedp.Events(ctx, runtime.ConsoleAPICalled)
+	go func() {
+		for ev, err := range exceptions {
+			if err != nil {
+				return
+			}
+			errs.add("uncaught exception: " + ev.ExceptionDetails.Text + " " + describe(ev.ExceptionDetails.Exception))
+		}
+	}()
+	go func() {
+		for ev, err := range consoles {
+			if err != nil {
+				return
+			}
+			if ev.Type == runtime.ConsoleAPICalledTypeError {
+				var parts []string
+				for _, a := range ev.Args {
+					parts = append(parts, describe(a))
+				}
+				errs.add("console.error: " + strings.Join(parts, " "))
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		for _, e := range errs.list() {
+			t.Errorf("page error: %s", e)
+		}
+	})
+	step(t, ctx, chromedp.Navigate(pageURL))
+	evalAwait[any](t, ctx, `window.sdkReady`)
+	return ctx
+}
+
+// newTab opens an empty tab, closed when the test ends.
+func newTab(t *testing.T) context.Context {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(env.Browser)
+	t.Cleanup(cancel)
+	// Open the tab with the tab's own context: a step's timeout context must derive from a
+	// context that has already run, or its cancellation closes the target.
+	require.NoError(t, chromedp.Do(ctx))
+	return ctx
+}
+
+func describe(o *runtime.RemoteObject) string {
+	if o == nil {
+		return ""
+	}
+	if len(o.Value) > 0 {
+		return string(o.Value)
+	}
+	return o.Description
+}
+
+// fixtureURL is a fixture page on the app origin, pointed at the dev server's API.
+func fixtureURL(page, token string) string {
+	q := url.Values{"host": {env.Server.APIURL()}}
+	if token != "" {
+		q.Set("token", token)
+	}
+	return env.App.URL + "/" + page + "?" + q.Encode()
+}
+
+func step(t *testing.T, ctx context.Context, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, stepTimeout)
+	defer cancel()
+	require.NoError(t, chromedp.Do(sctx, actions...))
+}
+
+func eval[T any](t *testing.T, ctx context.Context, js string) T {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, stepTimeout)
+	defer cancel()
+	v, err := chromedp.Run(sctx, chromedp.Evaluate[T](js))
+	require.NoError(t, err, js)
+	return v
+}
+
+func evalAwait[T any](t *testing.T, ctx context.Context, js string) T {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, stepTimeout)
+	defer cancel()
+	v, err := chromedp.Run(sctx, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise))
+	require.NoError(t, err, js)
+	return v
+}
+
+// setAuthArgs sets what the Connect button passes to auth() (a JavaScript expression).
+func setAuthArgs(t *testing.T, ctx context.Context, args string) {
+	t.Helper()
+	eval[any](t, ctx, `window.authArgs = `+args+`; 0`)
+}
+
+// clickConnect clicks the page's Connect button with real input events, as a user does, and
+// returns the popup the click opened, attached.
+func clickConnect(t *testing.T, ctx context.Context) context.Context {
+	t.Helper()
+	return attach(t, ctx, clickOpeningPopup(t, ctx, "#connect"))
+}
+
+// clickOpeningPopup clicks selector and returns the id of the popup the click opened, without
+// attaching to it: a popup that shows an error page may close itself before a test could.
+func clickOpeningPopup(t *testing.T, ctx context.Context, selector string) target.ID {
+	t.Helper()
+	ch := chromedp.WaitNewTarget(ctx, func(info *target.Info) bool { return info.Type == "page" })
+	step(t, ctx, chromedp.Click(chromedp.CSS(selector)))
+	select {
+	case id, ok := <-ch:
+		require.True(t, ok, "no popup opened")
+		return id
+	case <-time.After(stepTimeout):
+		t.Fatal("the click opened no popup")
+		return ""
+	}
+}
+
+// attach returns a context on the popup with the given id.
+func attach(t *testing.T, ctx context.Context, id target.ID) context.Context {
+	t.Helper()
+	popup, cancel := chromedp.NewContext(ctx, chromedp.WithTargetID(id))
+	t.Cleanup(cancel)
+	require.NoError(t, chromedp.Do(popup)) // attach with the popup's own context (see newTab)
+	return popup
+}
+
+// atProvider waits for the mock provider's consent page in the popup and returns the real
+// authorization URL it shows.
+func atProvider(t *testing.T, popup context.Context) string {
+	t.Helper()
+	step(t, popup, chromedp.WaitVisible(chromedp.CSS("#approve")))
+	return text(t, popup, "#authorization-url")
+}
+
+func text(t *testing.T, ctx context.Context, selector string) string {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, stepTimeout)
+	defer cancel()
+	s, err := chromedp.Run(sctx, chromedp.Text(chromedp.CSS(selector)))
+	require.NoError(t, err)
+	return strings.TrimSpace(s)
+}
+
+// lastOutcome waits for the latest auth() call to settle and returns what it settled with.
+func lastOutcome(t *testing.T, ctx context.Context) outcome {
+	t.Helper()
+	evalAwait[any](t, ctx, `window.last`)
+	return outcomeAt(t, ctx, -1)
+}
+
+// outcomeAt returns the i-th recorded outcome (negative counts from the end), settled or not.
+func outcomeAt(t *testing.T, ctx context.Context, i int) outcome {
+	t.Helper()
+	raw := eval[[]byte](t, ctx, fmt.Sprintf(`window.outcomes.at(%d)`, i))
+	var o outcome
+	require.NoError(t, json.Unmarshal(raw, &o), "%s", raw)
+	return o
+}
+
+// requireRejected checks a settled outcome is an AuthError of the given type.
+func requireRejected(t *testing.T, o outcome, wantType string) {
+	t.Helper()
+	require.True(t, o.Settled, "auth() did not settle")
+	require.False(t, o.OK, "auth() resolved instead of rejecting with %s", wantType)
+	require.Equal(t, wantType, o.Type, "message: %s", o.Message)
+	require.True(t, o.IsAuthError, "not an AuthError")
+	require.True(t, o.IsError, "not an Error")
+	require.Equal(t, "AuthError", o.Name)
+}
+
+// popupGone waits until a popup no longer exists (the SDK or the page closed it).
+func popupGone(t *testing.T, popup context.Context) {
+	t.Helper()
+	targetGone(t, chromedp.FromContext(popup).Target.TargetID)
+}
+
+func targetGone(t *testing.T, id target.ID) {
+	t.Helper()
+	deadline := time.Now().Add(stepTimeout)
+	for time.Now().Before(deadline) {
+		targets, err := chromedp.Targets(env.Browser)
+		require.NoError(t, err)
+		found := false
+		for _, ti := range targets {
+			found = found || ti.TargetID == id
+		}
+		if !found {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatal("the popup is still open")
+}
+
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+func jsonUnmarshal(raw []byte, v any) error { return json.Unmarshal(raw, v) }
+
+// apiJSONAsSession calls the API with a connect session token.
+func apiJSONAsSession(t *testing.T, method, path, token string) int {
+	t.Helper()
+	req, err := http.NewRequest(method, env.Server.APIURL()+path, nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	res.Body.Close()
+	return res.StatusCode
+}
+
+// outcomeAfterSettle waits until the i-th auth() call has settled.
+func outcomeAfterSettle(t *testing.T, ctx context.Context, i int) outcome {
+	t.Helper()
+	evalAwait[any](t, ctx, fmt.Sprintf(`new Promise((resolve) => { const check = () => window.outcomes[%d].settled ? resolve() : setTimeout(check, 20); check(); })`, i))
+	return outcomeAt(t, ctx, i)
+}

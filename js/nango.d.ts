@@ -26,6 +26,12 @@ export type AuthErrorType =
     | 'invalid_options'
     /** nango-wasm: WebAssembly could not run (CSP without 'wasm-unsafe-eval', server-side rendering, …). */
     | 'wasm_unavailable'
+    /** nango-wasm: with transport 'websocket', the socket failed and could not be resumed. */
+    | 'websocket_failed'
+    /** nango-wasm: a request to the Nango server got no answer (offline, DNS, CORS). */
+    | 'network_error'
+    /** nango-wasm: the Nango server answered with something that is not its JSON (a proxy's error page). */
+    | 'invalid_response'
     // Server-side types (callback_err, url_param_err, unknown_connect_session_token, …) pass through.
     | (string & {});
 
@@ -166,6 +172,12 @@ export default class Nango {
     win: AuthorizationModal | null;
     /** @throws {AuthError} `invalid_host_url`, or nango-wasm's `invalid_options`. */
     constructor(config?: NangoOptions);
+    /**
+     * Creates a connection for an integration without authentication (auth mode NONE).
+     * Every failure rejects, as in @nangohq/frontend.
+     */
+    create(providerConfigKey: string, connectionConfig?: ConnectionConfig): Promise<AuthSuccess>;
+    create(providerConfigKey: string, connectionId: string, connectionConfig?: ConnectionConfig): Promise<AuthSuccess>;
     /**
      * Opens the authorization popup. Call it synchronously from a user gesture (a click handler).
      * @throws {AuthError} `missing_auth_token`, synchronously, as in @nangohq/frontend.

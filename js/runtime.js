@@ -68,17 +68,11 @@ function nangoCall(site, name, ...args) {
   return r;
 }
 
-// Calls an export that returns a Promise, so that every failure is an AuthError, including one
-// thrown synchronously by an option check, and so that the promise still settles if the Go
-// runtime ever stops.
+// Calls an export that returns a Promise. nango.wasm decides what is thrown synchronously (what
+// the anchor throws synchronously, and invalid options); the rest rejects. The promise still
+// settles if the Go runtime ever stops.
 function nangoCallAsync(site, name, ...args) {
-  let p;
-  try {
-    p = nangoCall(site, name, ...args);
-  } catch (e) {
-    if (e instanceof AuthError && (e.type === 'missing_auth_token' || e.type === 'missing_connect_session_token')) throw e; // thrown synchronously by the anchor too
-    return Promise.reject(e);
-  }
+  const p = nangoCall(site, name, ...args);
   return new Promise((resolve, reject) => {
     nangoState.pending.add(reject);
     p.then(
@@ -105,10 +99,17 @@ class Nango {
   }
 
   auth(providerConfigKey, connectionIdOrOptions, moreOptions) {
+    if (!nangoState.binding) return Promise.reject(nangoUnavailable());
     return nangoCallAsync(new Error(), 'auth', this.#handle, providerConfigKey, connectionIdOrOptions, moreOptions);
   }
 
+  create(providerConfigKey, connectionIdOrConnectionConfig, moreConnectionConfig) {
+    if (!nangoState.binding) return Promise.reject(nangoUnavailable());
+    return nangoCallAsync(new Error(), 'create', this.#handle, providerConfigKey, connectionIdOrConnectionConfig, moreConnectionConfig);
+  }
+
   reconnect(providerConfigKey, options) {
+    if (!nangoState.binding) return Promise.reject(nangoUnavailable());
     return nangoCallAsync(new Error(), 'reconnect', this.#handle, providerConfigKey, options);
   }
 

@@ -37,6 +37,12 @@ const (
 	InvalidOptions ErrorType = "invalid_options"
 	// WasmUnavailable: WebAssembly could not run (raised by the glue, listed here for completeness).
 	WasmUnavailable ErrorType = "wasm_unavailable"
+	// WebSocketFailed: with transport 'websocket', the socket failed and could not be resumed.
+	WebSocketFailed ErrorType = "websocket_failed"
+	// NetworkError: a request to the Nango server did not get an answer (offline, DNS, CORS).
+	NetworkError ErrorType = "network_error"
+	// InvalidResponse: the Nango server answered with something that is not its JSON.
+	InvalidResponse ErrorType = "invalid_response"
 )
 
 // Messages that @nangohq/frontend uses word for word; apps match on some of them.

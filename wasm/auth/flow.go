@@ -16,6 +16,9 @@ const (
 	// SocketAckMS: in auto mode, how long to wait for the socket's connection_ack before the
 	// popup is navigated without it and the flow goes on with postMessage alone.
 	SocketAckMS = 1500
+	// SocketRetries: how many times a socket lost mid-flow is reopened to resume with its
+	// ws_client_id (docs/wire.md), after 0.5 s, 1 s and 2 s.
+	SocketRetries = 3
 )
 
 // FlowConfig describes one popup auth() call.
@@ -34,6 +37,8 @@ type FlowConfig struct {
 type Flow struct {
 	cfg        FlowConfig
 	navigated  bool
+	clientID   string // the ws_client_id the popup was sent with
+	retries    int
 	socketLive bool
 	graceFor   graceKind
 	held       *Outcome // a postMessage outcome waiting for the socket's fuller version
@@ -105,6 +110,10 @@ type Step struct {
 	Ack bool
 	// StartGraceMS > 0 (re)starts the grace timer.
 	StartGraceMS int
+	// ResumeAfterMS > 0: reopen the WebSocket after that delay, asking to resume ClientID.
+	ResumeAfterMS int
+	// CloseSocket: the socket is of no use any more (the server would not resume it).
+	CloseSocket bool
 	// Settled: the flow is over; exactly one of Result and Err is set.
 	Settled bool
 	Result  Result
@@ -131,11 +140,20 @@ func (f *Flow) Handle(ev Event) Step {
 		}
 		return Step{Log: "waiting for the WebSocket's connection_ack"}
 	case SocketReady:
-		f.socketLive = true
 		if !f.navigated {
+			f.socketLive = true
+			f.clientID = ev.ClientID
 			return f.navigate(ev.ClientID, "connection ack received, opening the authorization window")
 		}
-		return Step{Log: "WebSocket reconnected"}
+		if ev.ClientID == f.clientID {
+			f.socketLive, f.retries = true, 0
+			return Step{Log: "WebSocket resumed"}
+		}
+		// The server gave a new id: it does not know ours any more (or never resumes, as
+		// Nango's does not), so a result for our id can no longer come this way.
+		s := f.socketLost("the server did not resume the WebSocket")
+		s.CloseSocket = true
+		return s
 	case SocketDown:
 		return f.socketDown(ev.Reason)
 	case SocketFrame:
@@ -202,17 +220,36 @@ func (f *Flow) navigate(clientID, log string) Step {
 }
 
 func (f *Flow) socketDown(reason string) Step {
+	wasLive := f.socketLive
 	f.socketLive = false
-	if f.cfg.Transport == TransportWebSocket {
-		return f.fail(NewError(UnknownError, "The WebSocket to the Nango server failed ("+reason+"), so the result of the authorization cannot be received"))
+	if !f.navigated {
+		if f.cfg.Transport == TransportWebSocket {
+			return f.fail(socketFailure(reason))
+		}
+		return f.navigate("", "WebSocket unavailable ("+reason+"); continuing with postMessage")
 	}
+	if f.clientID != "" && f.retries < SocketRetries && (wasLive || f.retries > 0) {
+		delay := 500 << f.retries
+		f.retries++
+		return Step{ResumeAfterMS: delay, ClientID: f.clientID, Log: "WebSocket lost (" + reason + "); resuming in " + FormatNumber(float64(delay)) + " ms"}
+	}
+	return f.socketLost(reason)
+}
+
+// socketLost: the socket is gone for good in this flow.
+func (f *Flow) socketLost(reason string) Step {
+	f.socketLive = false
 	if f.graceFor == heldGrace {
 		return f.settleHeld()
 	}
-	if !f.navigated {
-		return f.navigate("", "WebSocket unavailable ("+reason+"); continuing with postMessage")
+	if f.cfg.Transport == TransportWebSocket {
+		return f.fail(socketFailure(reason))
 	}
-	return Step{Log: "WebSocket closed (" + reason + "); continuing with postMessage"}
+	return Step{Log: "WebSocket gone (" + reason + "); continuing with postMessage"}
+}
+
+func socketFailure(reason string) *AuthError {
+	return NewError(WebSocketFailed, "The WebSocket to the Nango server failed ("+reason+"), so the result of the authorization cannot be received (transport: 'websocket')")
 }
 
 // outcome settles on a definitive outcome. A postMessage outcome that lacks detail (no ids, or

@@ -108,7 +108,7 @@ func TestParseAuthCall(t *testing.T) {
 		assert.Equal(t, 0, c.Options.Len())
 	})
 	bad := []struct {
-		name             string
+		name               string
 		key, second, third any
 	}{
 		{"missing key", Undefined, Undefined, Undefined},

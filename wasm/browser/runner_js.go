@@ -50,6 +50,7 @@ type runner struct {
 	popup      safejs.Value
 	connectURL string
 	events     chan auth.Event
+	resume     chan string // a ws_client_id to reopen the socket with, when its timer fires
 	done       chan struct{}
 	result     auth.Result
 	err        error
@@ -75,6 +76,7 @@ func newRunner(c *Client, call auth.AuthCall, popup safejs.Value, connectURL str
 		popup:      popup,
 		connectURL: connectURL,
 		events:     make(chan auth.Event, 32),
+		resume:     make(chan string, 1),
 		done:       make(chan struct{}),
 	}
 }
@@ -156,21 +158,13 @@ func (r *runner) wire(signal safejs.Value) error {
 	return nil
 }
 
+// openSocket opens the flow's WebSocket; in auto mode it also gives the server SocketAckMS to
+// acknowledge before the popup goes on without the socket.
 func (r *runner) openSocket() error {
-	s, err := openSocket(r.c.opts.WebsocketsURL, func(data any) {
-		if m, ok := auth.DecodeSocketMessage(data); ok && m.ClientID != "" {
-			r.send(auth.SocketReady{ClientID: m.ClientID})
-			return
-		}
-		r.send(auth.SocketFrame{Data: data})
-	}, func(reason string) {
-		r.send(auth.SocketDown{Reason: reason})
-	}, r.crashed)
-	if err != nil {
+	if err := r.connectSocket(r.c.opts.WebsocketsURL); err != nil {
 		r.send(auth.SocketDown{Reason: err.Error()})
 		return nil
 	}
-	r.socket = s
 	if r.call.Transport == auth.TransportAuto {
 		ack, err := after(auth.SocketAckMS, func() {
 			r.send(auth.SocketDown{Reason: "no connection_ack within " + auth.FormatNumber(auth.SocketAckMS) + " ms"})
@@ -183,8 +177,32 @@ func (r *runner) openSocket() error {
 	return nil
 }
 
+func (r *runner) connectSocket(url string) error {
+	s, err := openSocket(url, func(data any) {
+		if m, ok := auth.DecodeSocketMessage(data); ok && m.ClientID != "" {
+			r.send(auth.SocketReady{ClientID: m.ClientID})
+			return
+		}
+		r.send(auth.SocketFrame{Data: data})
+	}, func(reason string) {
+		r.send(auth.SocketDown{Reason: reason})
+	}, r.crashed)
+	if err != nil {
+		return err
+	}
+	r.socket = s
+	return nil
+}
+
 func (r *runner) loop() {
-	for ev := range r.events {
+	for {
+		var ev auth.Event
+		select {
+		case ev = <-r.events:
+		case id := <-r.resume:
+			r.resumeSocket(id)
+			continue
+		}
 		switch ev.(type) {
 		case auth.SocketReady, auth.SocketDown:
 			r.ack.Stop() // the socket has answered one way or the other
@@ -195,6 +213,18 @@ func (r *runner) loop() {
 			r.finish(step)
 			return
 		}
+	}
+}
+
+// resumeSocket reopens the socket asking the server for the same ws_client_id, so a result
+// published while the socket was gone still arrives (docs/wire.md).
+func (r *runner) resumeSocket(clientID string) {
+	url, err := withQueryParam(r.c.opts.WebsocketsURL, "ws_client_id", clientID)
+	if err == nil {
+		err = r.connectSocket(url)
+	}
+	if err != nil {
+		r.send(auth.SocketDown{Reason: err.Error()})
 	}
 }
 
@@ -219,6 +249,23 @@ func (r *runner) apply(s auth.Step) {
 		if err == nil {
 			_, _ = r.popup.Call("postMessage", ack, r.c.opts.HostOrigin)
 		}
+	}
+	if s.CloseSocket || s.ResumeAfterMS > 0 {
+		r.socket.Close()
+		r.socket = nil
+	}
+	if s.ResumeAfterMS > 0 {
+		id := s.ClientID
+		t, err := after(float64(s.ResumeAfterMS), func() {
+			select {
+			case r.resume <- id:
+			default:
+			}
+		}, r.crashed)
+		if err != nil {
+			r.send(auth.Crashed{Reason: err.Error()})
+		}
+		r.stops = append(r.stops, t.Stop)
 	}
 	if s.StartGraceMS > 0 {
 		r.grace.Stop()

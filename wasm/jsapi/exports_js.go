@@ -63,12 +63,21 @@ func startAuth(c *browser.Client, key, second, third safejs.Value) (any, error) 
 	if perr != nil {
 		return nil, perr
 	}
+	signal := signalOf(second, third)
 	if call.IsCustomAuth() {
+		if _, hasCredentials := call.Options.Object("credentials"); !hasCredentials {
+			_, err := call.CustomAuthRequest(c.Options()) // the anchor throws this one synchronously
+			return nil, err
+		}
+		req, rerr := call.CustomAuthRequest(c.Options())
 		return browser.PromiseOf(func() (any, error) {
-			return nil, auth.NewError(auth.UnknownError, "credential (non-popup) auth is not supported yet by nango-wasm")
+			if rerr != nil {
+				return nil, rerr
+			}
+			return c.CustomAuth(req, call.TimeoutMS, signal)
 		})
 	}
-	pending, err := c.Start(call, signalOf(second, third))
+	pending, err := c.Start(call, signal)
 	if err != nil {
 		return nil, err
 	}
@@ -93,6 +102,26 @@ func signalOf(second, third safejs.Value) safejs.Value {
 		}
 	}
 	return safejs.Undefined()
+}
+
+// Create is create(providerConfigKey, connectionIdOrConfig?, moreConfig?) → Promise. Unlike
+// auth(), it is async in the anchor, so every failure rejects.
+func Create(args []safejs.Value) (any, error) {
+	c, err := client(args)
+	if err != nil {
+		return nil, err
+	}
+	key, second, third := browser.ToGo(arg(args, 1)), browser.ToGo(arg(args, 2)), browser.ToGo(arg(args, 3))
+	return browser.PromiseOf(func() (any, error) {
+		if err := c.Options().EnsureCredentials(); err != nil {
+			return nil, err
+		}
+		req, err := auth.CreateRequest(c.Options(), key, second, third)
+		if err != nil {
+			return nil, err
+		}
+		return c.CustomAuth(req, auth.DefaultTimeoutMS, safejs.Undefined())
+	})
 }
 
 // Clear is clear().

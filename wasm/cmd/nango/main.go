@@ -25,6 +25,7 @@ func main() {
 		"newClient": jsapi.NewClient,
 		"auth":      jsapi.Auth,
 		"reconnect": jsapi.Reconnect,
+		"create":    jsapi.Create,
 		"clear":     jsapi.Clear,
 		"release":   jsapi.Release,
 		"liveFuncs": jsapi.LiveFuncs,

@@ -9,7 +9,7 @@ SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 WASM_FLAGS := -trimpath -ldflags='-s -w'
 WASM_SRC := $(shell find wasm -name '*.go' -not -name '*_test.go') go.mod go.sum
 
-.PHONY: all build serve test test-go test-wasm test-e2e golden check-golden vet deps chromium node_modules clean
+.PHONY: all build serve test test-go test-wasm test-e2e golden check-golden vet deps chromium node_modules anchor clean
 
 all: build
 
@@ -52,8 +52,15 @@ test-go:
 test-wasm:
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec "$(GOROOT)/lib/wasm/go_js_wasm_exec" ./wasm/...
 
-test-e2e: chromium
+test-e2e: chromium anchor
 	$(GO) test -count=1 -timeout 10m ./e2e/...
+
+## anchor: the real @nangohq/frontend bundled for the browser, for the conformance suite only
+## (a test dependency from npm, never shipped)
+anchor: $(DIST)/anchor/frontend.js
+
+$(DIST)/anchor/frontend.js: node_modules | $(DIST)
+	npx esbuild node_modules/@nangohq/frontend/dist/index.js --bundle --format=esm --log-level=warning --outfile=$@
 
 ## golden: rerun the real @nangohq/frontend on the golden inputs
 golden: node_modules

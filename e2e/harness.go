@@ -53,13 +53,13 @@ func RepoRoot() string {
 	return filepath.Dir(filepath.Dir(file))
 }
 
-// Start builds the SDK (make build), starts the servers and the browser.
+// Start builds the SDK and the anchor bundle (make build anchor), starts the servers and the browser.
 func Start(opts Options) (*Env, error) {
 	env := &Env{Root: RepoRoot()}
-	build := exec.Command("make", "--no-print-directory", "build")
+	build := exec.Command("make", "--no-print-directory", "build", "anchor")
 	build.Dir = env.Root
 	if out, err := build.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("e2e: make build: %w\n%s", err, out)
+		return nil, fmt.Errorf("e2e: make build anchor: %w\n%s", err, out)
 	}
 	dist, err := env.distWithFixtures()
 	if err != nil {
@@ -114,10 +114,12 @@ func (env *Env) distWithFixtures() (string, error) {
 	return dir, nil
 }
 
-// fixtureHandler serves the fixture pages at / and the built SDK at /sdk/.
+// fixtureHandler serves the fixture pages at /, the built SDK at /sdk/ and the real
+// @nangohq/frontend, bundled for the conformance suite (make anchor), at /anchor/.
 func fixtureHandler(testdata, dist string) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /sdk/", http.StripPrefix("/sdk/", wasmTypes(http.FileServer(http.Dir(dist)))))
+	mux.Handle("GET /anchor/", http.StripPrefix("/anchor/", http.FileServer(http.Dir(filepath.Join(dist, "anchor")))))
 	mux.Handle("GET /", http.FileServer(http.Dir(testdata)))
 	return mux
 }

@@ -1,11 +1,12 @@
 // ---- classic <script> entry (js/classic.js) --------------------------------------------------
-// Sets window.AuthError at once, and window.Nango plus the promise window.nangoReady (resolving
-// to {Nango, AuthError}) once nango.wasm is ready.
+// Sets window.AuthError and the promise window.nangoReady at once, and window.Nango and
+// window.ConnectUI once nango.wasm is ready (nangoReady resolves to {Nango, AuthError, ConnectUI}).
 globalThis.AuthError = AuthError;
 globalThis.nangoReady = (nangoInBrowser
   ? nangoLoad(nangoWasmURL(document.currentScript?.src ?? location.href))
   : Promise.resolve(nangoRestoreGlobals(['process', 'path']))
 ).then(() => {
   globalThis.Nango = Nango;
-  return { Nango, AuthError };
+  globalThis.ConnectUI = ConnectUI;
+  return { Nango, AuthError, ConnectUI };
 });

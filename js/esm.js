@@ -9,4 +9,4 @@ else {
 }
 
 export default Nango;
-export { Nango, AuthError };
+export { Nango, AuthError, ConnectUI };

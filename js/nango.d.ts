@@ -138,6 +138,86 @@ export interface AwsSigV4Credentials {
     region?: string;
 }
 
+export type Theme = 'light' | 'dark' | 'system';
+export type MaybePromise<T> = T | Promise<T>;
+
+export interface ConnectUISettings {
+    theme: { light: { primary: string }; dark: { primary: string } };
+    defaultTheme: Theme;
+    showWatermark: boolean;
+}
+export interface ConnectUIEventToken {
+    type: 'session_token';
+    sessionToken: string;
+}
+export interface ConnectUIEventReady {
+    type: 'ready';
+}
+export interface ConnectUIEventClose {
+    type: 'close';
+}
+export interface ConnectUIEventConnect {
+    type: 'connect';
+    payload: AuthResult;
+}
+export interface ConnectUIEventError {
+    type: 'error';
+    payload: {
+        errorType: AuthErrorType;
+        errorMessage: string;
+    };
+}
+export interface ConnectUIEventSettingsChanged {
+    type: 'settings_changed';
+    payload: ConnectUISettings;
+}
+export type ConnectUIEvent =
+    | ConnectUIEventReady
+    | ConnectUIEventClose
+    | ConnectUIEventConnect
+    | ConnectUIEventError
+    | ConnectUIEventSettingsChanged;
+export type OnConnectEvent = (event: ConnectUIEvent) => MaybePromise<void>;
+
+export interface ConnectUIProps {
+    /** The unique token to identify your user. It is required to make UI work but can be set asynchronously. */
+    sessionToken?: string | undefined;
+    /**
+     * The base URL to load the UI.
+     * @default `https://connect.nango.dev`
+     */
+    baseURL?: string;
+    /**
+     * The base URL to reach Nango API.
+     * @default `https://api.nango.dev`
+     */
+    apiURL?: string;
+    /** A callback to listen to events sent by Nango Connect. */
+    onEvent?: OnConnectEvent;
+    /**
+     * Control OAuth popup close detection.
+     * @default false
+     */
+    detectClosedAuthWindow?: boolean;
+    /** The language to use for the UI, e.g. `en` or `fr`. */
+    lang?: string;
+    /** The theme (light, dark, system) to use for the UI. */
+    themeOverride?: Theme;
+}
+
+/**
+ * Nango's Connect UI in a full-page iframe. nango-wasm posts the session token to the Connect UI's
+ * exact origin (never '*'), accepts messages only from that origin and from its own iframe, never
+ * leaves a second iframe, and restores the page's previous body overflow on close().
+ */
+export declare class ConnectUI {
+    iframe: HTMLIFrameElement | null;
+    constructor(props: ConnectUIProps);
+    open(): void;
+    setSessionToken(sessionToken: string): void;
+    close(): void;
+}
+
 export type NangoOptions = {
     host?: string;
     websocketsPath?: string;
@@ -188,5 +268,7 @@ export default class Nango {
     reconnect(providerConfigKey: string, options?: AuthOptions): Promise<AuthSuccess>;
     /** Forgets the pending flow and closes its popup 500 ms later; the pending auth() rejects (`aborted`). */
     clear(): void;
+    /** Opens Nango's Connect UI with this instance's session token (overridable in params). */
+    openConnectUI(params: ConnectUIProps): ConnectUI;
 }
 export { Nango };

@@ -116,6 +116,43 @@ class Nango {
   clear() {
     if (nangoState.binding) nangoCall(new Error(), 'clear', this.#handle);
   }
+
+  /** Opens Nango's Connect UI in an iframe and returns it, as @nangohq/frontend does. */
+  openConnectUI(params) {
+    const site = new Error();
+    const sessionToken = nangoState.binding ? nangoCall(site, 'sessionToken', this.#handle) : undefined;
+    const connect = new ConnectUI({ sessionToken, ...params });
+    connect.open();
+    return connect;
+  }
+}
+
+const nangoConnectUIs = typeof FinalizationRegistry === 'function'
+  ? new FinalizationRegistry((handle) => { try { nangoState.binding?.connectUIRelease(handle); } catch { /* runtime gone */ } })
+  : null;
+
+/** ConnectUI is @nangohq/frontend's ConnectUI: Nango's Connect UI in a full-page iframe. */
+class ConnectUI {
+  // The mounted iframe, or null (public, as in @nangohq/frontend).
+  iframe = null;
+  #handle = 0;
+
+  constructor(props = {}) {
+    this.#handle = nangoCall(new Error(), 'newConnectUI', this, props);
+    nangoConnectUIs?.register(this, this.#handle);
+  }
+
+  open() {
+    nangoCall(new Error(), 'connectUIOpen', this.#handle);
+  }
+
+  close() {
+    if (nangoState.binding) nangoCall(new Error(), 'connectUIClose', this.#handle);
+  }
+
+  setSessionToken(sessionToken) {
+    nangoCall(new Error(), 'connectUISetSessionToken', this.#handle, sessionToken);
+  }
 }
 
 // Loads and starts nango.wasm. It never throws: when WebAssembly cannot run (no WebAssembly, a

@@ -51,6 +51,7 @@ const (
 	msgInvalidHostURL     = "Invalid URL provided for the Nango host."
 	msgBlocked            = "Modal blocked by browser"
 	msgWindowClosed       = "The authorization window was closed before the authorization flow was completed"
+	msgWindowUnreachable  = "The authorization window was closed, or a page it showed cut its link to this page (Cross-Origin-Opener-Policy), before the flow completed; without a WebSocket its result cannot arrive (use transport 'auto')"
 	msgReconnectNeedsTok  = "Reconnect requires a session token"
 	msgCredentialsMissing = "Credentials are required for custom auth"
 )

@@ -177,21 +177,18 @@ func (f *Flow) Handle(ev Event) Step {
 		s.Ack = true
 		return s
 	case PopupClosed:
-		if !f.cfg.DetectClosed || f.graceFor == closedGrace {
-			return Step{}
-		}
-		if f.graceFor == heldGrace {
-			return Step{} // a result is already in hand; its own grace decides
-		}
-		f.graceFor = closedGrace
-		if f.socketLive {
-			return Step{StartGraceMS: ClosedGraceSocketMS, Log: "the authorization window reads as closed; waiting for a result on the WebSocket"}
-		}
-		return Step{StartGraceMS: ClosedGraceMS, Log: "the authorization window was closed"}
+		return f.popupClosed()
 	case GraceOver:
 		switch f.graceFor {
 		case closedGrace:
-			return f.fail(NewError(WindowClosed, msgWindowClosed))
+			f.graceFor = noGrace
+			if f.cfg.DetectClosed {
+				return f.fail(NewError(WindowClosed, msgWindowClosed))
+			}
+			if !f.socketLive {
+				return f.fail(NewError(WindowClosed, msgWindowUnreachable))
+			}
+			return Step{Log: "the WebSocket is back; waiting for its result"}
 		case heldGrace:
 			return f.settleHeld()
 		}
@@ -212,6 +209,26 @@ func (f *Flow) Handle(ev Event) Step {
 		return f.fail(NewError(UnknownError, "nango-wasm internal error: "+ev.Reason))
 	}
 	return Step{}
+}
+
+// popupClosed: with detectClosedAuthWindow, a closed popup fails the flow after a grace
+// period, as in the anchor. Without it the anchor ignores the popup, because a page with
+// Cross-Origin-Opener-Policy makes an open popup read as closed and the result still comes over
+// the WebSocket. When no WebSocket is live, though, a popup that reads as closed (really closed,
+// or cut off by COOP) can no longer deliver anything, so waiting on would only end in the
+// timeout: the flow fails after the same grace period.
+func (f *Flow) popupClosed() Step {
+	if f.graceFor != noGrace {
+		return Step{} // already waiting: a closed grace, or a held result's own grace
+	}
+	if !f.cfg.DetectClosed && f.socketLive {
+		return Step{}
+	}
+	f.graceFor = closedGrace
+	if f.socketLive {
+		return Step{StartGraceMS: ClosedGraceSocketMS, Log: "the authorization window reads as closed; waiting for a result on the WebSocket"}
+	}
+	return Step{StartGraceMS: ClosedGraceMS, Log: "the authorization window reads as closed"}
 }
 
 func (f *Flow) navigate(clientID, log string) Step {

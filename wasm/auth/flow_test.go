@@ -69,13 +69,36 @@ func TestFlowErrorFromCallbackPage(t *testing.T) {
 
 func TestFlowWindowClosed(t *testing.T) {
 	t.Parallel()
-	t.Run("ignored without detectClosedAuthWindow", func(t *testing.T) {
+	t.Run("ignored without detectClosedAuthWindow while a socket is live", func(t *testing.T) {
 		t.Parallel()
-		f := newFlow(TransportPostMessage, false)
+		f := newFlow(TransportAuto, false)
 		f.Handle(Started{})
+		f.Handle(SocketReady{ClientID: "ws"})
 		assert.Equal(t, Step{}, f.Handle(PopupClosed{}))
 		assert.Equal(t, Step{}, f.Handle(GraceOver{}))
 		assert.False(t, f.Done())
+	})
+	t.Run("without a socket a closed popup can deliver nothing", func(t *testing.T) {
+		t.Parallel()
+		f := newFlow(TransportPostMessage, false)
+		f.Handle(Started{})
+		assert.Equal(t, ClosedGraceMS, f.Handle(PopupClosed{}).StartGraceMS)
+		s := f.Handle(GraceOver{})
+		require.True(t, s.Settled)
+		assert.Equal(t, WindowClosed, s.Err.Type)
+		assert.Contains(t, s.Err.Message, "Cross-Origin-Opener-Policy")
+	})
+	t.Run("a socket that comes back during the grace keeps the flow alive", func(t *testing.T) {
+		t.Parallel()
+		f := newFlow(TransportAuto, false)
+		f.Handle(Started{})
+		f.Handle(SocketReady{ClientID: "ws"})
+		f.Handle(SocketDown{Reason: "closed"})
+		assert.Positive(t, f.Handle(PopupClosed{}).StartGraceMS)
+		f.Handle(SocketReady{ClientID: "ws"})
+		assert.False(t, f.Handle(GraceOver{}).Settled)
+		s := f.Handle(SocketFrame{Data: obj("message_type", "success", "provider_config_key", "zendesk", "connection_id", "c")})
+		assert.True(t, s.Settled)
 	})
 	t.Run("rejects after the grace period", func(t *testing.T) {
 		t.Parallel()

@@ -29,6 +29,13 @@ func main() {
 		"clear":     jsapi.Clear,
 		"release":   jsapi.Release,
 		"liveFuncs": jsapi.LiveFuncs,
+
+		"sessionToken":             jsapi.SessionToken,
+		"newConnectUI":             jsapi.NewConnectUI,
+		"connectUIOpen":            jsapi.ConnectUIOpen,
+		"connectUIClose":           jsapi.ConnectUIClose,
+		"connectUISetSessionToken": jsapi.ConnectUISetSessionToken,
+		"connectUIRelease":         jsapi.ConnectUIRelease,
 	} {
 		if err := jsapi.Register(binding, name, fn); err != nil {
 			println("nango.wasm: cannot register", name)

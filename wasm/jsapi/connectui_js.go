@@ -1,0 +1,89 @@
+//go:build js && wasm
+
+package jsapi
+
+import (
+	"errors"
+
+	"github.com/hack-pad/safejs"
+	"github.com/nango-wasm/nango-wasm/wasm/browser"
+)
+
+// connectUIs holds the Go side of each JavaScript ConnectUI, by handle.
+var connectUIs = map[int]*browser.ConnectUI{}
+
+// NewConnectUI is `new ConnectUI(props)`: (instance, props) → handle.
+func NewConnectUI(args []safejs.Value) (any, error) {
+	u, err := browser.NewConnectUI(arg(args, 1), arg(args, 0))
+	if err != nil {
+		return nil, err
+	}
+	h := nextHandle
+	nextHandle++
+	connectUIs[h] = u
+	return h, nil
+}
+
+// ConnectUIOpen is open().
+func ConnectUIOpen(args []safejs.Value) (any, error) {
+	u, err := connectUI(args)
+	if err != nil {
+		return nil, err
+	}
+	return nil, u.Open()
+}
+
+// ConnectUIClose is close().
+func ConnectUIClose(args []safejs.Value) (any, error) {
+	u, err := connectUI(args)
+	if err != nil {
+		return nil, err
+	}
+	u.Close()
+	return nil, nil
+}
+
+// ConnectUISetSessionToken is setSessionToken(token).
+func ConnectUISetSessionToken(args []safejs.Value) (any, error) {
+	u, err := connectUI(args)
+	if err != nil {
+		return nil, err
+	}
+	token, _ := arg(args, 1).String()
+	u.SetSessionToken(token)
+	return nil, nil
+}
+
+// ConnectUIRelease forgets a garbage-collected ConnectUI, closing it first.
+func ConnectUIRelease(args []safejs.Value) (any, error) {
+	h, _ := arg(args, 0).Int()
+	if u, ok := connectUIs[h]; ok {
+		u.Close()
+		delete(connectUIs, h)
+	}
+	return nil, nil
+}
+
+// SessionToken returns a Nango instance's connect session token, which openConnectUI() passes on.
+func SessionToken(args []safejs.Value) (any, error) {
+	c, err := client(args)
+	if err != nil {
+		return nil, err
+	}
+	if t := c.Options().ConnectSessionToken; t != "" {
+		return t, nil
+	}
+	return safejs.Undefined(), nil
+}
+
+func connectUI(args []safejs.Value) (*browser.ConnectUI, error) {
+	h, err := arg(args, 0).Int()
+	if err != nil {
+		return nil, errors.New("nango: not a ConnectUI")
+	}
+	u, ok := connectUIs[h]
+	if !ok {
+		return nil, errors.New("nango: this ConnectUI was released")
+	}
+	return u, nil
+}

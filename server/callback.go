@@ -101,14 +101,14 @@ func callbackError(q map[string][]string) *apiError {
 
 // exchangeCode redeems the code at the provider's token URL (on the mock provider) with
 // golang.org/x/oauth2, sending the provider's token_params and the PKCE verifier.
-func (a *api) exchangeCode(ctx context.Context, p *provider, st *oauthState, code string) (credentials, map[string]any, error) {
+func (a *api) exchangeCode(ctx context.Context, p *provider, st *oauthState, code string) (oauth2Credentials, map[string]any, error) {
 	rawURL, ok := interpolate(p.TokenURL, st.ConnectionConfig, true)
 	if !ok {
-		return credentials{}, nil, errors.New("the token URL cannot be interpolated")
+		return oauth2Credentials{}, nil, errors.New("the token URL cannot be interpolated")
 	}
 	tokenURL, err := parseProviderURL(rawURL)
 	if err != nil {
-		return credentials{}, nil, err
+		return oauth2Credentials{}, nil, err
 	}
 	style := oauth2.AuthStyleInParams
 	if p.TokenRequestAuthMethod == "basic" || p.AuthorizationMethod == "header" {
@@ -138,9 +138,9 @@ func (a *api) exchangeCode(ctx context.Context, p *provider, st *oauthState, cod
 	if err != nil {
 		var re *oauth2.RetrieveError
 		if errors.As(err, &re) {
-			return credentials{}, nil, fmt.Errorf("the provider refused the code: %s %s", re.ErrorCode, re.ErrorDescription)
+			return oauth2Credentials{}, nil, fmt.Errorf("the provider refused the code: %s %s", re.ErrorCode, re.ErrorDescription)
 		}
-		return credentials{}, nil, fmt.Errorf("the token request failed: %w", err)
+		return oauth2Credentials{}, nil, fmt.Errorf("the token request failed: %w", err)
 	}
 	raw := map[string]any{}
 	keys := []string{"access_token", "token_type", "refresh_token", "expires_in", "scope"}
@@ -152,7 +152,7 @@ func (a *api) exchangeCode(ctx context.Context, p *provider, st *oauthState, cod
 			raw[k] = v
 		}
 	}
-	creds := credentials{Type: "OAUTH2", AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, Raw: raw}
+	creds := oauth2Credentials{Type: "OAUTH2", AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, Raw: raw}
 	if !tok.Expiry.IsZero() {
 		creds.ExpiresAt = tok.Expiry.UTC().Format("2006-01-02T15:04:05.000Z")
 	}

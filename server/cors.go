@@ -2,29 +2,56 @@ package server
 
 import "net/http"
 
-// The public API's CORS policy, as Nango's (packages/server/lib/routes.public.ts): any origin,
-// no credentials, a 10-minute preflight cache.
+// The public API's CORS policy, as Nango's (packages/server/lib/routes.public.ts, the `cors`
+// package): any origin, no credentials, a 10-minute preflight cache.
 const (
 	corsAllowHeaders  = "Authorization, Content-Type, Accept, Origin, X-Requested-With, Nango-Activity-Log-Id, Nango-Is-Dry-Run, Nango-Is-Sync, Provider-Config-Key, Connection-Id, Sentry-Trace, Baggage"
 	corsExposeHeaders = "Authorization, Etag, Content-Type, Content-Length, X-Nango-Signature, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset"
 	corsAllowMethods  = "GET,HEAD,PUT,PATCH,POST,DELETE"
 )
 
+// /connect/telemetry has its own policy: the Connect UI sends it with sendBeacon, which uses
+// credentials mode "include", so the origin must be named (the Connect UI's) and credentials
+// allowed.
+const (
+	telemetryPath          = "/connect/telemetry"
+	telemetryAllowHeaders  = "Authorization, Content-type"
+	telemetryExposeHeaders = "content-type"
+)
+
 // withCORS answers every preflight itself, before routing: the mux would otherwise answer an
-// OPTIONS on a GET-only route with 405.
-func withCORS(next http.Handler) http.Handler {
+// OPTIONS on a GET-only route with 405. connectUIOrigin is the Connect UI's origin, which is the
+// API origin here (the Connect UI is served at /connect/).
+func withCORS(connectUIOrigin string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Access-Control-Allow-Origin", "*")
-		if r.Method == http.MethodOptions {
-			h.Set("Access-Control-Allow-Methods", corsAllowMethods)
-			h.Set("Access-Control-Allow-Headers", corsAllowHeaders)
-			h.Set("Access-Control-Max-Age", "600")
-			h.Set("Content-Length", "0")
-			w.WriteHeader(http.StatusNoContent)
+		if r.URL.Path == telemetryPath {
+			h.Set("Access-Control-Allow-Origin", connectUIOrigin)
+			h.Add("Vary", "Origin")
+			h.Set("Access-Control-Allow-Credentials", "true")
+			h.Set("Access-Control-Expose-Headers", telemetryExposeHeaders)
+			if r.Method == http.MethodOptions {
+				preflight(w, "POST", telemetryAllowHeaders, "36000")
+				return
+			}
+			next.ServeHTTP(w, r)
 			return
 		}
+		h.Set("Access-Control-Allow-Origin", "*")
 		h.Set("Access-Control-Expose-Headers", corsExposeHeaders)
+		if r.Method == http.MethodOptions {
+			preflight(w, corsAllowMethods, corsAllowHeaders, "600")
+			return
+		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// preflight ends an OPTIONS request as the cors package does: 204 and an empty body.
+func preflight(w http.ResponseWriter, methods, headers, maxAge string) {
+	h := w.Header()
+	h.Set("Access-Control-Allow-Methods", methods)
+	h.Set("Access-Control-Allow-Headers", headers)
+	h.Set("Access-Control-Max-Age", maxAge)
+	w.WriteHeader(http.StatusNoContent)
 }

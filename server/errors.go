@@ -82,6 +82,12 @@ var (
 	errUnknownProviderConfig   = newError(400, "unknown_provider_config", "Provider does not exists")
 )
 
+// errConnectionIDForbidden is Nango's errorRestrictConnectionId: with a connect session, the
+// session decides the connection id.
+func errConnectionIDForbidden() *apiError {
+	return invalidQuery([]fieldError{{Code: "custom", Message: "connection_id is forbidden when using session token", Path: []any{"connection_id"}}})
+}
+
 // wsErr builds one of Nango's WSErr failures: always the error page (status 400, as Nango's
 // authHtml), and an error frame for the SDK's WebSocket.
 func wsErr(code, message string) *apiError {

@@ -336,6 +336,7 @@ func TestFlowForEveryIntegration(t *testing.T) {
 		{name: "jira", key: "jira", extra: "params[subdomain]=acme.eu", wantConfig: `{"subdomain":"acme.eu"}`},
 		{name: "linear, no PKCE", key: "linear", wantConfig: `{}`},
 		{name: "notion, client secret in a Basic header", key: "notion", wantConfig: `{}`},
+		{name: "netsuite", key: "netsuite", extra: "params[accountId]=tstdrv231585", wantConfig: `{"accountId":"tstdrv231585"}`},
 		{name: "salesforce, own host", key: "salesforce", extra: "params[hostname]=acme.my.salesforce.com", wantConfig: `{"hostname":"acme.my.salesforce.com"}`},
 		{name: "salesforce, login host", key: "salesforce", wantConfig: `{}`},
 		{name: "shopify, numeric token param", key: "shopify", extra: "params[subdomain]=shop-1", wantConfig: `{"subdomain":"shop-1"}`},

@@ -41,7 +41,7 @@ func (a *api) oauthConnect(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if q.ConnectionID != "" {
-		a.failFlow(w, r, invalidQuery([]fieldError{{Code: "custom", Message: "connection_id is forbidden when using session token", Path: []any{"connection_id"}}}), ref)
+		a.failFlow(w, r, errConnectionIDForbidden(), ref)
 		return
 	}
 	in, ok := a.integrations.get(key)
@@ -55,8 +55,20 @@ func (a *api) oauthConnect(w http.ResponseWriter, r *http.Request) {
 	}
 	p := in.Provider
 	ref.ConnectionID = newUUID()
+	reconnectID, apiErr := a.reconnectTarget(sess, key)
+	if apiErr != nil {
+		a.failFlow(w, r, apiErr, ref)
+		return
+	}
+	if reconnectID != "" {
+		ref.ConnectionID = reconnectID // the session decides the id (Nango's reconnect)
+	}
 	if p.AuthMode != "OAUTH2" {
 		a.failFlow(w, r, errAuthModeNotSupported(p.AuthMode), ref)
+		return
+	}
+	if p.AuthorizationURL == "" {
+		a.failFlow(w, r, wsErr("provider_config_err", fmt.Sprintf("Provider %q has no authorization URL: it is installed from the provider's side (installation: outbound), through POST /auth/oauth-outbound/%s.", p.Name, key)), ref)
 		return
 	}
 	if g, ok := p.TokenParams.String("grant_type"); ok && g != "authorization_code" {
@@ -219,13 +231,16 @@ func (a *api) oauthConnectMissingKey(w http.ResponseWriter, r *http.Request) {
 	a.failFlow(w, r, errNoProviderConfigKey(), flowRef{OpenerOrigin: refererOrigin(r)})
 }
 
-// failFlow reports a failure of the popup flow: on the WebSocket when the SDK gave its client
-// id (for every failure, so the SDK never waits forever), and to the popup itself, as the error
-// page for WSErr failures and browser navigations, as Nango's JSON envelope otherwise
-// (docs/wire.md §2).
+// failFlow reports a failure of the popup flow: to the popup itself, as the error page for
+// WSErr failures and browser navigations, as Nango's JSON envelope otherwise (docs/wire.md §2);
+// and on the WebSocket for WSErr failures only, as Nango does. Nango sends nothing on the socket
+// for an authentication or session failure (a bad token, a disallowed integration), which leaves
+// @nangohq/frontend waiting forever; the dev server keeps that behaviour, so an app developed
+// against it meets the same failure it would meet in production. nango-wasm learns of those
+// failures from the error page.
 func (a *api) failFlow(w http.ResponseWriter, r *http.Request, e *apiError, ref flowRef) {
 	a.log.Info("oauth flow failed", "code", e.Code, "integration", ref.ProviderConfigKey)
-	if ref.WSClientID != "" {
+	if ref.WSClientID != "" && e.WSErr {
 		a.hub.publish(ref.WSClientID, wsMessage{
 			MessageType: "error", ProviderConfigKey: ref.ProviderConfigKey, ConnectionID: ref.ConnectionID,
 			ErrorType: e.Code, ErrorDesc: e.Message,

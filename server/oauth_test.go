@@ -179,9 +179,11 @@ func TestOAuthConnectBracketForms(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
 	token := createSession(t, srv, demoEndUser)
+	// The second form is what URLSearchParams writes once the SDK adds ws_client_id: encoded
+	// brackets, and `+` for a space.
 	for _, extra := range []string{
-		"params[subdomain]=acme&params[oauth_scopes_override]=a,b",
-		"params%5Bsubdomain%5D=acme&params%5Boauth_scopes_override%5D=a%2Cb",
+		"params[subdomain]=acme&params[oauth_scopes_override]=a,b&authorization_params[hint]=a%20b",
+		"params%5Bsubdomain%5D=acme&params%5Boauth_scopes_override%5D=a%2Cb&authorization_params%5Bhint%5D=a+b",
 	} {
 		t.Run(extra, func(t *testing.T) {
 			resp := get(t, browser(t), connectURL(srv, "zendesk", token, extra+"&ws_client_id=abc"), popupHeaders)
@@ -190,6 +192,8 @@ func TestOAuthConnectBracketForms(t *testing.T) {
 			assert.Equal(t, "https://acme.zendesk.com/oauth/authorizations/new", realURL)
 			scope, _ := valueOf(params, "scope")
 			assert.Equal(t, "a b", scope)
+			hint, _ := valueOf(params, "hint")
+			assert.Equal(t, "a b", hint)
 		})
 	}
 }
@@ -282,6 +286,11 @@ func TestOAuthConnectErrors(t *testing.T) {
 			wantMessage: `Missing Connection Config param(s) in Auth request to interpolate url https://${connectionConfig.subdomain}.myshopify.com/admin/oauth/authorize. Provided Connection Config: {"region":"eu","oauth_scopes_override":"a"}`},
 		{name: "missing key", url: srv.APIURL() + "/oauth/connect/?connect_session_token=" + token, headers: popupHeaders,
 			wantStatus: 400, wantCode: "no_provider_config_key", wantPage: true},
+		{name: "an API key integration has no popup", url: connectURL(srv, "sendgrid", token, ""), headers: popupHeaders,
+			wantStatus: 400, wantCode: "auth_mode_err", wantMessage: "Auth mode API_KEY not supported.", wantPage: true},
+		{name: "an outbound installation has no authorize URL", url: connectURL(srv, "sentry-oauth", token, ""), headers: popupHeaders,
+			wantStatus: 400, wantCode: "provider_config_err", wantPage: true,
+			wantMessage: `Provider "sentry-oauth" has no authorization URL: it is installed from the provider's side (installation: outbound), through POST /auth/oauth-outbound/sentry-oauth.`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

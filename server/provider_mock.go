@@ -21,11 +21,13 @@ type mockClient struct {
 	ID, Secret       string
 	RedirectURI      string
 	Integration      string
+	Provider         string
 	DisplayName      string
 	AuthorizationURL string // the provider's templates, to bind a code to its host
 	TokenURL         string
 
 	authorize *templateMatcher
+	token     *templateMatcher
 }
 
 // mockCode is an issued authorization code and everything it is bound to.
@@ -46,18 +48,24 @@ type mockProvider struct {
 	pages  *pages
 	log    *slog.Logger
 	now    func() time.Time
+	coop   map[string]bool // integrations whose pages sever the opener (Config.COOP)
 
 	mu      sync.Mutex
 	clients map[string]*mockClient
 	codes   map[string]*mockCode
 }
 
-func newMockProvider(origin string, pg *pages, log *slog.Logger) *mockProvider {
-	return &mockProvider{origin: origin, pages: pg, log: log, now: time.Now, clients: map[string]*mockClient{}, codes: map[string]*mockCode{}}
+func newMockProvider(origin string, pg *pages, log *slog.Logger, coop map[string]bool) *mockProvider {
+	copied := make(map[string]bool, len(coop))
+	for k, v := range coop {
+		copied[k] = v
+	}
+	return &mockProvider{origin: origin, pages: pg, log: log, now: time.Now, coop: copied, clients: map[string]*mockClient{}, codes: map[string]*mockCode{}}
 }
 
 func (m *mockProvider) register(c mockClient) {
 	c.authorize = newTemplateMatcher(c.AuthorizationURL)
+	c.token = newTemplateMatcher(c.TokenURL)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.clients[c.ID] = &c
@@ -119,6 +127,7 @@ func realURLFromPath(escapedPath, prefix string) (providerURL, error) {
 type consentView struct {
 	Error            string
 	Integration      string
+	Provider         string
 	DisplayName      string
 	Scope            string
 	Scopes           []string
@@ -130,6 +139,7 @@ type consentView struct {
 // consent is GET /oauth/authorize/{scheme}/{host}/{path...}: the page the popup shows instead
 // of the provider's login and consent screens.
 func (m *mockProvider) consent(w http.ResponseWriter, r *http.Request) {
+	m.applyCOOP(w, r.URL.RawQuery)
 	req, problem := m.parseAuthorize(r.URL.EscapedPath(), r.URL.RawQuery)
 	if problem != "" {
 		m.pages.render(w, http.StatusBadRequest, "consent.html", consentView{Error: problem}, true)
@@ -155,6 +165,7 @@ func (m *mockProvider) decide(w http.ResponseWriter, r *http.Request) {
 		m.pages.render(w, http.StatusBadRequest, "consent.html", consentView{Error: "The consent form could not be read."}, true)
 		return
 	}
+	m.applyCOOP(w, r.PostForm.Get("query"))
 	req, problem := m.parseAuthorize(r.URL.EscapedPath(), r.PostForm.Get("query"))
 	if problem != "" {
 		m.pages.render(w, http.StatusBadRequest, "consent.html", consentView{Error: problem}, true)

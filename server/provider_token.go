@@ -16,18 +16,16 @@ func (m *mockProvider) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	form := r.PostForm
-	if form.Get("grant_type") != "authorization_code" {
-		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "Only the authorization_code grant is supported.")
+	switch form.Get("grant_type") {
+	case "authorization_code":
+	case "client_credentials":
+		m.clientCredentials(w, r)
+		return
+	default:
+		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "Only the authorization_code and client_credentials grants are supported.")
 		return
 	}
-	clientID, secret, basic := r.BasicAuth()
-	if basic {
-		// RFC 6749 §2.3.1: both halves are form-encoded before the Basic encoding.
-		clientID, _ = url.QueryUnescape(clientID)
-		secret, _ = url.QueryUnescape(secret)
-	} else {
-		clientID, secret = form.Get("client_id"), form.Get("client_secret")
-	}
+	clientID, secret, basic := clientAuth(r)
 	client, ok := m.client(clientID)
 	if !ok || !secretsEqual(secret, client.Secret) {
 		if basic {
@@ -75,6 +73,18 @@ func (m *mockProvider) token(w http.ResponseWriter, r *http.Request) {
 		"expires_in":    3600,
 		"scope":         code.Scope,
 	})
+}
+
+// clientAuth reads the client's id and secret from Basic auth or the form (RFC 6749 §2.3.1).
+func clientAuth(r *http.Request) (id, secret string, basic bool) {
+	id, secret, basic = r.BasicAuth()
+	if basic {
+		// Both halves are form-encoded before the Basic encoding.
+		id, _ = url.QueryUnescape(id)
+		secret, _ = url.QueryUnescape(secret)
+		return id, secret, true
+	}
+	return r.PostForm.Get("client_id"), r.PostForm.Get("client_secret"), false
 }
 
 // oauthError writes an RFC 6749 §5.2 error: the provider's format, not Nango's envelope.

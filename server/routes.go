@@ -1,18 +1,27 @@
 package server
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 )
 
 // routes is the API host's whole wire surface: the paths of Nango's public API that a
-// frontend (the SDK, the Connect UI) and an app backend touch.
-func (a *api) routes() http.Handler {
+// frontend (the SDK, the Connect UI) and an app backend touch. A WebSocket path that collides
+// with another route is an error, not a panic.
+func (a *api) routes(websocketsPath string) (h http.Handler, err error) {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", a.hub.serve) // the SDK's WebSocket (websocketsPath "/")
+	defer func() {
+		if p := recover(); p != nil {
+			h, err = nil, fmt.Errorf("nango: the WebSocket path %q collides with another route: %v", websocketsPath, p)
+		}
+	}()
+	mux.Handle("GET "+muxPath(websocketsPath), a.hub) // the SDK's WebSocket
 
 	mux.HandleFunc("POST /connect/sessions", a.createSession)
+	mux.HandleFunc("POST /connect/sessions/reconnect", a.createReconnectSession)
 	mux.HandleFunc("GET /connect/session", a.getSession)
 	mux.HandleFunc("DELETE /connect/session", a.deleteSession)
 	mux.HandleFunc("POST /connect/telemetry", a.telemetry)
@@ -24,13 +33,24 @@ func (a *api) routes() http.Handler {
 	mux.HandleFunc("GET /oauth/connect/{providerConfigKey}", a.oauthConnect)
 	mux.HandleFunc("GET /oauth/connect/{$}", a.oauthConnectMissingKey)
 	mux.HandleFunc("GET /oauth/callback", a.oauthCallback)
+	for _, route := range customAuthRoutes {
+		mux.Handle("POST "+route.path+"/{providerConfigKey}", a.customAuth(route))
+	}
 
 	mux.HandleFunc("GET /connection/{connectionId}", a.getConnection)
 	mux.HandleFunc("GET /connections/{connectionId}", a.getConnection)
 
 	mux.HandleFunc("GET /sdk/{file}", a.sdk.serve)
 	mux.HandleFunc("/", notFound)
-	return mux
+	return mux, nil
+}
+
+// muxPath turns a URL path into a ServeMux pattern that matches it exactly.
+func muxPath(path string) string {
+	if strings.HasSuffix(path, "/") {
+		return path + "{$}"
+	}
+	return path
 }
 
 // routes is the mock provider: a consent page and a token endpoint per real provider URL.
@@ -39,6 +59,7 @@ func (m *mockProvider) routes() http.Handler {
 	mux.HandleFunc("GET /oauth/authorize/{scheme}/{host}/{path...}", m.consent)
 	mux.HandleFunc("POST /oauth/authorize/{scheme}/{host}/{path...}", m.decide)
 	mux.HandleFunc("POST /oauth/token/{scheme}/{host}/{path...}", m.token)
+	mux.HandleFunc("POST /api/verify/{provider}", m.verify)
 	mux.HandleFunc("/", notFound)
 	return mux
 }

@@ -25,6 +25,13 @@ type Config struct {
 	DistDir string
 	// Logger receives one line per request (never a query string, token or code); nil discards.
 	Logger *slog.Logger
+	// WebsocketsPath is where the SDK's WebSocket is served on the API origin, as Nango's
+	// NANGO_SERVER_WEBSOCKETS_PATH (the SDK's websocketsPath option); "" means "/".
+	WebsocketsPath string
+	// COOP lists the integrations (by unique key) whose mock-provider pages send
+	// Cross-Origin-Opener-Policy: same-origin, which severs the popup from its opener in a
+	// browser, as some real providers do. A flow can ask for it too (docs/wire.md §3).
+	COOP map[string]bool
 }
 
 // Server is a running dev server: three listeners, three origins.
@@ -54,6 +61,12 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	if cfg.SecretKey == "" {
 		cfg.SecretKey = newUUID()
+	}
+	if cfg.WebsocketsPath == "" {
+		cfg.WebsocketsPath = "/"
+	}
+	if !websocketsPathPattern.MatchString(cfg.WebsocketsPath) {
+		return nil, fmt.Errorf("nango: the WebSocket path %q must start with / and hold only letters, digits and -._~/", cfg.WebsocketsPath)
 	}
 	if !uuidV4Pattern.MatchString(cfg.SecretKey) {
 		return nil, errors.New("nango: the secret key must be a UUID v4, as Nango's secret keys are")
@@ -88,7 +101,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		apiURL:      originOf(listeners[1]),
 		providerURL: originOf(listeners[2]),
 		secretKey:   cfg.SecretKey,
-		hub:         newWSHub(log),
+		hub:         newWSHub(log, wsOptions{}),
 	}
 
 	client := &http.Client{
@@ -96,7 +109,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		Transport: &http.Transport{Proxy: nil, MaxIdleConnsPerHost: 16, IdleConnTimeout: 30 * time.Second},
 	}
 	sdk := sdkFiles{dir: cfg.DistDir}
-	mock := newMockProvider(s.providerURL, pg, log)
+	mock := newMockProvider(s.providerURL, pg, log, cfg.COOP)
 	a := &api{
 		secretKey:   cfg.SecretKey,
 		apiURL:      s.apiURL,
@@ -117,6 +130,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 			Secret:           in.ClientSecret,
 			RedirectURI:      a.callbackURL(),
 			Integration:      in.UniqueKey,
+			Provider:         in.Provider.Name,
 			DisplayName:      in.Provider.DisplayName,
 			AuthorizationURL: in.Provider.AuthorizationURL,
 			TokenURL:         in.Provider.TokenURL,
@@ -124,10 +138,17 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s.api, s.mock = a, mock
 	demo := &demoApp{apiURL: s.apiURL, secretKey: cfg.SecretKey, client: client, pages: pg, log: log, sdk: sdk}
+	apiRoutes, err := a.routes(cfg.WebsocketsPath)
+	if err != nil {
+		for _, l := range listeners {
+			l.Close()
+		}
+		return nil, err
+	}
 
 	handlers := []http.Handler{
 		withLogging(log, "app", demo.routes()),
-		withLogging(log, "api", withCORS(a.routes())),
+		withLogging(log, "api", withCORS(s.apiURL, apiRoutes)),
 		withLogging(log, "provider", mock.routes()),
 	}
 	for i, l := range listeners {
@@ -168,6 +189,14 @@ func (s *Server) ProviderURL() string { return s.providerURL }
 
 // SecretKey is the environment's secret key, for POST /connect/sessions.
 func (s *Server) SecretKey() string { return s.secretKey }
+
+// DropWebSockets cuts every open SDK WebSocket without a close handshake, as a proxy or a
+// network change does, and returns how many it cut. Their ids stay resumable (docs/wire.md §5).
+func (s *Server) DropWebSockets() int { return s.hub.dropAll() }
+
+// RefuseWebSockets makes the API host answer WebSocket upgrades with 503 (true) or accept them
+// again (false), as a proxy that blocks WebSockets does.
+func (s *Server) RefuseWebSockets(refuse bool) { s.hub.setRefuse(refuse) }
 
 // Shutdown stops accepting connections, closes open WebSockets and waits for in-flight requests
 // until ctx is done. Calling it again returns the first result.

@@ -85,12 +85,13 @@ func (a *api) createSession(w http.ResponseWriter, r *http.Request) {
 	if len(in.AllowedIntegrations) > 0 {
 		sess.AllowedIntegrations = in.AllowedIntegrations
 	}
-	if in.EndUser != nil {
-		sess.EndUser = &endUser{ID: in.EndUser.ID, DisplayName: in.EndUser.DisplayName, Email: in.EndUser.Email, Tags: in.EndUser.Tags}
-		if in.Organization != nil {
-			sess.EndUser.Organization = &organization{ID: in.Organization.ID, DisplayName: in.Organization.DisplayName}
-		}
-	}
+	sess.EndUser = in.endUser()
+	a.issueSession(w, sess, now)
+}
+
+// issueSession stores a session under a fresh token and answers 201 with the token, as both
+// POST /connect/sessions and POST /connect/sessions/reconnect do.
+func (a *api) issueSession(w http.ResponseWriter, sess *connectSession, now time.Time) {
 	token := newSessionToken()
 	a.store.putSession(token, sess, now)
 	writeJSON(w, http.StatusCreated, map[string]any{"data": map[string]string{
@@ -98,6 +99,18 @@ func (a *api) createSession(w http.ResponseWriter, r *http.Request) {
 		"connect_link": a.apiURL + "/connect/?session_token=" + token,
 		"expires_at":   sess.ExpiresAt.UTC().Format("2006-01-02T15:04:05.000Z"),
 	}})
+}
+
+// endUser is the session's end user, from the body's end_user and organization.
+func (in *sessionInput) endUser() *endUser {
+	if in.EndUser == nil {
+		return nil
+	}
+	u := &endUser{ID: in.EndUser.ID, DisplayName: in.EndUser.DisplayName, Email: in.EndUser.Email, Tags: in.EndUser.Tags}
+	if in.Organization != nil {
+		u.Organization = &organization{ID: in.Organization.ID, DisplayName: in.Organization.DisplayName}
+	}
+	return u
 }
 
 // sessionTags merges the tags derived from the end user with the body's, which win.
@@ -165,6 +178,9 @@ func (a *api) getSession(w http.ResponseWriter, r *http.Request) {
 	}
 	if sess.Overrides != nil {
 		data["overrides"] = sess.Overrides
+	}
+	if sess.ReconnectID != "" {
+		data["isReconnecting"] = true
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"data": data})
 }

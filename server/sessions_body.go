@@ -6,11 +6,29 @@ import "strings"
 // postSessions.ts (strict objects, string limits, tag rules) and returns every issue at once.
 func validateSessionBody(body map[string]any) []fieldError {
 	var v validator
-	root := []any{}
-	v.strict(body, root, "end_user", "organization", "allowed_integrations", "integrations_config_defaults", "overrides", "webhook_url_override", "tags")
-
+	v.strict(body, []any{}, "end_user", "organization", "allowed_integrations", "integrations_config_defaults", "overrides", "webhook_url_override", "tags")
 	_, hasTags := body["tags"]
-	if user, ok := v.object(body, "end_user", root, !hasTags); ok {
+	v.sessionFields(body, !hasTags)
+	return v.errs
+}
+
+// validateReconnectBody checks a POST /connect/sessions/reconnect body (Nango's
+// postReconnect.ts): the pair to reconnect, then the session fields, with end_user optional and
+// no allowed_integrations (the session allows the one integration).
+func validateReconnectBody(body map[string]any) []fieldError {
+	var v validator
+	root := []any{}
+	v.strict(body, root, "connection_id", "integration_id", "end_user", "organization", "integrations_config_defaults", "overrides", "webhook_url_override", "tags")
+	v.str(body, "connection_id", root, strRule{required: true, max: 255, pattern: connectionIDPattern})
+	v.str(body, "integration_id", root, strRule{required: true, max: 255, pattern: providerConfigKeyRE})
+	v.sessionFields(body, false)
+	return v.errs
+}
+
+// sessionFields checks the fields a session and a reconnect session share.
+func (v *validator) sessionFields(body map[string]any, endUserRequired bool) {
+	root := []any{}
+	if user, ok := v.object(body, "end_user", root, endUserRequired); ok {
 		path := []any{"end_user"}
 		v.strict(user, path, "id", "email", "display_name", "tags")
 		v.str(user, "id", path, strRule{required: true, min: 1, max: 255})
@@ -67,7 +85,6 @@ func validateSessionBody(body map[string]any) []fieldError {
 			v.strValue(val, true, p, strRule{})
 		})
 	}
-	return v.errs
 }
 
 func pointsAtNango(raw string) bool {

@@ -28,8 +28,11 @@ type connectSession struct {
 	Overrides           map[string]integrationOverride
 	WebhookURLOverride  *string
 	Tags                map[string]string
-	CreatedAt           time.Time
-	ExpiresAt           time.Time
+	// ReconnectID is the connection_id a reconnect session overwrites ("" for a new
+	// connection); the session's one allowed integration holds it.
+	ReconnectID string
+	CreatedAt   time.Time
+	ExpiresAt   time.Time
 }
 
 type endUser struct {
@@ -84,14 +87,15 @@ type connection struct {
 	EndUser            *endUser
 	Tags               map[string]string
 	ConnectionConfig   *orderedMap
-	Credentials        credentials
+	Credentials        any // in Nango's shape for the auth mode: oauth2Credentials, or a JSON object
 	WebhookURLOverride *string
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
 	LastFetchedAt      *time.Time
 }
 
-type credentials struct {
+// oauth2Credentials are Nango's OAuth2Credentials.
+type oauth2Credentials struct {
 	Type         string         `json:"type"`
 	AccessToken  string         `json:"access_token"`
 	RefreshToken string         `json:"refresh_token,omitempty"`
@@ -170,6 +174,18 @@ func (s *store) upsertConnection(c *connection, now time.Time) *connection {
 	s.connections[key] = c
 	copied := *c
 	return &copied
+}
+
+// connection returns a copy of a stored connection without recording a read.
+func (s *store) connection(providerConfigKey, connectionID string) (*connection, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.connections[connectionKey{providerConfigKey, connectionID}]
+	if !ok {
+		return nil, false
+	}
+	copied := *c
+	return &copied, true
 }
 
 // fetchConnection returns a copy of a connection and records the read, as Nango's

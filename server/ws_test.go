@@ -15,9 +15,15 @@ import (
 
 func dialSDKSocket(t *testing.T, srv *Server) (*websocket.Conn, string) {
 	t.Helper()
+	return dialSDKSocketAt(t, srv, "/")
+}
+
+// dialSDKSocketAt opens the SDK's socket at a path (and query) of the API host.
+func dialSDKSocketAt(t *testing.T, srv *Server, path string) (*websocket.Conn, string) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer cancel()
-	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.APIURL(), "http")+"/", &websocket.DialOptions{
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.APIURL(), "http")+path, &websocket.DialOptions{
 		HTTPHeader: http.Header{"Origin": {"http://app.test:3000"}},
 	})
 	require.NoError(t, err)
@@ -44,14 +50,75 @@ func TestWebSocketSuccess(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
 	token := createSession(t, srv, demoEndUser)
-	conn, id := dialSDKSocket(t, srv)
-	page := runFlow(t, srv, browser(t), connectURL(srv, "zendesk", token, "params%5Bsubdomain%5D=acme&ws_client_id="+id), "approve")
+	// The SDK first builds the query with raw brackets, then re-serializes it with
+	// URLSearchParams once it has the ws_client_id: both forms must work.
+	forms := map[string]string{
+		"raw brackets":     "params[subdomain]=acme&ws_client_id=",
+		"encoded brackets": "params%5Bsubdomain%5D=acme&params%5Boauth_scopes_override%5D=read%2Cwrite&ws_client_id=",
+	}
+	for name, query := range forms {
+		t.Run(name, func(t *testing.T) {
+			conn, id := dialSDKSocket(t, srv)
+			page := runFlow(t, srv, browser(t), connectURL(srv, "zendesk", token, query+id), "approve")
+			require.Equal(t, http.StatusOK, page.status, page.body)
+			frame := readFrame(t, conn)
+			connectionID := postedMessage(t, page.body)["payload"].(map[string]any)["connectionId"]
+			assert.Equal(t, map[string]any{"message_type": "success", "provider_config_key": "zendesk", "connection_id": connectionID, "is_pending": false}, frame)
+		})
+	}
+}
+
+func TestWebSocketResumeAcrossAFlow(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	token := createSession(t, srv, demoEndUser)
+	_, id := dialSDKSocket(t, srv)
+	c := browser(t)
+	resp := get(t, c, connectURL(srv, "zendesk", token, "params%5Bsubdomain%5D=acme&ws_client_id="+id), popupHeaders)
+	require.Equal(t, http.StatusFound, resp.status, resp.body)
+	callback := decideAtProvider(t, c, resp.header.Get("Location"), "approve")
+
+	assert.Equal(t, 1, srv.DropWebSockets(), "a proxy cuts the socket during the consent")
+	require.Eventually(t, func() bool { open, _ := srv.hub.counts(); return open == 0 }, time.Second, 5*time.Millisecond)
+	page := get(t, c, callback, nil)
 	require.Equal(t, http.StatusOK, page.status, page.body)
+
+	conn, resumed := dialSDKSocketAt(t, srv, "/?ws_client_id="+id)
+	assert.Equal(t, id, resumed)
 	frame := readFrame(t, conn)
 	assert.Equal(t, "success", frame["message_type"])
-	assert.Equal(t, "zendesk", frame["provider_config_key"])
-	assert.Equal(t, false, frame["is_pending"])
 	assert.Equal(t, postedMessage(t, page.body)["payload"].(map[string]any)["connectionId"], frame["connection_id"])
+}
+
+func TestWebSocketRefused(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	srv.RefuseWebSockets(true)
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	_, resp, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.APIURL(), "http")+"/", nil)
+	require.Error(t, err)
+	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
+	srv.RefuseWebSockets(false)
+	dialSDKSocket(t, srv)
+}
+
+func TestWebsocketsPath(t *testing.T) {
+	t.Parallel()
+	srv, err := Start(t.Context(), Config{AppAddr: "127.0.0.1:0", APIAddr: "127.0.0.1:0", ProviderAddr: "127.0.0.1:0", WebsocketsPath: "/nango/ws"})
+	require.NoError(t, err)
+	t.Cleanup(func() { srv.Shutdown(context.Background()) })
+	token := createSession(t, srv, demoEndUser)
+	conn, id := dialSDKSocketAt(t, srv, "/nango/ws")
+	page := runFlow(t, srv, browser(t), connectURL(srv, "zendesk", token, "params[subdomain]=acme&ws_client_id="+id), "approve")
+	require.Equal(t, http.StatusOK, page.status, page.body)
+	assert.Equal(t, "success", readFrame(t, conn)["message_type"])
+	assert.Equal(t, http.StatusNotFound, get(t, http.DefaultClient, srv.APIURL()+"/", nil).status, "/ is no longer the socket")
+
+	for _, bad := range []string{"ws", "/with space", "/{x}", "/integrations", "/connect/session", "/oauth/callback"} {
+		_, err := Start(t.Context(), Config{AppAddr: "127.0.0.1:0", APIAddr: "127.0.0.1:0", ProviderAddr: "127.0.0.1:0", WebsocketsPath: bad})
+		assert.Error(t, err, bad)
+	}
 }
 
 func TestWebSocketError(t *testing.T) {
@@ -79,4 +146,19 @@ func TestShutdownClosesSockets(t *testing.T) {
 	_, _, err = conn.Read(ctx)
 	assert.Error(t, err)
 	assert.NoError(t, srv.Shutdown(ctx), "a second Shutdown returns the first result")
+}
+
+func TestWebSocketDenied(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	token := createSession(t, srv, demoEndUser)
+	conn, id := dialSDKSocket(t, srv)
+	page := runFlow(t, srv, browser(t), connectURL(srv, "zendesk", token, "params%5Bsubdomain%5D=acme&ws_client_id="+id), "deny")
+	require.Equal(t, http.StatusBadRequest, page.status)
+	frame := readFrame(t, conn)
+	assert.Equal(t, "error", frame["message_type"])
+	assert.Equal(t, "zendesk", frame["provider_config_key"])
+	assert.Equal(t, "callback_err", frame["error_type"])
+	assert.Equal(t, "Did not get authorization code in the callback. Provider error: error: access_denied; error_description: The user denied access", frame["error_desc"])
+	assert.Equal(t, postedMessage(t, page.body)["payload"].(map[string]any)["connectionId"], frame["connection_id"])
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -29,7 +30,17 @@ func run() error {
 	flag.StringVar(&cfg.ProviderAddr, "provider", "127.0.0.1:3004", "listen address of the mock OAuth provider")
 	flag.StringVar(&cfg.SecretKey, "secret-key", os.Getenv("NANGO_SECRET_KEY"), "secret key, a UUID v4 (default $NANGO_SECRET_KEY, else a random one)")
 	flag.StringVar(&cfg.DistDir, "dist", "dist", "directory holding the built SDK, served under /sdk/")
+	flag.StringVar(&cfg.WebsocketsPath, "websockets-path", "/", "path of the SDK's WebSocket on the API host (NANGO_SERVER_WEBSOCKETS_PATH)")
+	coop := flag.String("coop", "", "comma-separated integrations whose mock-provider pages send Cross-Origin-Opener-Policy: same-origin")
 	flag.Parse()
+	for _, key := range strings.Split(*coop, ",") {
+		if key = strings.TrimSpace(key); key != "" {
+			if cfg.COOP == nil {
+				cfg.COOP = map[string]bool{}
+			}
+			cfg.COOP[key] = true
+		}
+	}
 	cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

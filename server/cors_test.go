@@ -1,0 +1,65 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestCORSPolicies checks the two policies of Nango's public API: `*` everywhere, and the
+// Connect UI's own origin, with credentials, for /connect/telemetry.
+func TestCORSPolicies(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	token := createSession(t, srv, demoEndUser)
+	public := map[string]string{
+		"Access-Control-Allow-Origin":   "*",
+		"Access-Control-Expose-Headers": corsExposeHeaders,
+	}
+	telemetry := map[string]string{
+		"Access-Control-Allow-Origin":      srv.APIURL(),
+		"Access-Control-Allow-Credentials": "true",
+		"Access-Control-Expose-Headers":    "content-type",
+		"Vary":                             "Origin",
+	}
+	tests := []struct {
+		name, method, path, reqHeaders, body string
+		wantStatus                           int
+		want                                 map[string]string
+		wantPreflight                        []string // methods, headers, max-age
+	}{
+		{name: "preflight of the SDK's custom-auth POST", method: http.MethodOptions, path: "/api-auth/api-key/sendgrid", reqHeaders: "content-type",
+			wantStatus: 204, want: public, wantPreflight: []string{corsAllowMethods, corsAllowHeaders, "600"}},
+		{name: "preflight of /oauth2/auth", method: http.MethodOptions, path: "/oauth2/auth/8x8", reqHeaders: "content-type",
+			wantStatus: 204, want: public, wantPreflight: []string{corsAllowMethods, corsAllowHeaders, "600"}},
+		{name: "the custom-auth POST", method: http.MethodPost, path: "/api-auth/api-key/sendgrid?connect_session_token=" + token, body: `{"apiKey":"k"}`,
+			wantStatus: 200, want: public},
+		{name: "preflight of telemetry", method: http.MethodOptions, path: "/connect/telemetry", reqHeaders: "content-type",
+			wantStatus: 204, want: telemetry, wantPreflight: []string{"POST", "Authorization, Content-type", "36000"}},
+		{name: "telemetry", method: http.MethodPost, path: "/connect/telemetry", body: `{"token":"` + token + `","event":"open","timestamp":1}`,
+			wantStatus: 204, want: telemetry},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			headers := map[string]string{"Origin": "http://app.test:3000"}
+			if tc.method == http.MethodOptions {
+				headers["Access-Control-Request-Method"] = "POST"
+				headers["Access-Control-Request-Headers"] = tc.reqHeaders
+			} else {
+				headers["Content-Type"] = "application/json"
+			}
+			resp := do(t, http.DefaultClient, tc.method, srv.APIURL()+tc.path, strings.NewReader(tc.body), headers)
+			require.Equal(t, tc.wantStatus, resp.status, resp.body)
+			for k, v := range tc.want {
+				assert.Equal(t, v, resp.header.Get(k), k)
+			}
+			if tc.wantPreflight != nil {
+				assert.Equal(t, tc.wantPreflight, []string{resp.header.Get("Access-Control-Allow-Methods"), resp.header.Get("Access-Control-Allow-Headers"), resp.header.Get("Access-Control-Max-Age")})
+				assert.Empty(t, resp.body)
+			}
+		})
+	}
+}

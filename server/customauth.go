@@ -1,0 +1,161 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// authRoute is one of the SDK's non-popup endpoints (docs: nango-protocol.md §1.9), mounted at
+// POST {path}/{providerConfigKey}.
+type authRoute struct {
+	path     string
+	authMode string // the integration's auth_mode must be this one (invalid_auth_mode otherwise)
+	// ccStyle marks /oauth2/auth, which Nango answers with the other key order and, for an
+	// unknown integration, 400 instead of 404.
+	ccStyle bool
+	// check validates the body, as the controller's zod schema does.
+	check func(body map[string]any) *apiError
+	// connect obtains the credentials (testing them with the mock provider where the mode has
+	// something to test) and may add to req.config. It returns Nango's stored shape.
+	connect func(ctx context.Context, a *api, req *authRequest) (any, *apiError)
+}
+
+// authRequest is what a custom-auth POST has established by the time its mode takes over.
+type authRequest struct {
+	in           *integration
+	body         map[string]any
+	config       *orderedMap // params, then the session's connection_config defaults
+	connectionID string
+	existing     *connection // the connection being overwritten, if any
+}
+
+// authReply is Nango's success body, {"connectionId","providerConfigKey"}.
+type authReply struct {
+	ConnectionID      string `json:"connectionId"`
+	ProviderConfigKey string `json:"providerConfigKey"`
+}
+
+// ccReply is /oauth2/auth's, which Nango writes as {providerConfigKey, connectionId}.
+type ccReply struct {
+	ProviderConfigKey string `json:"providerConfigKey"`
+	ConnectionID      string `json:"connectionId"`
+}
+
+var errInvalidContentType = newError(http.StatusUnsupportedMediaType, "invalid_content_type", "Content-Type header must be application/json")
+
+// customAuth serves one non-popup endpoint, in the order of Nango's middlewares and controllers:
+// content type, session, body, query, integration, auth mode, allowed integrations, reconnect,
+// credentials, upsert. Every failure is the JSON envelope; none reaches the WebSocket.
+func (a *api) customAuth(route authRoute) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		contentType := r.Header.Get("Content-Type")
+		if contentType != "" && !strings.HasPrefix(contentType, "application/json") {
+			writeError(w, errInvalidContentType)
+			return
+		}
+		q, apiErr := parseConnectQuery(r.URL.RawQuery)
+		if apiErr != nil {
+			writeError(w, apiErr)
+			return
+		}
+		sess, apiErr := a.authenticateConnect(q)
+		if apiErr != nil {
+			writeError(w, apiErr)
+			return
+		}
+		// Express parses only a JSON body; without a Content-Type the controller sees {}.
+		body := map[string]any{}
+		if contentType != "" {
+			if body, _, apiErr = readJSONObject(w, r); apiErr != nil {
+				writeError(w, apiErr)
+				return
+			}
+		} else {
+			_, _ = io.Copy(io.Discard, http.MaxBytesReader(w, r.Body, 1<<20))
+		}
+		if apiErr := route.check(body); apiErr != nil {
+			writeError(w, apiErr)
+			return
+		}
+		req, apiErr := a.prepareAuth(route, r.PathValue("providerConfigKey"), q, sess)
+		if apiErr != nil {
+			writeError(w, apiErr)
+			return
+		}
+		req.body = body
+		creds, apiErr := route.connect(r.Context(), a, req)
+		if apiErr != nil {
+			a.log.Info("custom auth failed", "code", apiErr.Code, "integration", req.in.UniqueKey)
+			writeError(w, apiErr)
+			return
+		}
+		conn := a.store.upsertConnection(&connection{
+			ConnectionID:       req.connectionID,
+			ProviderConfigKey:  req.in.UniqueKey,
+			Provider:           req.in.Provider.Name,
+			EndUser:            sess.EndUser,
+			Tags:               sess.Tags,
+			ConnectionConfig:   req.config,
+			Credentials:        creds,
+			WebhookURLOverride: sess.WebhookURLOverride,
+		}, a.now())
+		a.log.Info("connection stored", "integration", conn.ProviderConfigKey, "connection_id", conn.ConnectionID, "auth_mode", route.authMode)
+		if route.ccStyle {
+			writeJSON(w, http.StatusOK, ccReply{ProviderConfigKey: conn.ProviderConfigKey, ConnectionID: conn.ConnectionID})
+			return
+		}
+		writeJSON(w, http.StatusOK, authReply{ConnectionID: conn.ConnectionID, ProviderConfigKey: conn.ProviderConfigKey})
+	})
+}
+
+// prepareAuth runs the checks every custom-auth controller shares once the body is valid, and
+// works out the connection id and connection_config.
+func (a *api) prepareAuth(route authRoute, key string, q *connectQuery, sess *connectSession) (*authRequest, *apiError) {
+	if q.ConnectionID != "" && (!connectionIDPattern.MatchString(q.ConnectionID) || len(q.ConnectionID) > 255) {
+		return nil, invalidQuery([]fieldError{{Code: "invalid_format", Message: "Invalid string: must match pattern /" + connectionIDPattern.String() + "/", Path: []any{"connection_id"}}})
+	}
+	if !providerConfigKeyRE.MatchString(key) || len(key) > 255 {
+		return nil, &apiError{Status: http.StatusBadRequest, Code: "invalid_uri_params", Errors: []fieldError{{Code: "invalid_format", Message: "Invalid string: must match pattern /" + providerConfigKeyRE.String() + "/", Path: []any{"providerConfigKey"}}}}
+	}
+	if q.ConnectionID != "" {
+		return nil, errConnectionIDForbidden()
+	}
+	in, ok := a.integrations.get(key)
+	if !ok {
+		status := http.StatusNotFound
+		if route.ccStyle {
+			status = http.StatusBadRequest
+		}
+		return nil, newError(status, "unknown_provider_config", fmt.Sprintf("There is no Provider Configuration matching the key %q.", key))
+	}
+	if in.Provider.AuthMode != route.authMode {
+		return nil, newError(http.StatusBadRequest, "invalid_auth_mode", fmt.Sprintf("Invalid auth mode. The provider does not support this auth mode. (%s uses %s; %s/%s is for %s.)", key, in.Provider.AuthMode, route.path, key, route.authMode))
+	}
+	if !sess.allows(key) {
+		return nil, newError(http.StatusBadRequest, "integration_not_allowed", fmt.Sprintf("The connect session does not allow the integration %q (see allowed_integrations).", key))
+	}
+	req := &authRequest{in: in, connectionID: newUUID(), config: q.Params.Clone()}
+	reconnectID, apiErr := a.reconnectTarget(sess, key)
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	if reconnectID != "" {
+		req.connectionID = reconnectID
+	}
+	if old, ok := a.store.connection(key, req.connectionID); ok {
+		req.existing = old
+	}
+	// The session's defaults win over what the page sent (Nango's resolveConnectionConfig).
+	defaults := sess.Defaults[key].ConnectionConfig
+	for _, k := range defaults.Keys() {
+		v, _ := defaults.Get(k)
+		req.config.Set(k, v)
+	}
+	if apiErr := validateConnectionConfig(in.Provider, req.config); apiErr != nil {
+		return nil, jsonErr(apiErr)
+	}
+	return req, nil
+}

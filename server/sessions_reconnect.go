@@ -1,0 +1,93 @@
+package server
+
+import (
+	"encoding/json"
+	"net/http"
+)
+
+// reconnectInput is the body of POST /connect/sessions/reconnect, once validated.
+type reconnectInput struct {
+	sessionInput
+	ConnectionID  string `json:"connection_id"`
+	IntegrationID string `json:"integration_id"`
+}
+
+// createReconnectSession is POST /connect/sessions/reconnect: a backend lets an end user
+// re-authorize an existing connection. The session allows that one integration, and any flow
+// run with it (OAuth or a custom-auth POST) overwrites that connection: same connection_id,
+// same numeric id and created_at, new credentials.
+func (a *api) createReconnectSession(w http.ResponseWriter, r *http.Request) {
+	if !a.requireSecretKey(w, r) {
+		return
+	}
+	if r.URL.RawQuery != "" {
+		writeError(w, invalidQuery(unrecognizedQueryKeys(r)))
+		return
+	}
+	raw, data, apiErr := readJSONObject(w, r)
+	if apiErr != nil {
+		writeError(w, apiErr)
+		return
+	}
+	if errs := validateReconnectBody(raw); len(errs) > 0 {
+		writeError(w, invalidBody(errs))
+		return
+	}
+	var in reconnectInput
+	if err := json.Unmarshal(data, &in); err != nil {
+		writeError(w, invalidBody([]fieldError{{Code: "custom", Message: err.Error(), Path: []any{}}}))
+		return
+	}
+	existing, ok := a.store.connection(in.IntegrationID, in.ConnectionID)
+	if !ok {
+		writeError(w, newError(http.StatusBadRequest, "invalid_body", "ConnectionID or IntegrationId does not exists"))
+		return
+	}
+	if errs := a.unknownIntegrations(&in.sessionInput); len(errs) > 0 {
+		writeError(w, invalidBody(errs))
+		return
+	}
+	tags, errs := sessionTags(&in.sessionInput)
+	if len(errs) > 0 {
+		writeError(w, invalidBody(errs))
+		return
+	}
+
+	now := a.now()
+	sess := &connectSession{
+		ID:                  newUUID(),
+		EndUser:             in.endUser(),
+		AllowedIntegrations: []string{in.IntegrationID},
+		Defaults:            in.IntegrationsConfigDefaults,
+		Overrides:           in.Overrides,
+		WebhookURLOverride:  in.WebhookURLOverride,
+		Tags:                tags,
+		ReconnectID:         in.ConnectionID,
+		CreatedAt:           now,
+		ExpiresAt:           now.Add(sessionTTL),
+	}
+	// Nango keeps the connection linked to its end user when the body names none; the tags
+	// follow the same rule here, so a bare reconnect leaves who-owns-what unchanged.
+	if sess.EndUser == nil {
+		sess.EndUser = existing.EndUser
+	}
+	if len(sess.Tags) == 0 {
+		sess.Tags = existing.Tags
+	}
+	if sess.WebhookURLOverride == nil {
+		sess.WebhookURLOverride = existing.WebhookURLOverride
+	}
+	a.issueSession(w, sess, now)
+}
+
+// reconnectTarget is the connection_id a flow run with sess must write: the reconnected one,
+// which must still exist, or "" for a new connection.
+func (a *api) reconnectTarget(sess *connectSession, providerConfigKey string) (string, *apiError) {
+	if sess == nil || sess.ReconnectID == "" {
+		return "", nil
+	}
+	if _, ok := a.store.connection(providerConfigKey, sess.ReconnectID); !ok {
+		return "", newError(http.StatusBadRequest, "invalid_connection", "The connection this session reconnects no longer exists.")
+	}
+	return sess.ReconnectID, nil
+}

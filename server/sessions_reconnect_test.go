@@ -1,0 +1,144 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func postReconnect(t *testing.T, srv *Server, auth, query, body string) response {
+	t.Helper()
+	u := srv.APIURL() + "/connect/sessions/reconnect"
+	if query != "" {
+		u += "?" + query
+	}
+	headers := map[string]string{"Content-Type": "application/json"}
+	if auth != "" {
+		headers["Authorization"] = "Bearer " + auth
+	}
+	return do(t, http.DefaultClient, http.MethodPost, u, strings.NewReader(body), headers)
+}
+
+// reconnectSession asks for a reconnect session token with the secret key.
+func reconnectSession(t *testing.T, srv *Server, body string) string {
+	t.Helper()
+	resp := postReconnect(t, srv, srv.SecretKey(), "", body)
+	require.Equal(t, http.StatusCreated, resp.status, resp.body)
+	return resp.json(t)["data"].(map[string]any)["token"].(string)
+}
+
+func TestReconnectSessionRequests(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	token := createSession(t, srv, demoEndUser)
+	created := postAuth(t, srv, "/api-auth/api-key", "sendgrid", token, "", `{"apiKey":"SG.one"}`)
+	require.Equal(t, http.StatusOK, created.status, created.body)
+	id := created.json(t)["connectionId"].(string)
+	pair := `"connection_id":"` + id + `","integration_id":"sendgrid"`
+
+	tests := []struct {
+		name, auth, query, body string
+		wantStatus              int
+		wantCode, wantDetail    string
+	}{
+		{name: "no key", body: `{` + pair + `}`, wantStatus: 401, wantCode: "missing_auth_header"},
+		{name: "a session token is not a secret key", auth: token, body: `{` + pair + `}`, wantStatus: 401, wantCode: "invalid_secret_key_format"},
+		{name: "query", auth: srv.SecretKey(), query: "x=1", body: `{` + pair + `}`, wantStatus: 400, wantCode: "invalid_query_params"},
+		{name: "missing pair", auth: srv.SecretKey(), body: `{}`, wantStatus: 400, wantCode: "invalid_body", wantDetail: `"path":["integration_id"]`},
+		{name: "unknown key", auth: srv.SecretKey(), body: `{` + pair + `,"allowed_integrations":["sendgrid"]}`, wantStatus: 400, wantCode: "invalid_body",
+			wantDetail: `Unrecognized key: \"allowed_integrations\"`},
+		{name: "bad connection id", auth: srv.SecretKey(), body: `{"connection_id":"a\u0000b","integration_id":"sendgrid"}`, wantStatus: 400, wantCode: "invalid_body",
+			wantDetail: `"path":["connection_id"]`},
+		{name: "unknown pair", auth: srv.SecretKey(), body: `{"connection_id":"` + id + `","integration_id":"ashby"}`, wantStatus: 400, wantCode: "invalid_body",
+			wantDetail: `"message":"ConnectionID or IntegrationId does not exists"`},
+		{name: "unknown defaults integration", auth: srv.SecretKey(), body: `{` + pair + `,"integrations_config_defaults":{"nope":{}}}`, wantStatus: 400, wantCode: "invalid_body",
+			wantDetail: `"Integration does not exist"`},
+		{name: "created", auth: srv.SecretKey(), body: `{` + pair + `,"end_user":{"id":"user-2"}}`, wantStatus: 201},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := postReconnect(t, srv, tc.auth, tc.query, tc.body)
+			require.Equal(t, tc.wantStatus, resp.status, resp.body)
+			if tc.wantCode != "" {
+				assert.Equal(t, tc.wantCode, errorOf(t, resp)["code"])
+				assert.Contains(t, resp.body, tc.wantDetail)
+				return
+			}
+			data := resp.json(t)["data"].(map[string]any)
+			assert.Regexp(t, `^nango_connect_session_[a-f0-9]{64}$`, data["token"])
+			assert.Equal(t, srv.APIURL()+"/connect/?session_token="+data["token"].(string), data["connect_link"])
+			assert.Contains(t, data, "expires_at")
+
+			got := get(t, http.DefaultClient, srv.APIURL()+"/connect/session", map[string]string{"Authorization": "Bearer " + data["token"].(string)})
+			require.Equal(t, http.StatusOK, got.status, got.body)
+			session := got.json(t)["data"].(map[string]any)
+			assert.Equal(t, true, session["isReconnecting"])
+			assert.Equal(t, []any{"sendgrid"}, session["allowed_integrations"])
+			assert.Equal(t, "user-2", session["endUser"].(map[string]any)["id"])
+		})
+	}
+	plain := get(t, http.DefaultClient, srv.APIURL()+"/connect/session", map[string]string{"Authorization": "Bearer " + token})
+	assert.NotContains(t, plain.json(t)["data"], "isReconnecting")
+}
+
+func TestReconnectOverwritesViaAPIKey(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	token := createSession(t, srv, demoEndUser)
+	created := postAuth(t, srv, "/api-auth/api-key", "sendgrid", token, "", `{"apiKey":"SG.one"}`)
+	require.Equal(t, http.StatusOK, created.status, created.body)
+	id := created.json(t)["connectionId"].(string)
+	before := readConnection(t, srv, "sendgrid", id).json(t)
+	time.Sleep(5 * time.Millisecond) // updated_at has millisecond resolution
+
+	again := reconnectSession(t, srv, `{"connection_id":"`+id+`","integration_id":"sendgrid"}`)
+	forbidden := postAuth(t, srv, "/api-auth/api-key", "sendgrid", again, "connection_id="+id, `{"apiKey":"SG.two"}`)
+	assert.Equal(t, "invalid_query_params", errorOf(t, forbidden)["code"], "the session decides the id")
+	other := postAuth(t, srv, "/api-auth/basic", "ashby", again, "", `{"username":"u","password":""}`)
+	assert.Equal(t, "integration_not_allowed", errorOf(t, other)["code"])
+	refused := postAuth(t, srv, "/api-auth/api-key", "sendgrid", again, "", `{"apiKey":"invalid"}`)
+	assert.Equal(t, "connection_test_failed", errorOf(t, refused)["code"])
+
+	resp := postAuth(t, srv, "/api-auth/api-key", "sendgrid", again, "", `{"apiKey":"SG.two"}`)
+	require.Equal(t, http.StatusOK, resp.status, resp.body)
+	assert.Equal(t, id, resp.json(t)["connectionId"])
+	after := readConnection(t, srv, "sendgrid", id).json(t)
+	assert.Equal(t, before["id"], after["id"])
+	assert.Equal(t, before["created_at"], after["created_at"])
+	assert.NotEqual(t, before["updated_at"], after["updated_at"])
+	assert.Equal(t, "SG.two", after["credentials"].(map[string]any)["apiKey"])
+	assert.Equal(t, before["tags"], after["tags"], "a reconnect without an end user keeps the connection's tags")
+	assert.Equal(t, before["end_user"], after["end_user"])
+}
+
+func TestReconnectOverwritesViaOAuth(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	token := createSession(t, srv, demoEndUser)
+	page := runFlow(t, srv, browser(t), connectURL(srv, "zendesk", token, "params[subdomain]=acme"), "approve")
+	require.Equal(t, http.StatusOK, page.status, page.body)
+	id := postedMessage(t, page.body)["payload"].(map[string]any)["connectionId"].(string)
+	before := readConnection(t, srv, "zendesk", id).json(t)
+	time.Sleep(5 * time.Millisecond)
+
+	again := reconnectSession(t, srv, `{"connection_id":"`+id+`","integration_id":"zendesk","end_user":{"id":"user-1"},"tags":{"plan":"team"}}`)
+	forbidden := get(t, browser(t), connectURL(srv, "zendesk", again, "params[subdomain]=acme&connection_id="+id), nil)
+	assert.Equal(t, "invalid_query_params", errorOf(t, forbidden)["code"])
+
+	conn, wsID := dialSDKSocket(t, srv)
+	page = runFlow(t, srv, browser(t), connectURL(srv, "zendesk", again, "params[subdomain]=acme&ws_client_id="+wsID), "approve")
+	require.Equal(t, http.StatusOK, page.status, page.body)
+	assert.Equal(t, id, postedMessage(t, page.body)["payload"].(map[string]any)["connectionId"])
+	assert.Equal(t, id, readFrame(t, conn)["connection_id"])
+
+	after := readConnection(t, srv, "zendesk", id).json(t)
+	assert.Equal(t, before["id"], after["id"])
+	assert.Equal(t, before["created_at"], after["created_at"])
+	assert.NotEqual(t, before["updated_at"], after["updated_at"])
+	assert.NotEqual(t, before["credentials"].(map[string]any)["access_token"], after["credentials"].(map[string]any)["access_token"])
+	assert.Equal(t, map[string]any{"end_user_id": "user-1", "plan": "team"}, after["tags"], "the reconnect session's tags")
+}

@@ -26,6 +26,7 @@ const stepTimeout = 20 * time.Second
 type outcome struct {
 	Settled bool `json:"settled"`
 	OK      bool `json:"ok"`
+	Sync    bool `json:"sync"` // thrown synchronously (conform.html records it)
 	Value   struct {
 		ProviderConfigKey string `json:"providerConfigKey"`
 		ConnectionID      string `json:"connectionId"`
@@ -219,7 +220,10 @@ func clickConnect(t *testing.T, ctx context.Context) context.Context {
 // attaching to it: a popup that shows an error page may close itself before a test could.
 func clickOpeningPopup(t *testing.T, ctx context.Context, selector string) target.ID {
 	t.Helper()
-	ch := chromedp.WaitNewTarget(ctx, func(info *target.Info) bool { return info.Type == "page" })
+	opener := chromedp.FromContext(ctx).Target.TargetID
+	ch := chromedp.WaitNewTarget(ctx, func(info *target.Info) bool {
+		return info.Type == "page" && info.OpenerID == opener // not another test's popup
+	})
 	step(t, ctx, chromedp.Click(chromedp.CSS(selector)))
 	select {
 	case id, ok := <-ch:
@@ -332,4 +336,20 @@ func outcomeAfterSettle(t *testing.T, ctx context.Context, i int) outcome {
 	t.Helper()
 	evalAwait[any](t, ctx, fmt.Sprintf(`new Promise((resolve) => { const check = () => window.outcomes[%d].settled ? resolve() : setTimeout(check, 20); check(); })`, i))
 	return outcomeAt(t, ctx, i)
+}
+
+// postAsSession POSTs JSON to a custom-auth endpoint with a connect session token, as the SDK does.
+func postAsSession(t *testing.T, path, token string, body, out any) int {
+	t.Helper()
+	b, err := json.Marshal(body)
+	require.NoError(t, err)
+	res, err := http.Post(env.Server.APIURL()+path+"?connect_session_token="+url.QueryEscape(token), "application/json", bytes.NewReader(b))
+	require.NoError(t, err)
+	defer res.Body.Close()
+	raw, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	if out != nil {
+		require.NoError(t, json.Unmarshal(raw, out), "%s", raw)
+	}
+	return res.StatusCode
 }

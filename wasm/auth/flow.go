@@ -143,7 +143,7 @@ func (f *Flow) Handle(ev Event) Step {
 		if !f.navigated {
 			f.socketLive = true
 			f.clientID = ev.ClientID
-			return f.navigate(ev.ClientID, "connection ack received, opening the authorization window")
+			return f.navigate(ev.ClientID, "Connection ack received. Opening modal...")
 		}
 		if ev.ClientID == f.clientID {
 			f.socketLive, f.retries = true, 0
@@ -159,9 +159,15 @@ func (f *Flow) Handle(ev Event) Step {
 	case SocketFrame:
 		msg, ok := DecodeSocketMessage(ev.Data)
 		if !ok || msg.Outcome == nil {
-			return Step{Log: "ignored a WebSocket message of unknown type"}
+			return Step{Log: "Unknown message type received from Nango server. Ignoring..."}
 		}
-		return f.outcome(*msg.Outcome, false)
+		s := f.outcome(*msg.Outcome, false)
+		if s.Settled && s.Err == nil {
+			s.Log = "Success received. Resolving authorization..."
+		} else if s.Settled {
+			s.Log = "Error received. Rejecting authorization..."
+		}
+		return s
 	case PostMessage:
 		if f.cfg.Transport == TransportWebSocket {
 			return Step{}

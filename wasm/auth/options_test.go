@@ -175,3 +175,11 @@ func TestJavaScriptConversions(t *testing.T) {
 		assert.True(t, Truthy(v), "%v", v)
 	}
 }
+
+func TestRedactQuery(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t,
+		"http://h/oauth/connect/z?connect_session_token=***&params[subdomain]=acme&credentials%5Boauth_client_secret_override%5D=***&token_secret=***&ws_client_id=w",
+		RedactQuery("http://h/oauth/connect/z?connect_session_token=nango_connect_session_abc&params[subdomain]=acme&credentials%5Boauth_client_secret_override%5D=s3cret&token_secret=x&ws_client_id=w"))
+	assert.Equal(t, "http://h/x", RedactQuery("http://h/x"))
+}

@@ -90,3 +90,29 @@ func isUnreserved(c byte) bool {
 	}
 	return strings.IndexByte("-_.!~*'()", c) >= 0
 }
+
+// RedactQuery masks the values of the query keys that carry secrets (the session token, TBA
+// tokens, OAuth client overrides, the HMAC) in a URL, for debug logs: the anchor logs the
+// whole popup URL, session token included.
+func RedactQuery(href string) string {
+	base, query, found := strings.Cut(href, "?")
+	if !found {
+		return href
+	}
+	parts := strings.Split(query, "&")
+	for i, p := range parts {
+		key, _, hasValue := strings.Cut(p, "=")
+		if hasValue && isSecretKey(key) {
+			parts[i] = key + "=***"
+		}
+	}
+	return base + "?" + strings.Join(parts, "&")
+}
+
+func isSecretKey(key string) bool {
+	switch key {
+	case "connect_session_token", "public_key", "token_id", "token_secret", "hmac":
+		return true
+	}
+	return strings.HasPrefix(key, "credentials[") || strings.HasPrefix(key, "credentials%5B")
+}

@@ -214,3 +214,50 @@ func waitFor(cond func() bool) error {
 	}
 	return errors.New("condition not met")
 }
+
+// debug: true logs the flow like the anchor, with its prefixes, and never the session token.
+func TestDebugLogging(t *testing.T) {
+	w := fakeBrowser(t)
+	logs := jsEval(t, `[]`)
+	console := jsEval(t, `({})`)
+	logger, err := newCallback(func(_ safejs.Value, args []safejs.Value) any {
+		line := ""
+		for _, a := range args {
+			s, _ := global("String").Invoke(a)
+			text, _ := s.String()
+			line += text + " "
+		}
+		_, _ = logs.Call("push", line)
+		return nil
+	}, nil)
+	require.NoError(t, err)
+	defer logger.Release()
+	require.NoError(t, console.Set("log", logger.Value()))
+	require.NoError(t, console.Set("error", logger.Value()))
+	saved := global("console")
+	require.NoError(t, safejs.Global().Set("console", console))
+	defer func() { _ = safejs.Global().Set("console", saved) }()
+
+	opts := auth.NewObject()
+	opts.Set("host", testHost)
+	opts.Set("connectSessionToken", testToken)
+	opts.Set("debug", true)
+	c, err := NewClient(opts, safejs.Undefined(), safejs.Undefined())
+	require.NoError(t, err)
+	p, err := c.Start(authCall(t), safejs.Undefined())
+	require.NoError(t, err)
+	deliver(t, w, successMessage(t, "forged"), "http://evil.test", get(t, w, "opened", 0))
+	deliver(t, w, successMessage(t, "c"), testHost, get(t, w, "opened", 0))
+	_, err = p.Wait()
+	require.NoError(t, err)
+
+	all, err := global("JSON").Call("stringify", logs)
+	require.NoError(t, err)
+	text := str(t, all)
+	assert.Contains(t, text, "NANGO DEBUG LOG:  Debug mode is enabled.")
+	assert.Contains(t, text, "NANGO DEBUG LOG:  Using host: "+testHost+".")
+	assert.Contains(t, text, "[nango] opening "+testHost+"/oauth/connect/zendesk?connect_session_token=***&params[subdomain]=acme")
+	assert.Contains(t, text, "ignored a message from origin http://evil.test")
+	assert.Contains(t, text, "[nango] authorization succeeded")
+	assert.NotContains(t, text, testToken, "the session token never reaches the log")
+}

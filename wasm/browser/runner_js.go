@@ -239,7 +239,7 @@ func (r *runner) apply(s auth.Step) {
 				href = h
 			}
 		}
-		r.c.debugf("opening " + href)
+		r.c.debugf("opening " + auth.RedactQuery(href))
 		if err := navigatePopup(r.popup, href); err != nil {
 			r.send(auth.Crashed{Reason: "could not navigate the authorization window: " + err.Error()})
 		}

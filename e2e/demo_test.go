@@ -41,3 +41,24 @@ func TestDemoPageShowsTypedErrors(t *testing.T) {
 	step(t, ctx, chromedp.WaitVisible(chromedp.CSS(`body[data-state="error"]`)))
 	require.Equal(t, "invalid_connection_config", text(t, ctx, "#error-type"))
 }
+
+// The demo's "Connect with Connect UI" button runs the whole Connect UI flow.
+func TestDemoPageConnectUI(t *testing.T) {
+	ctx := newTab(t)
+	step(t, ctx,
+		chromedp.Navigate(env.Server.AppURL()+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-state="ready"][data-session="ready"]`)),
+		chromedp.Click(chromedp.CSS("#connect-ui")),
+	)
+	evalAwait[any](t, ctx, `new Promise((resolve) => { const check = () => window.connectUIEvents.includes('ready') ? resolve() : setTimeout(check, 20); check(); })`)
+	ui := inConnectUI(t, ctx)
+	step(t, ctx,
+		chromedp.Click(chromedp.CSS(`[data-integration="zendesk"]`), ui),
+		chromedp.SendKeys(chromedp.CSS("#field-subdomain"), "acme", ui),
+	)
+	popup := attach(t, ctx, clickOpeningPopup(t, ctx, "", chromedp.Click(chromedp.CSS("#connect"), ui)))
+	atProvider(t, popup)
+	step(t, popup, chromedp.Click(chromedp.CSS("#approve")))
+	step(t, ctx, chromedp.WaitVisible(chromedp.CSS(`body[data-state="success"]`)))
+	assert.Contains(t, text(t, ctx, "#connection"), `"subdomain": "acme"`)
+}

@@ -217,14 +217,18 @@ func clickConnect(t *testing.T, ctx context.Context) context.Context {
 }
 
 // clickOpeningPopup clicks selector and returns the id of the popup the click opened, without
-// attaching to it: a popup that shows an error page may close itself before a test could.
-func clickOpeningPopup(t *testing.T, ctx context.Context, selector string) target.ID {
+// attaching to it: a popup that shows an error page may close itself before a test could. With
+// an empty selector, click is the click action (for an element inside a frame).
+func clickOpeningPopup(t *testing.T, ctx context.Context, selector string, click ...chromedp.Action[chromedp.Void]) target.ID {
 	t.Helper()
 	opener := chromedp.FromContext(ctx).Target.TargetID
 	ch := chromedp.WaitNewTarget(ctx, func(info *target.Info) bool {
 		return info.Type == "page" && info.OpenerID == opener // not another test's popup
 	})
-	step(t, ctx, chromedp.Click(chromedp.CSS(selector)))
+	if selector != "" {
+		click = []chromedp.Action[chromedp.Void]{chromedp.Click(chromedp.CSS(selector))}
+	}
+	step(t, ctx, click...)
 	select {
 	case id, ok := <-ch:
 		require.True(t, ok, "no popup opened")

@@ -2,10 +2,8 @@ package server
 
 import (
 	"fmt"
-	"log/slog"
 	"net/http"
 	"strings"
-	"time"
 )
 
 // routes is the API host's whole wire surface: the paths of Nango's public API that a
@@ -25,6 +23,7 @@ func (a *api) routes(websocketsPath string) (h http.Handler, err error) {
 	mux.HandleFunc("GET /connect/session", a.getSession)
 	mux.HandleFunc("DELETE /connect/session", a.deleteSession)
 	mux.HandleFunc("POST /connect/telemetry", a.telemetry)
+	mux.Handle("GET /connect/", connectUIHandler()) // the Connect UI page (ConnectUI's baseURL)
 
 	mux.HandleFunc("GET /integrations", a.listIntegrations)
 	mux.HandleFunc("GET /providers/{provider}", a.getProvider)
@@ -37,8 +36,14 @@ func (a *api) routes(websocketsPath string) (h http.Handler, err error) {
 		mux.Handle("POST "+route.path+"/{providerConfigKey}", a.customAuth(route))
 	}
 
+	mux.HandleFunc("GET /connections", a.listConnections)
+	mux.HandleFunc("GET /connection", a.listConnections)
 	mux.HandleFunc("GET /connection/{connectionId}", a.getConnection)
 	mux.HandleFunc("GET /connections/{connectionId}", a.getConnection)
+	mux.HandleFunc("DELETE /connection/{connectionId}", a.deleteConnection)
+	mux.HandleFunc("DELETE /connections/{connectionId}", a.deleteConnection)
+
+	mux.HandleFunc("GET /health", health)
 
 	mux.HandleFunc("GET /sdk/{file}", a.sdk.serve)
 	mux.HandleFunc("/", notFound)
@@ -60,6 +65,7 @@ func (m *mockProvider) routes() http.Handler {
 	mux.HandleFunc("POST /oauth/authorize/{scheme}/{host}/{path...}", m.decide)
 	mux.HandleFunc("POST /oauth/token/{scheme}/{host}/{path...}", m.token)
 	mux.HandleFunc("POST /api/verify/{provider}", m.verify)
+	mux.HandleFunc("GET /health", health)
 	mux.HandleFunc("/", notFound)
 	return mux
 }
@@ -72,6 +78,7 @@ func (d *demoApp) routes() http.Handler {
 	mux.HandleFunc("GET /api/integrations", d.integrations)
 	mux.HandleFunc("GET /api/connection", d.connection)
 	mux.HandleFunc("GET /sdk/{file}", d.sdk.serve)
+	mux.HandleFunc("GET /health", health)
 	mux.HandleFunc("/", notFound)
 	return mux
 }
@@ -79,43 +86,3 @@ func (d *demoApp) routes() http.Handler {
 func notFound(w http.ResponseWriter, r *http.Request) {
 	writeError(w, newError(http.StatusNotFound, "not_found", "No route for "+r.Method+" "+r.URL.Path))
 }
-
-// withLogging logs one line per request. The query string is never logged: it carries session
-// tokens, states and codes.
-func withLogging(log *slog.Logger, origin string, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-		defer func() {
-			if p := recover(); p != nil {
-				log.Error("handler panic", "origin", origin, "method", r.Method, "path", r.URL.Path, "panic", p)
-				if !rec.wrote {
-					writeError(rec, newError(http.StatusInternalServerError, "server_error", "An unexpected error occurred."))
-				}
-			}
-			log.Info("request", "origin", origin, "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", time.Since(start))
-		}()
-		next.ServeHTTP(rec, r)
-	})
-}
-
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-	wrote  bool
-}
-
-func (r *statusRecorder) WriteHeader(status int) {
-	if !r.wrote {
-		r.status, r.wrote = status, true
-	}
-	r.ResponseWriter.WriteHeader(status)
-}
-
-func (r *statusRecorder) Write(b []byte) (int, error) {
-	r.wrote = true
-	return r.ResponseWriter.Write(b)
-}
-
-// Unwrap lets http.ResponseController and the WebSocket upgrade reach the connection.
-func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }

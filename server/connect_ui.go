@@ -1,0 +1,32 @@
+package server
+
+import (
+	"embed"
+	"io/fs"
+	"net/http"
+)
+
+// connectUIFiles is the Connect UI page (connectui/): Nango's Connect UI for the dev server,
+// served at /connect/ on the API origin, where ConnectUI's baseURL points locally.
+//
+//go:embed connectui
+var connectUIFiles embed.FS
+
+// connectUIPolicy is the page's Content-Security-Policy. It runs nango.wasm, so it needs
+// 'wasm-unsafe-eval', the one thing a page using nango-wasm must add to a strict policy; it may
+// be framed by any app (that is its purpose) and talks to the API it is given.
+const connectUIPolicy = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
+	"img-src 'self' data: https: http:; connect-src * ws: wss:; frame-ancestors *; base-uri 'none'; form-action 'none'"
+
+func connectUIHandler() http.Handler {
+	sub, err := fs.Sub(connectUIFiles, "connectui")
+	if err != nil {
+		panic(err) // the embedded folder is part of the binary
+	}
+	files := http.StripPrefix("/connect/", http.FileServerFS(sub))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", connectUIPolicy)
+		w.Header().Set("Cache-Control", "no-cache")
+		files.ServeHTTP(w, r)
+	})
+}

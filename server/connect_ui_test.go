@@ -1,0 +1,39 @@
+package server
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestConnectUIPage(t *testing.T) {
+	t.Parallel()
+	h := connectUIHandler()
+	tests := []struct {
+		name, path, wantType, wantBody string
+	}{
+		{"the page", "/connect/", "text/html; charset=utf-8", `<script type="module" src="connect.js">`},
+		{"its script", "/connect/connect.js", "text/javascript; charset=utf-8", "session_token"},
+		{"its strings", "/connect/strings.js", "text/javascript; charset=utf-8", "Connecter un compte"},
+		{"its style", "/connect/connect.css", "text/css; charset=utf-8", `[data-theme="dark"]`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, tc.path+"?apiURL=http://x&lang=fr", nil))
+			require.Equal(t, http.StatusOK, rec.Code)
+			assert.Equal(t, tc.wantType, rec.Header().Get("Content-Type"))
+			assert.Contains(t, rec.Body.String(), tc.wantBody)
+			csp := rec.Header().Get("Content-Security-Policy")
+			assert.Contains(t, csp, "script-src 'self' 'wasm-unsafe-eval'", "the page runs nango.wasm and nothing inline")
+			assert.Contains(t, csp, "frame-ancestors *", "any app may embed it")
+		})
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/connect/../server.go", nil))
+	assert.Equal(t, http.StatusNotFound, rec.Code)
+}

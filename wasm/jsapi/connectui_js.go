@@ -3,14 +3,9 @@
 package jsapi
 
 import (
-	"errors"
-
 	"github.com/hack-pad/safejs"
 	"github.com/nango-wasm/nango-wasm/wasm/browser"
 )
-
-// connectUIs holds the Go side of each JavaScript ConnectUI, by handle.
-var connectUIs = map[int]*browser.ConnectUI{}
 
 // NewConnectUI is `new ConnectUI(props)`: (instance, props) → handle.
 func NewConnectUI(args []safejs.Value) (any, error) {
@@ -18,10 +13,7 @@ func NewConnectUI(args []safejs.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := nextHandle
-	nextHandle++
-	connectUIs[h] = u
-	return h, nil
+	return connectUIs.add(u), nil
 }
 
 // ConnectUIOpen is open().
@@ -56,10 +48,8 @@ func ConnectUISetSessionToken(args []safejs.Value) (any, error) {
 
 // ConnectUIRelease forgets a garbage-collected ConnectUI, closing it first.
 func ConnectUIRelease(args []safejs.Value) (any, error) {
-	h, _ := arg(args, 0).Int()
-	if u, ok := connectUIs[h]; ok {
+	if u, ok := connectUIs.release(args); ok {
 		u.Close()
-		delete(connectUIs, h)
 	}
 	return nil, nil
 }
@@ -76,14 +66,4 @@ func SessionToken(args []safejs.Value) (any, error) {
 	return safejs.Undefined(), nil
 }
 
-func connectUI(args []safejs.Value) (*browser.ConnectUI, error) {
-	h, err := arg(args, 0).Int()
-	if err != nil {
-		return nil, errors.New("nango: not a ConnectUI")
-	}
-	u, ok := connectUIs[h]
-	if !ok {
-		return nil, errors.New("nango: this ConnectUI was released")
-	}
-	return u, nil
-}
+func connectUI(args []safejs.Value) (*browser.ConnectUI, error) { return connectUIs.get(args) }

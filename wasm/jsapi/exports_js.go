@@ -3,7 +3,6 @@
 package jsapi
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/hack-pad/safejs"
@@ -14,23 +13,13 @@ import (
 // Export is a function the glue can call.
 type Export func(args []safejs.Value) (any, error)
 
-// clients holds the Go side of each JavaScript Nango instance, by handle. The glue's
-// FinalizationRegistry calls release when an instance is garbage-collected.
-var (
-	clients    = map[int]*browser.Client{}
-	nextHandle = 1
-)
-
 // NewClient is `new Nango(options)`: (instance, options, AuthorizationModal) → handle.
 func NewClient(args []safejs.Value) (any, error) {
 	c, err := browser.NewClient(browser.ToGo(arg(args, 1)), arg(args, 0), arg(args, 2))
 	if err != nil {
 		return nil, err
 	}
-	h := nextHandle
-	nextHandle++
-	clients[h] = c
-	return h, nil
+	return clients.add(c), nil
 }
 
 // Auth is auth(providerConfigKey, connectionIdOrOptions?, moreOptions?) → Promise.
@@ -136,25 +125,14 @@ func Clear(args []safejs.Value) (any, error) {
 
 // Release forgets a garbage-collected instance.
 func Release(args []safejs.Value) (any, error) {
-	h, _ := arg(args, 0).Int()
-	delete(clients, h)
+	clients.release(args)
 	return nil, nil
 }
 
 // LiveFuncs returns the number of live js.Funcs, for leak tests and benchmarks.
 func LiveFuncs([]safejs.Value) (any, error) { return browser.LiveFuncs(), nil }
 
-func client(args []safejs.Value) (*browser.Client, error) {
-	h, err := arg(args, 0).Int()
-	if err != nil {
-		return nil, errors.New("nango: not a Nango instance")
-	}
-	c, ok := clients[h]
-	if !ok {
-		return nil, errors.New("nango: this Nango instance was released")
-	}
-	return c, nil
-}
+func client(args []safejs.Value) (*browser.Client, error) { return clients.get(args) }
 
 func arg(args []safejs.Value, i int) safejs.Value {
 	if i < len(args) {

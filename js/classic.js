@@ -8,5 +8,6 @@ globalThis.nangoReady = (nangoInBrowser
 ).then(() => {
   globalThis.Nango = Nango;
   globalThis.ConnectUI = ConnectUI;
+  globalThis.nangoDebugStats = debugStats;
   return { Nango, AuthError, ConnectUI };
 });

@@ -9,4 +9,4 @@ else {
 }
 
 export default Nango;
-export { Nango, AuthError, ConnectUI };
+export { Nango, AuthError, ConnectUI, debugStats };

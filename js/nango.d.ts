@@ -272,3 +272,6 @@ export default class Nango {
     openConnectUI(params: ConnectUIProps): ConnectUI;
 }
 export { Nango };
+
+/** nango-wasm: what benchmarks and leak tests watch; null while nango.wasm is not running. */
+export declare function debugStats(): { liveFuncs: number; wasmMemoryBytes: number } | null;

@@ -174,6 +174,7 @@ async function nangoLoad(source) {
     await isReady;
     delete globalThis[bindingName];
     nangoState.binding = binding;
+    nangoState.memory = instance.exports.mem;
     nangoState.unavailable = '';
     exited.then(() => {
       nangoState.binding = null;
@@ -207,3 +208,13 @@ function nangoWasmURL(base) {
 }
 
 const nangoInBrowser = typeof window === 'object' && typeof document === 'object';
+
+/**
+ * debugStats reports what benchmarks and leak tests watch: the js.Funcs nango.wasm holds and the
+ * size of its linear memory. Null while nango.wasm is not running.
+ */
+function debugStats() {
+  const b = nangoState.binding;
+  if (!b) return null;
+  return { liveFuncs: b.liveFuncs(), wasmMemoryBytes: nangoState.memory.buffer.byteLength };
+}

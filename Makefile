@@ -48,6 +48,7 @@ vet:
 
 test-go:
 	$(GO) test -count=1 ./wasm/... ./server/...
+	$(GO) test -count=1 -race ./server/loadtest/
 
 test-wasm:
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec "$(GOROOT)/lib/wasm/go_js_wasm_exec" ./wasm/...

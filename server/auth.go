@@ -35,7 +35,11 @@ func (a *api) checkSessionToken(token string) (*connectSession, *apiError) {
 	if !sessionTokenPattern.MatchString(token) {
 		return nil, errInvalidSessionFormat
 	}
-	sess, ok := a.store.session(token, a.now())
+	sess, ok, err := a.store.session(token, a.now())
+	if err != nil {
+		a.log.Error("store failed", "err", err)
+		return nil, errStoreFailed
+	}
 	if !ok {
 		return nil, errUnknownSessionToken
 	}

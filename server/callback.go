@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -25,7 +26,12 @@ func (a *api) oauthCallback(w http.ResponseWriter, r *http.Request) {
 		a.failFlow(w, r, wsErr("state_err", "No state found in callback"), flowRef{})
 		return
 	}
-	st, ok := a.store.takeState(state, a.now())
+	st, ok, err := a.store.takeState(state, a.now())
+	if err != nil {
+		a.log.Error("store failed", "err", err)
+		a.failFlow(w, r, wsErr("unknown_err", "The dev server could not read the OAuth state."), flowRef{})
+		return
+	}
 	if !ok {
 		a.failFlow(w, r, wsErr("state_err", "No session found for state: "+state), flowRef{})
 		return
@@ -43,6 +49,10 @@ func (a *api) oauthCallback(w http.ResponseWriter, r *http.Request) {
 		a.failFlow(w, r, errUnknownProviderConfigKey(st.ProviderConfigKey), ref)
 		return
 	}
+	faults, _ := parseFaults(st.Faults)
+	if !sleepFault(r.Context(), w, faults[faultCallbackDelay]) {
+		return
+	}
 	p := in.Provider
 	codeParam := p.CodeParamInCallback
 	if codeParam == "" {
@@ -50,17 +60,27 @@ func (a *api) oauthCallback(w http.ResponseWriter, r *http.Request) {
 	}
 	code := q.Get(codeParam)
 	if code == "" {
-		a.failFlow(w, r, callbackError(q), ref)
+		e := callbackError(q)
+		a.failureWebhook(st.ProviderConfigKey, st.ConnectionID, st.Provider, p.AuthMode, st.WebhookURLOverride, "invalid_callback", e.Message)
+		a.failFlow(w, r, e, ref)
 		return
 	}
 
-	creds, raw, err := a.exchangeCode(r.Context(), p, st, code)
+	creds, raw, err := a.exchangeCode(r.Context(), in, st, code)
 	if err != nil {
 		a.log.Warn("token exchange failed", "integration", st.ProviderConfigKey, "err", err)
-		a.failFlow(w, r, wsErr("unknown_err", "Unknown error during the Oauth flow. "+err.Error()), ref)
+		e := wsErr("unknown_err", "Unknown error during the Oauth flow. "+err.Error())
+		errType := "unknown"
+		if errors.Is(err, errUnparsableToken) {
+			errType = "unable_to_parse_token_response"
+		}
+		a.failureWebhook(st.ProviderConfigKey, st.ConnectionID, st.Provider, p.AuthMode, st.WebhookURLOverride, errType, e.Message)
+		a.failFlow(w, r, e, ref)
 		return
 	}
-	conn := a.store.upsertConnection(&connection{
+	// The page is served only once the connection is committed: a flow whose callback page
+	// arrived has its connection, whatever happens to the server next.
+	conn, created, err := a.store.upsertConnection(&connection{
 		ConnectionID:       st.ConnectionID,
 		ProviderConfigKey:  st.ProviderConfigKey,
 		Provider:           st.Provider,
@@ -70,7 +90,13 @@ func (a *api) oauthCallback(w http.ResponseWriter, r *http.Request) {
 		Credentials:        creds,
 		WebhookURLOverride: st.WebhookURLOverride,
 	}, a.now())
+	if err != nil {
+		a.log.Error("store failed", "err", err)
+		a.failFlow(w, r, wsErr("unknown_err", "Unknown error during the Oauth flow. The dev server could not store the connection."), ref)
+		return
+	}
 	a.log.Info("connection stored", "integration", conn.ProviderConfigKey, "connection_id", conn.ConnectionID)
+	a.connectionWebhook(conn, created, p.AuthMode)
 	if st.WSClientID != "" {
 		a.hub.publish(st.WSClientID, wsMessage{MessageType: "success", ProviderConfigKey: conn.ProviderConfigKey, ConnectionID: conn.ConnectionID, IsPending: new(false)})
 	}
@@ -101,8 +127,9 @@ func callbackError(q map[string][]string) *apiError {
 
 // exchangeCode redeems the code at the provider's token URL (on the mock provider) with
 // golang.org/x/oauth2, sending the provider's token_params and the PKCE verifier.
-func (a *api) exchangeCode(ctx context.Context, p *provider, st *oauthState, code string) (oauth2Credentials, map[string]any, error) {
-	rawURL, ok := interpolate(p.TokenURL, st.ConnectionConfig, true)
+func (a *api) exchangeCode(ctx context.Context, in *integration, st *oauthState, code string) (oauth2Credentials, map[string]any, error) {
+	p := in.Provider
+	rawURL, ok := interpolate(in.TokenURL, st.ConnectionConfig, true)
 	if !ok {
 		return oauth2Credentials{}, nil, errors.New("the token URL cannot be interpolated")
 	}
@@ -117,7 +144,7 @@ func (a *api) exchangeCode(ctx context.Context, p *provider, st *oauthState, cod
 	conf := &oauth2.Config{
 		ClientID:     st.ClientID,
 		ClientSecret: st.ClientSecret,
-		Endpoint:     oauth2.Endpoint{TokenURL: a.providerURL + mockPath("token", tokenURL), AuthStyle: style},
+		Endpoint:     oauth2.Endpoint{TokenURL: a.endpoint(in, "token", tokenURL), AuthStyle: style},
 		RedirectURL:  st.RedirectURI,
 	}
 	var opts []oauth2.AuthCodeOption
@@ -138,7 +165,13 @@ func (a *api) exchangeCode(ctx context.Context, p *provider, st *oauthState, cod
 	if err != nil {
 		var re *oauth2.RetrieveError
 		if errors.As(err, &re) {
+			if re.Response != nil && re.Response.StatusCode/100 == 2 {
+				return oauth2Credentials{}, nil, fmt.Errorf("%w: %s", errUnparsableToken, re.Error())
+			}
 			return oauth2Credentials{}, nil, fmt.Errorf("the provider refused the code: %s %s", re.ErrorCode, re.ErrorDescription)
+		}
+		if ctx.Err() == nil && !isNetworkError(err) {
+			return oauth2Credentials{}, nil, fmt.Errorf("%w: %v", errUnparsableToken, err)
 		}
 		return oauth2Credentials{}, nil, fmt.Errorf("the token request failed: %w", err)
 	}
@@ -173,4 +206,23 @@ func first(values []string) string {
 		return ""
 	}
 	return values[0]
+}
+
+// errUnparsableToken marks a token response that came back but could not be read (Nango's
+// unable_to_parse_token_response).
+var errUnparsableToken = errors.New("the token response could not be parsed")
+
+// isNetworkError tells a request that got no answer from one whose answer was unreadable.
+func isNetworkError(err error) bool {
+	var netErr net.Error
+	return errors.As(err, &netErr)
+}
+
+// endpoint is where the API host sends the popup (kind "authorize") or the code (kind
+// "token"): the real URL for a real integration, its mock twin otherwise.
+func (a *api) endpoint(in *integration, kind string, u providerURL) string {
+	if in.Real {
+		return u.String()
+	}
+	return a.providerURL + mockPath(kind, u)
 }

@@ -45,7 +45,11 @@ func (a *api) getConnection(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errUnknownProviderConfig)
 		return
 	}
-	conn, ok := a.store.fetchConnection(key, r.PathValue("connectionId"), a.now())
+	conn, ok, err := a.store.fetchConnection(key, r.PathValue("connectionId"), a.now())
+	if err != nil {
+		a.storeFailed(w, err)
+		return
+	}
 	if !ok {
 		writeError(w, errConnectionNotFound)
 		return

@@ -88,11 +88,12 @@ func (a *api) customAuth(route authRoute) http.Handler {
 		req.body = body
 		creds, apiErr := route.connect(r.Context(), a, req)
 		if apiErr != nil {
-			a.log.Info("custom auth failed", "code", apiErr.Code, "integration", req.in.UniqueKey)
+			a.log.Info("custom auth failed", "error_code", apiErr.Code, "integration", req.in.UniqueKey)
+			a.failureWebhook(req.in.UniqueKey, req.connectionID, req.in.Provider.Name, route.authMode, sess.WebhookURLOverride, apiErr.Code, apiErr.Message)
 			writeError(w, apiErr)
 			return
 		}
-		conn := a.store.upsertConnection(&connection{
+		conn, created, err := a.store.upsertConnection(&connection{
 			ConnectionID:       req.connectionID,
 			ProviderConfigKey:  req.in.UniqueKey,
 			Provider:           req.in.Provider.Name,
@@ -102,7 +103,12 @@ func (a *api) customAuth(route authRoute) http.Handler {
 			Credentials:        creds,
 			WebhookURLOverride: sess.WebhookURLOverride,
 		}, a.now())
+		if err != nil {
+			a.storeFailed(w, err)
+			return
+		}
 		a.log.Info("connection stored", "integration", conn.ProviderConfigKey, "connection_id", conn.ConnectionID, "auth_mode", route.authMode)
+		a.connectionWebhook(conn, created, route.authMode)
 		if route.ccStyle {
 			writeJSON(w, http.StatusOK, ccReply{ProviderConfigKey: conn.ProviderConfigKey, ConnectionID: conn.ConnectionID})
 			return
@@ -145,7 +151,12 @@ func (a *api) prepareAuth(route authRoute, key string, q *connectQuery, sess *co
 	if reconnectID != "" {
 		req.connectionID = reconnectID
 	}
-	if old, ok := a.store.connection(key, req.connectionID); ok {
+	old, ok, err := a.store.connection(key, req.connectionID)
+	if err != nil {
+		a.log.Error("store failed", "err", err)
+		return nil, errStoreFailed
+	}
+	if ok {
 		req.existing = old
 	}
 	// The session's defaults win over what the page sent (Nango's resolveConnectionConfig).

@@ -82,6 +82,16 @@ var (
 	errUnknownProviderConfig   = newError(400, "unknown_provider_config", "Provider does not exists")
 )
 
+// errStoreFailed is answered when the store could not read or write (a full disk, a file another
+// process locked); the cause goes to the log only.
+var errStoreFailed = newError(http.StatusInternalServerError, "server_error", "The dev server could not read or write its store.")
+
+// storeFailed logs a store error and answers the envelope.
+func (a *api) storeFailed(w http.ResponseWriter, err error) {
+	a.log.Error("store failed", "err", err)
+	writeError(w, errStoreFailed)
+}
+
 // errConnectionIDForbidden is Nango's errorRestrictConnectionId: with a connect session, the
 // session decides the connection id.
 func errConnectionIDForbidden() *apiError {

@@ -158,9 +158,9 @@ func approvedCode(t *testing.T, srv *Server, key, extra string) (string, *oauthS
 	require.Equal(t, http.StatusFound, resp.status, resp.body)
 	callback, err := url.Parse(decideAtProvider(t, c, resp.header.Get("Location"), "approve"))
 	require.NoError(t, err)
-	srv.api.store.mu.Lock()
-	st := srv.api.store.states[callback.Query().Get("state")]
-	srv.api.store.mu.Unlock()
+	mem(srv).mu.Lock()
+	st := mem(srv).states[callback.Query().Get("state")]
+	mem(srv).mu.Unlock()
 	require.NotNil(t, st)
 	return callback.Query().Get("code"), st
 }
@@ -230,9 +230,9 @@ func TestCallbackReportsRefusedCode(t *testing.T) {
 	callback, err := url.Parse(decideAtProvider(t, c, resp.header.Get("Location"), "approve"))
 	require.NoError(t, err)
 	// Tamper with the verifier the API host will send: the mock must refuse the exchange.
-	srv.api.store.mu.Lock()
-	srv.api.store.states[callback.Query().Get("state")].CodeVerifier = strings.Repeat("f", 48)
-	srv.api.store.mu.Unlock()
+	mem(srv).mu.Lock()
+	mem(srv).states[callback.Query().Get("state")].CodeVerifier = strings.Repeat("f", 48)
+	mem(srv).mu.Unlock()
 	page := get(t, c, callback.String(), nil)
 	require.Equal(t, http.StatusBadRequest, page.status, page.body)
 	payload := postedMessage(t, page.body)["payload"].(map[string]any)

@@ -18,7 +18,21 @@ import (
 // startServer runs the whole dev server on free ports.
 func startServer(t *testing.T) *Server {
 	t.Helper()
-	srv, err := Start(t.Context(), Config{AppAddr: "127.0.0.1:0", APIAddr: "127.0.0.1:0", ProviderAddr: "127.0.0.1:0", DistDir: t.TempDir()})
+	return startConfigured(t, Config{})
+}
+
+// startConfigured runs the dev server with cfg on free ports (unless cfg names addresses).
+func startConfigured(t *testing.T, cfg Config) *Server {
+	t.Helper()
+	for _, addr := range []*string{&cfg.AppAddr, &cfg.APIAddr, &cfg.ProviderAddr} {
+		if *addr == "" {
+			*addr = "127.0.0.1:0"
+		}
+	}
+	if cfg.DistDir == "" {
+		cfg.DistDir = t.TempDir()
+	}
+	srv, err := Start(t.Context(), cfg)
 	require.NoError(t, err)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -155,3 +169,7 @@ func readConnection(t *testing.T, srv *Server, key, id string) response {
 	return get(t, http.DefaultClient, srv.APIURL()+"/connection/"+url.PathEscape(id)+"?provider_config_key="+key,
 		map[string]string{"Authorization": "Bearer " + srv.SecretKey()})
 }
+
+// mem is the in-memory store of a server started without a data file, for tests that look
+// inside it.
+func mem(srv *Server) *memStore { return srv.api.store.(*memStore) }

@@ -1,6 +1,9 @@
 package server
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -15,17 +18,20 @@ type api struct {
 	providerURL  string
 	catalog      *catalog
 	integrations *integrations
-	store        *store
+	store        store
 	hub          *wsHub
 	pages        *pages
-	client       *http.Client // to the mock provider's token endpoint
+	client       *http.Client // to the token endpoints (the mock provider's, or a real one)
 	log          *slog.Logger
 	now          func() time.Time
 	sdk          sdkFiles
+	webhooks     *webhookSender
+	webhookURL   string // the environment's webhook URL; "" sends none (unless a session overrides it)
+	environment  string // the environment name the auth webhook reports
 }
 
-// integration is a configured use of a provider (Nango's "provider config"), backed here by
-// the mock provider with a dev client.
+// integration is a configured use of a provider (Nango's "provider config"): backed by the
+// mock provider with a dev client, or by real OAuth endpoints (IntegrationConfig.Endpoints).
 type integration struct {
 	UniqueKey    string
 	Provider     *provider
@@ -33,6 +39,12 @@ type integration struct {
 	ClientSecret string
 	Scopes       string // comma-separated, as Nango stores oauth_scopes
 	CreatedAt    time.Time
+	// Real sends the popup to AuthorizationURL itself and redeems codes at TokenURL itself,
+	// instead of at their mock twins on the mock provider.
+	Real bool
+	// AuthorizationURL and TokenURL are the templates used (the provider's unless configured).
+	AuthorizationURL, TokenURL string
+	Faults                     faultSet // configured for this integration, server-wide ones included
 }
 
 type integrations struct {
@@ -40,25 +52,34 @@ type integrations struct {
 	list  []*integration // sorted by unique key
 }
 
-// newIntegrations makes one integration per catalog provider, keyed by the provider's name and
-// seeded with its default scopes as Nango seeds a new integration. Client secrets are random
-// per run: only the API host and the mock provider need them.
-func newIntegrations(cat *catalog, now time.Time) *integrations {
-	ins := &integrations{byKey: map[string]*integration{}}
-	for _, name := range cat.names {
-		p := cat.providers[name]
-		in := &integration{
-			UniqueKey:    name,
-			Provider:     p,
-			ClientID:     "nango-dev-" + name,
-			ClientSecret: "nango-dev-secret-" + randomHex(16),
-			Scopes:       strings.Join(p.DefaultScopes, ","),
-			CreatedAt:    now.UTC(),
-		}
-		ins.byKey[name] = in
-		ins.list = append(ins.list, in)
+// mockIntegration is the default integration of a catalog provider: keyed by the provider's
+// name and seeded with its default scopes as Nango seeds a new integration. Its client secret
+// is derived from the store's seed, so a persisted OAuth state still redeems after a restart;
+// only the API host and the mock provider ever see it.
+func mockIntegration(p *provider, seed string, now time.Time) *integration {
+	return &integration{
+		UniqueKey:        p.Name,
+		Provider:         p,
+		ClientID:         "nango-dev-" + p.Name,
+		ClientSecret:     devClientSecret(seed, p.Name),
+		Scopes:           strings.Join(p.DefaultScopes, ","),
+		CreatedAt:        now.UTC(),
+		AuthorizationURL: p.AuthorizationURL,
+		TokenURL:         p.TokenURL,
 	}
-	return ins
+}
+
+func (ins *integrations) add(in *integration) {
+	if _, dup := ins.byKey[in.UniqueKey]; !dup {
+		ins.list = append(ins.list, in)
+	} else {
+		for i := range ins.list {
+			if ins.list[i].UniqueKey == in.UniqueKey {
+				ins.list[i] = in
+			}
+		}
+	}
+	ins.byKey[in.UniqueKey] = in
 }
 
 func (ins *integrations) get(key string) (*integration, bool) {
@@ -139,4 +160,12 @@ func (a *api) logo(w http.ResponseWriter, r *http.Request) {
 
 func xmlEscape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace(s)
+}
+
+// devClientSecret is the mock client secret of an integration: stable for one store, unknown
+// outside the server.
+func devClientSecret(seed, key string) string {
+	mac := hmac.New(sha256.New, []byte(seed))
+	mac.Write([]byte(key))
+	return "nango-dev-secret-" + hex.EncodeToString(mac.Sum(nil))[:32]
 }

@@ -3,7 +3,6 @@ package server
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 )
@@ -99,6 +98,11 @@ func (a *api) oauthConnect(w http.ResponseWriter, r *http.Request) {
 		a.failFlow(w, r, apiErr, ref)
 		return
 	}
+	faults, apiErr := a.flowFaults(in, sess, authParams)
+	if apiErr != nil {
+		a.failFlow(w, r, apiErr, ref)
+		return
+	}
 
 	st := &oauthState{
 		State:              newUUID(),
@@ -115,6 +119,7 @@ func (a *api) oauthConnect(w http.ResponseWriter, r *http.Request) {
 		OpenerOrigin:       ref.OpenerOrigin,
 		WSClientID:         ref.WSClientID,
 		WebhookURLOverride: sess.WebhookURLOverride,
+		Faults:             faults.String(),
 		ExpiresAt:          a.now().Add(oauthStateTTL),
 	}
 	if !p.DisablePKCE {
@@ -124,18 +129,32 @@ func (a *api) oauthConnect(w http.ResponseWriter, r *http.Request) {
 	if defaults.UserScopes != nil {
 		userScope = *defaults.UserScopes // the query's user_scope is ignored with a session, as in Nango
 	}
-	target, apiErr := authorizeRequest(p, in, st, authParams, userScope)
+	if !in.Real && len(faults) > 0 {
+		// The mock provider learns the flow's faults from the authorize query.
+		authParams = authParams.Clone()
+		authParams.Set(faultParam, faults.String())
+	}
+	target, apiErr := a.authorizeRequest(in, st, authParams, userScope)
 	if apiErr != nil {
 		a.failFlow(w, r, apiErr, ref)
 		return
 	}
-	a.store.putState(st, a.now())
+	if err := a.store.putState(st, a.now()); err != nil {
+		a.log.Error("store failed", "err", err)
+		a.failFlow(w, r, wsErr("unknown_err", "The dev server could not record the OAuth state."), ref)
+		return
+	}
 	http.SetCookie(w, &http.Cookie{
 		Name: "oauth2-" + st.State, Value: "1", Path: "/", MaxAge: int(oauthStateTTL.Seconds()),
 		HttpOnly: true, SameSite: http.SameSiteLaxMode,
 	})
 	w.Header().Set("Cache-Control", "no-store")
-	http.Redirect(w, r, a.providerURL+target, http.StatusFound)
+	http.Redirect(w, r, target, http.StatusFound)
+	if faults.has(faultWSDrop) && ref.WSClientID != "" {
+		// The popup is on its way to the provider: the SDK's socket goes down mid-flow, as a
+		// proxy's idle timeout or a network change would cut it. Its id stays resumable.
+		a.hub.drop(ref.WSClientID)
+	}
 }
 
 // authenticateConnect applies Nango's connectSessionOrPublicKeyAuth. Public keys are
@@ -153,15 +172,17 @@ func (a *api) authenticateConnect(q *connectQuery) (*connectSession, *apiError) 
 	}
 }
 
-// authorizeRequest builds the mock-provider path and query for the real authorize URL, in the
-// order simple-oauth2 writes it: response_type, client_id, redirect_uri, scope, state, then the
-// template authorization_params, the PKCE pair and the request's authorization_params on top.
-func authorizeRequest(p *provider, in *integration, st *oauthState, reqParams *orderedMap, userScope string) (string, *apiError) {
+// authorizeRequest builds the URL the popup is sent to: the real authorize URL (or its mock
+// twin) with the query in the order simple-oauth2 writes it: response_type, client_id,
+// redirect_uri, scope, state, then the template authorization_params, the PKCE pair and the
+// request's authorization_params on top.
+func (a *api) authorizeRequest(in *integration, st *oauthState, reqParams *orderedMap, userScope string) (string, *apiError) {
+	p := in.Provider
 	config := st.ConnectionConfig
 	provided := compactJSON(config)
-	rawURL, ok := interpolate(p.AuthorizationURL, config, true)
+	rawURL, ok := interpolate(in.AuthorizationURL, config, true)
 	if !ok {
-		return "", errMissingConnectionConfig(p.AuthorizationURL, provided)
+		return "", errMissingConnectionConfig(in.AuthorizationURL, provided)
 	}
 	templateParams := newOrderedMap()
 	for _, k := range p.AuthorizationParams.Keys() {
@@ -178,12 +199,12 @@ func authorizeRequest(p *provider, in *integration, st *oauthState, reqParams *o
 			return "", errMissingConnectionConfig("token_params", provided)
 		}
 	}
-	if _, ok := interpolate(p.TokenURL, config, true); !ok {
-		return "", errMissingConnectionConfig(p.TokenURL, provided)
+	if _, ok := interpolate(in.TokenURL, config, true); !ok {
+		return "", errMissingConnectionConfig(in.TokenURL, provided)
 	}
 	real, err := parseProviderURL(rawURL)
 	if err != nil {
-		return "", invalidConnectionConfig(fmt.Sprintf("The Connection Config does not make a valid url from %s. Provided Connection Config: %s", p.AuthorizationURL, provided))
+		return "", invalidConnectionConfig(fmt.Sprintf("The Connection Config does not make a valid url from %s. Provided Connection Config: %s", in.AuthorizationURL, provided))
 	}
 
 	scopes := in.Scopes
@@ -221,7 +242,7 @@ func authorizeRequest(p *provider, in *integration, st *oauthState, reqParams *o
 		v, _ := merged.Get(k)
 		query.set(k, v.(string))
 	}
-	return mockPath("authorize", real) + "?" + query.encode(), nil
+	return a.endpoint(in, "authorize", real) + "?" + query.encode(), nil
 }
 
 func (a *api) callbackURL() string { return a.apiURL + "/oauth/callback" }
@@ -229,58 +250,4 @@ func (a *api) callbackURL() string { return a.apiURL + "/oauth/callback" }
 // oauthConnectMissingKey answers /oauth/connect/ without a key.
 func (a *api) oauthConnectMissingKey(w http.ResponseWriter, r *http.Request) {
 	a.failFlow(w, r, errNoProviderConfigKey(), flowRef{OpenerOrigin: refererOrigin(r)})
-}
-
-// failFlow reports a failure of the popup flow: to the popup itself, as the error page for
-// WSErr failures and browser navigations, as Nango's JSON envelope otherwise (docs/wire.md §2);
-// and on the WebSocket for WSErr failures only, as Nango does. Nango sends nothing on the socket
-// for an authentication or session failure (a bad token, a disallowed integration), which leaves
-// @nangohq/frontend waiting forever; the dev server keeps that behaviour, so an app developed
-// against it meets the same failure it would meet in production. nango-wasm learns of those
-// failures from the error page.
-func (a *api) failFlow(w http.ResponseWriter, r *http.Request, e *apiError, ref flowRef) {
-	a.log.Info("oauth flow failed", "code", e.Code, "integration", ref.ProviderConfigKey)
-	if ref.WSClientID != "" && e.WSErr {
-		a.hub.publish(ref.WSClientID, wsMessage{
-			MessageType: "error", ProviderConfigKey: ref.ProviderConfigKey, ConnectionID: ref.ConnectionID,
-			ErrorType: e.Code, ErrorDesc: e.Message,
-		})
-	}
-	if !e.WSErr && !wantsHTML(r) {
-		writeError(w, e)
-		return
-	}
-	a.pages.callback(w, e.Status, callbackView{
-		Error:        e,
-		Message:      errorMessage(e, ref),
-		TargetOrigin: targetOrigin(ref.OpenerOrigin),
-	})
-}
-
-// wantsHTML tells a browser navigation (the popup) from an API client: Sec-Fetch-Dest when the
-// browser sends it, else an Accept that asks for HTML ahead of JSON.
-func wantsHTML(r *http.Request) bool {
-	if dest := r.Header.Get("Sec-Fetch-Dest"); dest != "" {
-		return dest == "document"
-	}
-	accept := r.Header.Get("Accept")
-	html, jsonAt := strings.Index(accept, "text/html"), strings.Index(accept, "application/json")
-	return html >= 0 && (jsonAt < 0 || html < jsonAt)
-}
-
-// refererOrigin is the origin of the page that opened the popup: browsers send the origin as
-// the Referer of a cross-origin navigation.
-func refererOrigin(r *http.Request) string {
-	u, err := url.Parse(r.Header.Get("Referer"))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return ""
-	}
-	return u.Scheme + "://" + u.Host
-}
-
-func targetOrigin(origin string) string {
-	if origin == "" {
-		return "*"
-	}
-	return origin
 }

@@ -69,9 +69,9 @@ func TestOAuthConnectRedirect(t *testing.T) {
 	}, params[:5])
 
 	// PKCE S256 with a verifier kept server-side.
-	srv.api.store.mu.Lock()
-	st := srv.api.store.states[state]
-	srv.api.store.mu.Unlock()
+	mem(srv).mu.Lock()
+	st := mem(srv).states[state]
+	mem(srv).mu.Unlock()
 	require.NotNil(t, st)
 	assert.Regexp(t, `^[a-f0-9]{48}$`, st.CodeVerifier)
 	challenge, _ := valueOf(params, "code_challenge")
@@ -353,9 +353,9 @@ func TestOAuthConnectExpiredSession(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
 	token := createSession(t, srv, demoEndUser)
-	srv.api.store.mu.Lock()
-	srv.api.store.sessions[tokenHash(token)].ExpiresAt = time.Now().Add(-time.Second)
-	srv.api.store.mu.Unlock()
+	mem(srv).mu.Lock()
+	mem(srv).sessions[tokenHash(token)].ExpiresAt = time.Now().Add(-time.Second)
+	mem(srv).mu.Unlock()
 	tests := []struct {
 		name     string
 		headers  map[string]string

@@ -38,6 +38,7 @@ type mockCode struct {
 	Challenge   string
 	Method      string
 	Scope       string
+	Faults      faultSet // the flow's faults, for the token endpoint
 	ExpiresAt   time.Time
 }
 
@@ -48,19 +49,15 @@ type mockProvider struct {
 	pages  *pages
 	log    *slog.Logger
 	now    func() time.Time
-	coop   map[string]bool // integrations whose pages sever the opener (Config.COOP)
+	faults map[string]faultSet // by integration: configured and server-wide faults
 
 	mu      sync.Mutex
 	clients map[string]*mockClient
 	codes   map[string]*mockCode
 }
 
-func newMockProvider(origin string, pg *pages, log *slog.Logger, coop map[string]bool) *mockProvider {
-	copied := make(map[string]bool, len(coop))
-	for k, v := range coop {
-		copied[k] = v
-	}
-	return &mockProvider{origin: origin, pages: pg, log: log, now: time.Now, coop: copied, clients: map[string]*mockClient{}, codes: map[string]*mockCode{}}
+func newMockProvider(origin string, pg *pages, log *slog.Logger, faults map[string]faultSet) *mockProvider {
+	return &mockProvider{origin: origin, pages: pg, log: log, now: time.Now, faults: faults, clients: map[string]*mockClient{}, codes: map[string]*mockCode{}}
 }
 
 func (m *mockProvider) register(c mockClient) {
@@ -139,10 +136,18 @@ type consentView struct {
 // consent is GET /oauth/authorize/{scheme}/{host}/{path...}: the page the popup shows instead
 // of the provider's login and consent screens.
 func (m *mockProvider) consent(w http.ResponseWriter, r *http.Request) {
-	m.applyCOOP(w, r.URL.RawQuery)
+	faults := m.flowFaults(r.URL.RawQuery)
+	applyCOOP(w, faults)
 	req, problem := m.parseAuthorize(r.URL.EscapedPath(), r.URL.RawQuery)
 	if problem != "" {
 		m.pages.render(w, http.StatusBadRequest, "consent.html", consentView{Error: problem}, true)
+		return
+	}
+	if !sleepFault(r.Context(), w, faults[faultSlowConsent]) {
+		return
+	}
+	if faults.has(faultAccessDenied) {
+		m.redirectBack(w, r, req, url.Values{"error": {"access_denied"}, "error_description": {"The user denied access"}})
 		return
 	}
 	scope := req.query.Get("scope")
@@ -165,7 +170,8 @@ func (m *mockProvider) decide(w http.ResponseWriter, r *http.Request) {
 		m.pages.render(w, http.StatusBadRequest, "consent.html", consentView{Error: "The consent form could not be read."}, true)
 		return
 	}
-	m.applyCOOP(w, r.PostForm.Get("query"))
+	faults := m.flowFaults(r.PostForm.Get("query"))
+	applyCOOP(w, faults)
 	req, problem := m.parseAuthorize(r.URL.EscapedPath(), r.PostForm.Get("query"))
 	if problem != "" {
 		m.pages.render(w, http.StatusBadRequest, "consent.html", consentView{Error: problem}, true)
@@ -183,6 +189,7 @@ func (m *mockProvider) decide(w http.ResponseWriter, r *http.Request) {
 			Challenge:   req.query.Get("code_challenge"),
 			Method:      req.query.Get("code_challenge_method"),
 			Scope:       req.query.Get("scope"),
+			Faults:      faults,
 			ExpiresAt:   m.now().Add(codeTTL),
 		}
 		m.mu.Unlock()
@@ -191,6 +198,11 @@ func (m *mockProvider) decide(w http.ResponseWriter, r *http.Request) {
 		back.Set("error", "access_denied")
 		back.Set("error_description", "The user denied access")
 	}
+	m.redirectBack(w, r, req, back)
+}
+
+// redirectBack sends the popup to the client's redirect_uri with the outcome and the state.
+func (m *mockProvider) redirectBack(w http.ResponseWriter, r *http.Request, req *consentRequest, back url.Values) {
 	if state := req.query.Get("state"); state != "" {
 		back.Set("state", state)
 	}

@@ -64,6 +64,9 @@ func (m *mockProvider) token(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if tokenFault(w, code.Faults) {
+		return
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	_ = json.NewEncoder(w).Encode(map[string]any{

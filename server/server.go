@@ -12,28 +12,6 @@ import (
 	"time"
 )
 
-// Config says where the dev server listens and what it serves.
-type Config struct {
-	// AppAddr, APIAddr and ProviderAddr are the listen addresses of the demo app, the Nango API
-	// host and the mock provider; defaults "127.0.0.1:3000", "127.0.0.1:3003", "127.0.0.1:3004".
-	// Port 0 picks a free port.
-	AppAddr, APIAddr, ProviderAddr string
-	// SecretKey is the environment's secret key, a UUID v4 as Nango's; "" generates one.
-	SecretKey string
-	// DistDir holds the built SDK (nango.js, nango.classic.js, nango.wasm, wasm_exec.js,
-	// nango.d.ts), served under /sdk/ on the app and API origins. Missing files answer 404.
-	DistDir string
-	// Logger receives one line per request (never a query string, token or code); nil discards.
-	Logger *slog.Logger
-	// WebsocketsPath is where the SDK's WebSocket is served on the API origin, as Nango's
-	// NANGO_SERVER_WEBSOCKETS_PATH (the SDK's websocketsPath option); "" means "/".
-	WebsocketsPath string
-	// COOP lists the integrations (by unique key) whose mock-provider pages send
-	// Cross-Origin-Opener-Policy: same-origin, which severs the popup from its opener in a
-	// browser, as some real providers do. A flow can ask for it too (docs/wire.md §3).
-	COOP map[string]bool
-}
-
 // Server is a running dev server: three listeners, three origins.
 type Server struct {
 	appURL, apiURL, providerURL string
@@ -42,40 +20,25 @@ type Server struct {
 	hub                         *wsHub
 	api                         *api          // for tests
 	mock                        *mockProvider // for tests
+	store                       store
 	shutdownOnce                sync.Once
 	shutdownErr                 error
 }
 
-// Start binds the three listeners, serves them in goroutines and returns once all three accept
-// connections. ctx bounds only the start: cancel it afterwards and the server keeps running
-// until Shutdown. It returns an error if an address cannot be bound or SecretKey is not a UUID v4.
+// Start checks the configuration, opens the store, binds the three listeners, serves them in
+// goroutines and returns once all three accept connections. ctx bounds only the start: cancel
+// it afterwards and the server keeps running until Shutdown. An invalid field is reported as a
+// *ConfigError naming it (ConfigFile.Explain turns it into file:line).
 func Start(ctx context.Context, cfg Config) (*Server, error) {
-	if cfg.AppAddr == "" {
-		cfg.AppAddr = "127.0.0.1:3000"
-	}
-	if cfg.APIAddr == "" {
-		cfg.APIAddr = "127.0.0.1:3003"
-	}
-	if cfg.ProviderAddr == "" {
-		cfg.ProviderAddr = "127.0.0.1:3004"
-	}
-	if cfg.SecretKey == "" {
-		cfg.SecretKey = newUUID()
-	}
-	if cfg.WebsocketsPath == "" {
-		cfg.WebsocketsPath = "/"
-	}
-	if !websocketsPathPattern.MatchString(cfg.WebsocketsPath) {
-		return nil, fmt.Errorf("nango: the WebSocket path %q must start with / and hold only letters, digits and -._~/", cfg.WebsocketsPath)
-	}
-	if !uuidV4Pattern.MatchString(cfg.SecretKey) {
-		return nil, errors.New("nango: the secret key must be a UUID v4, as Nango's secret keys are")
+	cfg, serverFaults, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
 	}
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	cat, err := loadCatalog(providersYAML)
+	cat, err := cfg.loadProviders()
 	if err != nil {
 		return nil, err
 	}
@@ -83,16 +46,52 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	st, err := cfg.openStore()
+	if err != nil {
+		return nil, err
+	}
+	s, err := start(ctx, cfg, serverFaults, cat, pg, st, log)
+	if err != nil {
+		st.close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// start does the part of Start that runs with the store open.
+func start(ctx context.Context, cfg Config, serverFaults faultSet, cat *catalog, pg *pages, st store, log *slog.Logger) (*Server, error) {
+	if cfg.SecretKey == "" {
+		key, err := st.setting("secret_key", newUUID)
+		if err != nil {
+			return nil, err
+		}
+		cfg.SecretKey = key
+	}
+	seed, err := st.setting("client_secret_seed", func() string { return randomHex(32) })
+	if err != nil {
+		return nil, err
+	}
+	ins, err := buildIntegrations(cfg, cat, serverFaults, seed, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	faults := map[string]faultSet{}
+	for _, in := range ins.list {
+		if cfg.COOP[in.UniqueKey] {
+			in.Faults = in.Faults.union(faultSet{faultCOOP: 0})
+		}
+		faults[in.UniqueKey] = in.Faults
+	}
 
 	var lc net.ListenConfig
 	var listeners []net.Listener
-	for _, addr := range []string{cfg.AppAddr, cfg.APIAddr, cfg.ProviderAddr} {
+	for i, addr := range []string{cfg.AppAddr, cfg.APIAddr, cfg.ProviderAddr} {
 		l, err := lc.Listen(ctx, "tcp", addr)
 		if err != nil {
 			for _, open := range listeners {
 				open.Close()
 			}
-			return nil, fmt.Errorf("nango: listen on %s: %w", addr, err)
+			return nil, configErr("listen."+[]string{"app", "api", "provider"}[i], "listen on %s: %v", addr, err)
 		}
 		listeners = append(listeners, l)
 	}
@@ -102,29 +101,41 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		providerURL: originOf(listeners[2]),
 		secretKey:   cfg.SecretKey,
 		hub:         newWSHub(log, wsOptions{}),
+		store:       st,
 	}
+	s.hub.setRefuse(serverFaults.has(faultWSRefuse))
 
 	client := &http.Client{
 		Timeout:   15 * time.Second,
 		Transport: &http.Transport{Proxy: nil, MaxIdleConnsPerHost: 16, IdleConnTimeout: 30 * time.Second},
 	}
-	sdk := sdkFiles{dir: cfg.DistDir}
-	mock := newMockProvider(s.providerURL, pg, log, cfg.COOP)
-	a := &api{
-		secretKey:   cfg.SecretKey,
-		apiURL:      s.apiURL,
-		providerURL: s.providerURL,
-		catalog:     cat,
-		store:       newStore(),
-		hub:         s.hub,
-		pages:       pg,
-		client:      client,
-		log:         log,
-		now:         time.Now,
-		sdk:         sdk,
+	signingKey := cfg.Webhook.SigningKey
+	if signingKey == "" {
+		signingKey = cfg.SecretKey
 	}
-	a.integrations = newIntegrations(cat, time.Now())
-	for _, in := range a.integrations.list {
+	sdk := sdkFiles{dir: cfg.DistDir}
+	mock := newMockProvider(s.providerURL, pg, log, faults)
+	a := &api{
+		secretKey:    cfg.SecretKey,
+		apiURL:       s.apiURL,
+		providerURL:  s.providerURL,
+		catalog:      cat,
+		integrations: ins,
+		store:        st,
+		hub:          s.hub,
+		pages:        pg,
+		client:       client,
+		log:          log,
+		now:          time.Now,
+		sdk:          sdk,
+		webhooks:     newWebhookSender(cfg.Webhook, signingKey, log),
+		webhookURL:   cfg.Webhook.URL,
+		environment:  cfg.Environment,
+	}
+	for _, in := range ins.list {
+		if in.Real {
+			continue // a real provider knows its own clients
+		}
 		mock.register(mockClient{
 			ID:               in.ClientID,
 			Secret:           in.ClientSecret,
@@ -143,20 +154,17 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		for _, l := range listeners {
 			l.Close()
 		}
+		a.webhooks.shutdown(ctx)
 		return nil, err
 	}
 
 	handlers := []http.Handler{
-		withLogging(log, "app", demo.routes()),
-		withLogging(log, "api", withCORS(s.apiURL, apiRoutes)),
-		withLogging(log, "provider", mock.routes()),
+		withLogging(log, "app", withBodyLimit(demo.routes())),
+		withLogging(log, "api", withBodyLimit(withCORS(s.apiURL, apiRoutes))),
+		withLogging(log, "provider", withBodyLimit(mock.routes())),
 	}
 	for i, l := range listeners {
-		srv := &http.Server{
-			Handler:           handlers[i],
-			ReadHeaderTimeout: 10 * time.Second,
-			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-		}
+		srv := newHTTPServer(handlers[i], log)
 		s.servers = append(s.servers, srv)
 		go func() {
 			if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -198,17 +206,26 @@ func (s *Server) DropWebSockets() int { return s.hub.dropAll() }
 // again (false), as a proxy that blocks WebSockets does.
 func (s *Server) RefuseWebSockets(refuse bool) { s.hub.setRefuse(refuse) }
 
-// Shutdown stops accepting connections, closes open WebSockets and waits for in-flight requests
-// until ctx is done. Calling it again returns the first result.
+// Shutdown stops accepting connections, closes open WebSockets, waits for in-flight requests
+// until ctx is done, lets queued webhooks go out in what remains of ctx, and closes the store.
+// Calling it again returns the first result.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.shutdownOnce.Do(func() {
 		s.hub.closeAll()
-		errs := make([]error, len(s.servers))
+		errs := make([]error, len(s.servers)+1)
+		// The app and the API host first: their in-flight requests (a callback redeeming its
+		// code) may still need the mock provider, which stops last.
 		var wg sync.WaitGroup
-		for i, srv := range s.servers {
+		for i, srv := range s.servers[:2] {
 			wg.Go(func() { errs[i] = srv.Shutdown(ctx) })
 		}
 		wg.Wait()
+		// The API host's own keep-alive connections to the mock provider would otherwise hold
+		// the provider's Shutdown (a connection that never sent a request counts as busy).
+		s.api.client.CloseIdleConnections()
+		errs[2] = s.servers[2].Shutdown(ctx)
+		s.api.webhooks.shutdown(ctx)
+		errs[len(s.servers)] = s.store.close()
 		s.shutdownErr = errors.Join(errs...)
 	})
 	return s.shutdownErr

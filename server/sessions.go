@@ -24,6 +24,7 @@ type sessionInput struct {
 	Overrides                  map[string]integrationOverride `json:"overrides"`
 	WebhookURLOverride         *string                        `json:"webhook_url_override"`
 	Tags                       map[string]string              `json:"tags"`
+	Faults                     []string                       `json:"nango_dev_faults"`
 }
 
 type endUserInput struct {
@@ -79,6 +80,7 @@ func (a *api) createSession(w http.ResponseWriter, r *http.Request) {
 		Overrides:          in.Overrides,
 		WebhookURLOverride: in.WebhookURLOverride,
 		Tags:               tags,
+		Faults:             in.Faults,
 		CreatedAt:          now,
 		ExpiresAt:          now.Add(sessionTTL),
 	}
@@ -93,7 +95,10 @@ func (a *api) createSession(w http.ResponseWriter, r *http.Request) {
 // POST /connect/sessions and POST /connect/sessions/reconnect do.
 func (a *api) issueSession(w http.ResponseWriter, sess *connectSession, now time.Time) {
 	token := newSessionToken()
-	a.store.putSession(token, sess, now)
+	if err := a.store.putSession(token, sess, now); err != nil {
+		a.storeFailed(w, err)
+		return
+	}
 	writeJSON(w, http.StatusCreated, map[string]any{"data": map[string]string{
 		"token":        token,
 		"connect_link": a.apiURL + "/connect/?session_token=" + token,
@@ -191,7 +196,10 @@ func (a *api) deleteSession(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	a.store.deleteSession(token)
+	if err := a.store.deleteSession(token); err != nil {
+		a.storeFailed(w, err)
+		return
+	}
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -222,7 +230,7 @@ func readJSONObject(w http.ResponseWriter, r *http.Request) (map[string]any, []b
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return nil, nil, newError(http.StatusRequestEntityTooLarge, "payload_too_big", "The request body is larger than 1 MiB.")
+			return nil, nil, errPayloadTooBig
 		}
 		return nil, nil, newError(http.StatusBadRequest, "invalid_body", "The request body could not be read.")
 	}

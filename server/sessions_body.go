@@ -6,7 +6,7 @@ import "strings"
 // postSessions.ts (strict objects, string limits, tag rules) and returns every issue at once.
 func validateSessionBody(body map[string]any) []fieldError {
 	var v validator
-	v.strict(body, []any{}, "end_user", "organization", "allowed_integrations", "integrations_config_defaults", "overrides", "webhook_url_override", "tags")
+	v.strict(body, []any{}, "end_user", "organization", "allowed_integrations", "integrations_config_defaults", "overrides", "webhook_url_override", "tags", "nango_dev_faults")
 	_, hasTags := body["tags"]
 	v.sessionFields(body, !hasTags)
 	return v.errs
@@ -18,7 +18,7 @@ func validateSessionBody(body map[string]any) []fieldError {
 func validateReconnectBody(body map[string]any) []fieldError {
 	var v validator
 	root := []any{}
-	v.strict(body, root, "connection_id", "integration_id", "end_user", "organization", "integrations_config_defaults", "overrides", "webhook_url_override", "tags")
+	v.strict(body, root, "connection_id", "integration_id", "end_user", "organization", "integrations_config_defaults", "overrides", "webhook_url_override", "tags", "nango_dev_faults")
 	v.str(body, "connection_id", root, strRule{required: true, max: 255, pattern: connectionIDPattern})
 	v.str(body, "integration_id", root, strRule{required: true, max: 255, pattern: providerConfigKeyRE})
 	v.sessionFields(body, false)
@@ -80,6 +80,7 @@ func (v *validator) sessionFields(body map[string]any, endUserRequired bool) {
 	if hook, ok := v.str(body, "webhook_url_override", root, strRule{url: true}); ok && pointsAtNango(hook) {
 		v.add([]any{"webhook_url_override"}, "custom", "Webhook URL override cannot point to nango.dev")
 	}
+	v.faults(body)
 	if _, present := body["tags"]; present {
 		v.record(body, "tags", root, strRule{}, func(_ string, val any, p []any) {
 			v.strValue(val, true, p, strRule{})
@@ -94,4 +95,31 @@ func pointsAtNango(raw string) bool {
 	}
 	host, _, _ = strings.Cut(host, "/")
 	return host == "nango.dev" || strings.HasSuffix(host, ".nango.dev")
+}
+
+// faults checks nango_dev_faults, the dev server's own session field (docs/wire.md §8): a list
+// of fault names, each usable by a flow.
+func (v *validator) faults(body map[string]any) {
+	raw, present := body["nango_dev_faults"]
+	if !present {
+		return
+	}
+	list, ok := raw.([]any)
+	if !ok {
+		v.expected([]any{"nango_dev_faults"}, "array", raw, true)
+		return
+	}
+	for i, item := range list {
+		spec, ok := v.strValue(item, true, []any{"nango_dev_faults", i}, strRule{min: 1})
+		if !ok {
+			continue
+		}
+		set, err := parseFaults(spec)
+		if err == nil && len(set.socketOnly()) > 0 {
+			err = errSocketFault("a session")
+		}
+		if err != nil {
+			v.add([]any{"nango_dev_faults", i}, "custom", err.Error())
+		}
+	}
 }

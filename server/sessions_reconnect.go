@@ -38,7 +38,11 @@ func (a *api) createReconnectSession(w http.ResponseWriter, r *http.Request) {
 		writeError(w, invalidBody([]fieldError{{Code: "custom", Message: err.Error(), Path: []any{}}}))
 		return
 	}
-	existing, ok := a.store.connection(in.IntegrationID, in.ConnectionID)
+	existing, ok, err := a.store.connection(in.IntegrationID, in.ConnectionID)
+	if err != nil {
+		a.storeFailed(w, err)
+		return
+	}
 	if !ok {
 		writeError(w, newError(http.StatusBadRequest, "invalid_body", "ConnectionID or IntegrationId does not exists"))
 		return
@@ -63,6 +67,7 @@ func (a *api) createReconnectSession(w http.ResponseWriter, r *http.Request) {
 		WebhookURLOverride:  in.WebhookURLOverride,
 		Tags:                tags,
 		ReconnectID:         in.ConnectionID,
+		Faults:              in.Faults,
 		CreatedAt:           now,
 		ExpiresAt:           now.Add(sessionTTL),
 	}
@@ -86,7 +91,12 @@ func (a *api) reconnectTarget(sess *connectSession, providerConfigKey string) (s
 	if sess == nil || sess.ReconnectID == "" {
 		return "", nil
 	}
-	if _, ok := a.store.connection(providerConfigKey, sess.ReconnectID); !ok {
+	_, ok, err := a.store.connection(providerConfigKey, sess.ReconnectID)
+	if err != nil {
+		a.log.Error("store failed", "err", err)
+		return "", errStoreFailed
+	}
+	if !ok {
 		return "", newError(http.StatusBadRequest, "invalid_connection", "The connection this session reconnects no longer exists.")
 	}
 	return sess.ReconnectID, nil

@@ -217,6 +217,22 @@ func (h *wsHub) dropAll() int {
 
 func (h *wsHub) closeAll() { h.dropAll() }
 
+// drop cuts one client's socket without a close handshake (the ws_drop fault); its id stays
+// resumable, so an SDK that reconnects with it still gets the outcome.
+func (h *wsHub) drop(id string) bool {
+	h.mu.Lock()
+	var conn *websocket.Conn
+	if c, ok := h.clients[id]; ok {
+		conn = c.conn
+	}
+	h.mu.Unlock()
+	if conn == nil {
+		return false
+	}
+	conn.CloseNow()
+	return true
+}
+
 func (h *wsHub) setRefuse(refuse bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()

@@ -17,7 +17,7 @@ func (h *wsHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, newError(http.StatusUpgradeRequired, "upgrade_required", "This path is the SDK's WebSocket: connect to it with a WebSocket client."))
 		return
 	}
-	if h.refusing() {
+	if h.refusing() || socketFaultRequested(r) {
 		writeError(w, newError(http.StatusServiceUnavailable, "websocket_refused", "WebSocket upgrades are refused (fault injection)."))
 		return
 	}
@@ -53,6 +53,13 @@ func (h *wsHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+}
+
+// socketFaultRequested reads the ws_refuse fault from the upgrade's own query, which a page sets
+// with the SDK option websocketsPath: '/?nango_dev_fault=ws_refuse' (docs/wire.md §8).
+func socketFaultRequested(r *http.Request) bool {
+	faults, err := parseFaults(r.URL.Query()[faultParam]...)
+	return err == nil && faults.has(faultWSRefuse)
 }
 
 // keepAlive pings the socket so that proxies with idle timeouts do not cut a long consent

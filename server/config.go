@@ -1,0 +1,113 @@
+package server
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+)
+
+// Config says where the dev server listens and what it serves. The zero value is a working
+// server: every provider of the embedded catalog as a mock integration, in memory, no webhooks.
+// The config file (LoadConfigFile) sets the same fields.
+type Config struct {
+	// AppAddr, APIAddr and ProviderAddr are the listen addresses of the demo app, the Nango API
+	// host and the mock provider; defaults "127.0.0.1:3000", "127.0.0.1:3003", "127.0.0.1:3004".
+	// Port 0 picks a free port.
+	AppAddr, APIAddr, ProviderAddr string
+	// SecretKey is the environment's secret key, a UUID v4 as Nango's; "" generates one (kept in
+	// the DataFile, when there is one, so a backend's key survives a restart).
+	SecretKey string
+	// Environment is the environment name the auth webhooks report; default "dev".
+	Environment string
+	// DistDir holds the built SDK (nango.js, nango.classic.js, nango.wasm, wasm_exec.js,
+	// nango.d.ts), served under /sdk/ on the app and API origins. Missing files answer 404.
+	DistDir string
+	// DataFile keeps connections, connect sessions and pending OAuth states in a bbolt file, so
+	// they survive a restart (or a kill -9); "" keeps them in memory.
+	DataFile string
+	// ProvidersFile replaces the embedded catalog with a Nango-format providers.yaml (aliases
+	// resolved); "" uses the embedded one.
+	ProvidersFile string
+	// Integrations declares the integrations. None: one mock integration per catalog provider.
+	Integrations []IntegrationConfig
+	// MockAllProviders keeps the one-per-provider mock integrations next to Integrations (a
+	// configured integration wins over the default of the same key).
+	MockAllProviders bool
+	// Webhook sends Nango's auth webhooks (docs/wire.md §9).
+	Webhook WebhookConfig
+	// Faults apply to every flow: fault names of docs/wire.md §8 ("ws_refuse", "slow_consent:2s").
+	Faults []string
+	// Logger receives one line per request (secrets redacted, see NewLogger); nil discards.
+	Logger *slog.Logger
+	// WebsocketsPath is where the SDK's WebSocket is served on the API origin, as Nango's
+	// NANGO_SERVER_WEBSOCKETS_PATH (the SDK's websocketsPath option); "" means "/".
+	WebsocketsPath string
+	// COOP lists the integrations (by unique key) whose mock-provider pages send
+	// Cross-Origin-Opener-Policy: same-origin: the coop fault, kept under its older name.
+	COOP map[string]bool
+}
+
+// withDefaults fills the defaults and checks what can be checked without the catalog or the
+// store, reporting the first bad field by its config-file name.
+func (cfg Config) withDefaults() (Config, faultSet, error) {
+	defaults := []struct {
+		field *string
+		value string
+	}{
+		{&cfg.AppAddr, "127.0.0.1:3000"}, {&cfg.APIAddr, "127.0.0.1:3003"}, {&cfg.ProviderAddr, "127.0.0.1:3004"},
+		{&cfg.WebsocketsPath, "/"}, {&cfg.Environment, "dev"},
+	}
+	for _, d := range defaults {
+		if *d.field == "" {
+			*d.field = d.value
+		}
+	}
+	if !websocketsPathPattern.MatchString(cfg.WebsocketsPath) {
+		return cfg, nil, configErr("websockets_path", "%q must start with / and hold only letters, digits and -._~/", cfg.WebsocketsPath)
+	}
+	if cfg.SecretKey != "" && !uuidV4Pattern.MatchString(cfg.SecretKey) {
+		return cfg, nil, configErr("secret_key", "must be a UUID v4, as Nango's secret keys are")
+	}
+	if u := cfg.Webhook.URL; u != "" && !isHTTPURL(u) {
+		return cfg, nil, configErr("webhook.url", "%q is not an http(s) URL", safeURL(u))
+	}
+	if cfg.Webhook.MaxAttempts < 0 || cfg.Webhook.MaxAttempts > 20 {
+		return cfg, nil, configErr("webhook.max_attempts", "must be between 1 and 20")
+	}
+	faults, err := parseFaults(cfg.Faults...)
+	if err != nil {
+		return cfg, nil, configErr("faults", "%v", err)
+	}
+	return cfg, faults, nil
+}
+
+// loadProviders reads the catalog: the embedded one, or ProvidersFile.
+func (cfg Config) loadProviders() (*catalog, error) {
+	if cfg.ProvidersFile == "" {
+		return loadCatalog(providersYAML)
+	}
+	data, err := os.ReadFile(cfg.ProvidersFile)
+	if err != nil {
+		return nil, configErr("providers", "%v", err)
+	}
+	cat, err := loadCatalog(data)
+	if err != nil {
+		return nil, configErr("providers", "%s: %v", cfg.ProvidersFile, err)
+	}
+	if len(cat.names) == 0 {
+		return nil, configErr("providers", "%s holds no provider", cfg.ProvidersFile)
+	}
+	return cat, nil
+}
+
+// openStore opens the DataFile, or an in-memory store.
+func (cfg Config) openStore() (store, error) {
+	if cfg.DataFile == "" {
+		return newStore(), nil
+	}
+	st, err := openBoltStore(cfg.DataFile)
+	if err != nil {
+		return nil, fmt.Errorf("%w", err)
+	}
+	return st, nil
+}

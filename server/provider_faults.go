@@ -1,0 +1,60 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+)
+
+// coopParam is the older, COOP-only form of a flow fault: the SDK passes
+// `authorization_params: {nango_dev_coop: 'same-origin'}`. It means the same as
+// nango_dev_fault=coop.
+const coopParam = "nango_dev_coop"
+
+// flowFaults are the faults the mock provider applies to one authorization request: those of
+// the client's integration (configured, server-wide included) and those the authorize query
+// carries. The API host writes a flow's whole set into the query, so a provider reached as an
+// external one (a "real" integration pointing here) applies them too. A query the API host
+// would have refused is read as no fault.
+func (m *mockProvider) flowFaults(rawQuery string) faultSet {
+	q, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return faultSet{}
+	}
+	set := faultSet{}
+	if c, ok := m.client(q.Get("client_id")); ok {
+		set = set.union(m.faults[c.Integration])
+	}
+	if fromQuery, err := parseFaults(q[faultParam]...); err == nil {
+		set = set.union(fromQuery)
+	}
+	if q.Get(coopParam) == "same-origin" {
+		set[faultCOOP] = 0
+	}
+	return set
+}
+
+// applyCOOP sends Cross-Origin-Opener-Policy: same-origin on a page (or redirect) of the mock
+// provider when the flow has the coop fault. In Chromium the first page of the provider origin
+// in the popup must carry the header for the popup to lose window.opener, and each later page of
+// that origin must too for it to stay lost; so the consent page, the consent form's redirect and
+// an access_denied fault's redirect all carry it.
+func applyCOOP(w http.ResponseWriter, faults faultSet) {
+	if faults.has(faultCOOP) {
+		w.Header().Set("Cross-Origin-Opener-Policy", "same-origin")
+	}
+}
+
+// tokenFault answers the token request as a failing provider would, and reports whether it did.
+func tokenFault(w http.ResponseWriter, faults faultSet) bool {
+	switch {
+	case faults.has(faultToken500):
+		oauthError(w, http.StatusInternalServerError, "server_error", "The authorization server failed (nango-dev fault token_500).")
+		return true
+	case faults.has(faultTokenMalformed):
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		_, _ = w.Write([]byte(`{"access_token":"mock_access_truncated","token_type":`))
+		return true
+	}
+	return false
+}

@@ -1,0 +1,279 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// boltOpenTimeout is how long Open waits for a file another process holds.
+var boltOpenTimeout = 2 * time.Second
+
+// boltStore keeps the store in one bbolt file (-data FILE). Each change is made in a
+// transaction (bbolt's Batch lets concurrent changes share one), and bbolt fsyncs every commit
+// before the method returns: once it has, a kill -9 cannot take the change back.
+type boltStore struct {
+	db *bolt.DB
+
+	mu        sync.Mutex
+	lastSweep time.Time
+}
+
+// openBoltStore opens (or creates) the data file. It fails when another process holds it, when
+// it is not a nango-dev file, or when a newer nango-dev wrote it.
+func openBoltStore(path string) (*boltStore, error) {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: boltOpenTimeout})
+	if err != nil {
+		if errors.Is(err, bolt.ErrTimeout) {
+			return nil, fmt.Errorf("nango: the data file %s is in use by another process", path)
+		}
+		return nil, fmt.Errorf("nango: open the data file %s: %w", path, err)
+	}
+	if err := db.Update(prepareSchema); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("nango: the data file %s: %w", path, err)
+	}
+	// Concurrent flows share a commit (and its fsync): each write still returns only once its
+	// own change is committed, but a burst of flows pays for far fewer fsyncs.
+	db.MaxBatchDelay = 2 * time.Millisecond
+	return &boltStore{db: db}, nil
+}
+
+func connectionBoltKey(providerConfigKey, connectionID string) []byte {
+	return []byte(providerConfigKey + "\x00" + connectionID)
+}
+
+// storedConnection reads a connection back with its credentials as raw JSON, so they are
+// written out exactly as they were stored (key order included).
+type storedConnection struct {
+	connection
+	Credentials json.RawMessage
+}
+
+func decodeConnection(data []byte) (*connection, error) {
+	var sc storedConnection
+	if err := json.Unmarshal(data, &sc); err != nil {
+		return nil, fmt.Errorf("nango: a stored connection is unreadable: %w", err)
+	}
+	c := sc.connection
+	c.Credentials = sc.Credentials
+	return &c, nil
+}
+
+func (s *boltStore) put(bucket, key []byte, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return s.db.Batch(func(tx *bolt.Tx) error { return tx.Bucket(bucket).Put(key, data) })
+}
+
+func (s *boltStore) putSession(token string, sess *connectSession, now time.Time) error {
+	s.sweep(now)
+	return s.put(bucketSessions, []byte(tokenHash(token)), sess)
+}
+
+func (s *boltStore) session(token string, now time.Time) (*connectSession, bool, error) {
+	var sess *connectSession
+	err := s.db.View(func(tx *bolt.Tx) error {
+		data := tx.Bucket(bucketSessions).Get([]byte(tokenHash(token)))
+		if data == nil {
+			return nil
+		}
+		sess = &connectSession{}
+		return json.Unmarshal(data, sess)
+	})
+	if err != nil || sess == nil || !now.Before(sess.ExpiresAt) {
+		return nil, false, err
+	}
+	return sess, true, nil
+}
+
+func (s *boltStore) deleteSession(token string) error {
+	return s.db.Batch(func(tx *bolt.Tx) error { return tx.Bucket(bucketSessions).Delete([]byte(tokenHash(token))) })
+}
+
+func (s *boltStore) putState(st *oauthState, now time.Time) error {
+	s.sweep(now)
+	return s.put(bucketStates, []byte(st.State), st)
+}
+
+func (s *boltStore) takeState(state string, now time.Time) (*oauthState, bool, error) {
+	var st *oauthState
+	err := s.db.Batch(func(tx *bolt.Tx) error {
+		st = nil // Batch may run this again after a rollback
+		b := tx.Bucket(bucketStates)
+		data := b.Get([]byte(state))
+		if data == nil {
+			return nil
+		}
+		st = &oauthState{}
+		if err := json.Unmarshal(data, st); err != nil {
+			return err
+		}
+		return b.Delete([]byte(state))
+	})
+	if err != nil || st == nil || !now.Before(st.ExpiresAt) {
+		return nil, false, err
+	}
+	return st, true, nil
+}
+
+func (s *boltStore) upsertConnection(c *connection, now time.Time) (*connection, bool, error) {
+	var stored connection
+	created := false
+	err := s.db.Batch(func(tx *bolt.Tx) error {
+		stored, created = *c, false // Batch may run this again after a rollback
+		b := tx.Bucket(bucketConnections)
+		key := connectionBoltKey(c.ProviderConfigKey, c.ConnectionID)
+		if data := b.Get(key); data != nil {
+			old, err := decodeConnection(data)
+			if err != nil {
+				return err
+			}
+			stored.ID, stored.CreatedAt = old.ID, old.CreatedAt
+		} else {
+			id, err := b.NextSequence()
+			if err != nil {
+				return err
+			}
+			stored.ID, stored.CreatedAt, created = int64(id), now, true
+		}
+		stored.UpdatedAt = now
+		data, err := json.Marshal(&stored)
+		if err != nil {
+			return err
+		}
+		return b.Put(key, data)
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	c.ID, c.CreatedAt, c.UpdatedAt = stored.ID, stored.CreatedAt, stored.UpdatedAt
+	return &stored, created, nil
+}
+
+func (s *boltStore) connection(providerConfigKey, connectionID string) (*connection, bool, error) {
+	var c *connection
+	err := s.db.View(func(tx *bolt.Tx) error {
+		data := tx.Bucket(bucketConnections).Get(connectionBoltKey(providerConfigKey, connectionID))
+		if data == nil {
+			return nil
+		}
+		var err error
+		c, err = decodeConnection(data)
+		return err
+	})
+	return c, c != nil && err == nil, err
+}
+
+func (s *boltStore) fetchConnection(providerConfigKey, connectionID string, now time.Time) (*connection, bool, error) {
+	var c *connection
+	err := s.db.Batch(func(tx *bolt.Tx) error {
+		c = nil // Batch may run this again after a rollback
+		b := tx.Bucket(bucketConnections)
+		key := connectionBoltKey(providerConfigKey, connectionID)
+		data := b.Get(key)
+		if data == nil {
+			return nil
+		}
+		var err error
+		if c, err = decodeConnection(data); err != nil {
+			return err
+		}
+		fetched := now
+		c.LastFetchedAt = &fetched
+		if data, err = json.Marshal(c); err != nil {
+			return err
+		}
+		return b.Put(key, data)
+	})
+	return c, c != nil && err == nil, err
+}
+
+func (s *boltStore) listConnections(f connectionFilter) ([]*connection, error) {
+	var matched []*connection
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketConnections).ForEach(func(_, data []byte) error {
+			c, err := decodeConnection(data)
+			if err != nil {
+				return err
+			}
+			if f.matches(c) {
+				matched = append(matched, c)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return f.page(matched), nil
+}
+
+func (s *boltStore) deleteConnection(providerConfigKey, connectionID string) (bool, error) {
+	deleted := false
+	err := s.db.Batch(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketConnections)
+		key := connectionBoltKey(providerConfigKey, connectionID)
+		deleted = false // Batch may run this again after a rollback
+		if b.Get(key) == nil {
+			return nil
+		}
+		deleted = true
+		return b.Delete(key)
+	})
+	return deleted && err == nil, err
+}
+
+func (s *boltStore) setting(name string, generate func() string) (string, error) {
+	var value string
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		key := []byte("setting:" + name)
+		if v := meta.Get(key); v != nil {
+			value = string(v)
+			return nil
+		}
+		value = generate()
+		return meta.Put(key, []byte(value))
+	})
+	return value, err
+}
+
+func (s *boltStore) close() error { return s.db.Close() }
+
+// sweep drops expired sessions and states at most once a minute, in one transaction, so a
+// long-lived file does not keep abandoned flows forever. A failed sweep is retried next time.
+func (s *boltStore) sweep(now time.Time) {
+	s.mu.Lock()
+	if now.Sub(s.lastSweep) < time.Minute {
+		s.mu.Unlock()
+		return
+	}
+	s.lastSweep = now
+	s.mu.Unlock()
+	_ = s.db.Update(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketSessions, bucketStates} {
+			b := tx.Bucket(name)
+			var expired [][]byte
+			_ = b.ForEach(func(k, data []byte) error {
+				var rec struct{ ExpiresAt time.Time }
+				if json.Unmarshal(data, &rec) != nil || !now.Before(rec.ExpiresAt) {
+					expired = append(expired, append([]byte(nil), k...))
+				}
+				return nil
+			})
+			for _, k := range expired {
+				if err := b.Delete(k); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}

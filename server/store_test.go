@@ -1,0 +1,152 @@
+package server
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	bolt "go.etcd.io/bbolt"
+)
+
+// storeKinds runs a test against both stores: they must behave alike.
+var storeKinds = []struct {
+	name string
+	open func(t *testing.T) store
+}{
+	{"memory", func(*testing.T) store { return newStore() }},
+	{"bbolt", func(t *testing.T) store {
+		s, err := openBoltStore(filepath.Join(t.TempDir(), "nango-dev.db"))
+		require.NoError(t, err)
+		t.Cleanup(func() { s.close() })
+		return s
+	}},
+}
+
+func TestStoreContract(t *testing.T) {
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for _, kind := range storeKinds {
+		t.Run(kind.name, func(t *testing.T) {
+			s := kind.open(t)
+
+			require.NoError(t, s.putSession("tok", &connectSession{ID: "s1", Faults: []string{"coop"}, ExpiresAt: t0.Add(time.Minute)}, t0))
+			sess, ok, err := s.session("tok", t0)
+			require.NoError(t, err)
+			require.True(t, ok)
+			assert.Equal(t, []string{"coop"}, sess.Faults)
+			_, ok, _ = s.session("tok", t0.Add(time.Minute))
+			assert.False(t, ok, "an expired session is unknown")
+			require.NoError(t, s.deleteSession("tok"))
+			_, ok, _ = s.session("tok", t0)
+			assert.False(t, ok)
+
+			config := newOrderedMap()
+			config.Set("subdomain", "acme")
+			require.NoError(t, s.putState(&oauthState{State: "st", ConnectionConfig: config, ExpiresAt: t0.Add(time.Hour)}, t0))
+			st, ok, err := s.takeState("st", t0)
+			require.NoError(t, err)
+			require.True(t, ok)
+			assert.Equal(t, `{"subdomain":"acme"}`, compactJSON(st.ConnectionConfig))
+			_, ok, _ = s.takeState("st", t0)
+			assert.False(t, ok, "a state is single use")
+
+			email := "ada@example.com"
+			user := &endUser{ID: "u1", Email: &email, Organization: &organization{ID: "org"}}
+			first, created, err := s.upsertConnection(&connection{ConnectionID: "c1", ProviderConfigKey: "zendesk", Provider: "zendesk", EndUser: user,
+				Tags: map[string]string{"team": "a"}, Credentials: oauth2Credentials{Type: "OAUTH2", AccessToken: "one"}}, t0)
+			require.NoError(t, err)
+			assert.True(t, created)
+			second, created, err := s.upsertConnection(&connection{ConnectionID: "c1", ProviderConfigKey: "zendesk", Provider: "zendesk", EndUser: user,
+				Tags: map[string]string{"team": "a"}, Credentials: oauth2Credentials{Type: "OAUTH2", AccessToken: "two"}}, t0.Add(time.Hour))
+			require.NoError(t, err)
+			assert.False(t, created, "the same pair again is an override")
+			assert.Equal(t, first.ID, second.ID)
+			assert.True(t, second.CreatedAt.Equal(t0))
+			_, _, err = s.upsertConnection(&connection{ConnectionID: "c2", ProviderConfigKey: "github", Provider: "github", Tags: map[string]string{"team": "b"}}, t0.Add(2*time.Hour))
+			require.NoError(t, err)
+
+			got, ok, err := s.fetchConnection("zendesk", "c1", t0.Add(3*time.Hour))
+			require.NoError(t, err)
+			require.True(t, ok)
+			creds, err := json.Marshal(got.Credentials)
+			require.NoError(t, err)
+			assert.JSONEq(t, `{"type":"OAUTH2","access_token":"two","raw":null}`, string(creds))
+			again, _, _ := s.connection("zendesk", "c1")
+			require.NotNil(t, again.LastFetchedAt, "the read is recorded")
+
+			list, err := s.listConnections(connectionFilter{})
+			require.NoError(t, err)
+			require.Len(t, list, 2)
+			assert.Equal(t, "c2", list[0].ConnectionID, "newest first")
+			for _, f := range []connectionFilter{{Tags: map[string]string{"team": "a"}}, {IntegrationIDs: []string{"zendesk"}}, {EndUserID: "u1"}, {OrganizationID: "org"}, {Search: "ADA@"}, {Search: "c1"}} {
+				list, err := s.listConnections(f)
+				require.NoError(t, err)
+				require.Len(t, list, 1, "%+v", f)
+				assert.Equal(t, "c1", list[0].ConnectionID)
+			}
+			page, _ := s.listConnections(connectionFilter{Limit: 1, Page: 1})
+			require.Len(t, page, 1)
+			assert.Equal(t, "c1", page[0].ConnectionID)
+
+			deleted, err := s.deleteConnection("zendesk", "c1")
+			require.NoError(t, err)
+			assert.True(t, deleted)
+			deleted, _ = s.deleteConnection("zendesk", "c1")
+			assert.False(t, deleted)
+
+			v1, err := s.setting("seed", func() string { return "first" })
+			require.NoError(t, err)
+			v2, _ := s.setting("seed", func() string { return "second" })
+			assert.Equal(t, "first", v1)
+			assert.Equal(t, "first", v2, "a setting is generated once")
+		})
+	}
+}
+
+// The bbolt file keeps everything across a reopen, and its schema marker guards the format.
+func TestBoltStoreReopenAndSchemaMarker(t *testing.T) {
+	boltOpenTimeout = 100 * time.Millisecond // not parallel: no other test opens a file meanwhile
+	t.Cleanup(func() { boltOpenTimeout = 2 * time.Second })
+	path := filepath.Join(t.TempDir(), "nango-dev.db")
+	s, err := openBoltStore(path)
+	require.NoError(t, err)
+	now := time.Now()
+	_, _, err = s.upsertConnection(&connection{ConnectionID: "c", ProviderConfigKey: "zendesk", Credentials: credentialsOf("type", "API_KEY", "apiKey", "k")}, now)
+	require.NoError(t, err)
+	key, err := s.setting("secret_key", newUUID)
+	require.NoError(t, err)
+	_, err = openBoltStore(path)
+	require.ErrorContains(t, err, "in use by another process")
+	require.NoError(t, s.close())
+
+	s, err = openBoltStore(path)
+	require.NoError(t, err)
+	c, ok, err := s.connection("zendesk", "c")
+	require.NoError(t, err)
+	require.True(t, ok)
+	creds, _ := json.Marshal(c.Credentials)
+	assert.Equal(t, `{"type":"API_KEY","apiKey":"k"}`, string(creds), "credentials come back byte for byte, key order included")
+	again, _ := s.setting("secret_key", newUUID)
+	assert.Equal(t, key, again)
+
+	// An older file is migrated forward at open, in the opening transaction.
+	require.NoError(t, s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(keySchema, []byte("0")) }))
+	require.NoError(t, s.close())
+	boltMigrations[0] = func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put([]byte("migrated"), []byte("yes")) }
+	t.Cleanup(func() { delete(boltMigrations, 0) })
+	s, err = openBoltStore(path)
+	require.NoError(t, err)
+	require.NoError(t, s.db.View(func(tx *bolt.Tx) error {
+		assert.Equal(t, "yes", string(tx.Bucket(bucketMeta).Get([]byte("migrated"))))
+		assert.Equal(t, "1", string(tx.Bucket(bucketMeta).Get(keySchema)))
+		return nil
+	}))
+
+	// A file written by a newer nango-dev is refused rather than misread.
+	require.NoError(t, s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(keySchema, []byte("2")) }))
+	require.NoError(t, s.close())
+	_, err = openBoltStore(path)
+	require.ErrorContains(t, err, "written by a newer nango-dev (schema 2; this one reads up to 1)")
+}

@@ -1,0 +1,135 @@
+package server
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"time"
+)
+
+// WebhookConfig says where the auth webhooks go and how they are signed and retried.
+type WebhookConfig struct {
+	// URL receives every auth webhook; a session's webhook_url_override wins over it. "" sends
+	// none except to overrides.
+	URL string
+	// SigningKey signs the bodies (X-Nango-Signature, X-Nango-Hmac-Sha256); "" signs with the
+	// secret key, as Nango signs with the environment's secret key.
+	SigningKey string
+	// MaxAttempts bounds the deliveries of one webhook (default 5).
+	MaxAttempts int
+	// Backoff is the wait before the first retry, doubled for each next one (default 500 ms,
+	// at most 30 s).
+	Backoff time.Duration
+	// Timeout bounds one attempt (default 10 s).
+	Timeout time.Duration
+}
+
+// Webhook operations (Nango's AuthOperationType).
+const (
+	operationCreation = "creation"
+	operationOverride = "override"
+)
+
+// authWebhookBody is Nango's auth webhook (packages/webhooks/lib/auth.ts), as a map so that
+// encoding/json writes its keys sorted, as Nango's stringifyStable does.
+func authWebhookBody(environment, operation, authMode string, c *connection, success bool, failure *webhookError) map[string]any {
+	body := map[string]any{
+		"from":              "nango",
+		"type":              "auth",
+		"operation":         operation,
+		"connectionId":      c.ConnectionID,
+		"providerConfigKey": c.ProviderConfigKey,
+		"authMode":          authMode,
+		"provider":          c.Provider,
+		"environment":       environment,
+		"success":           success,
+	}
+	if !success {
+		// A failed creation is reported on a placeholder connection: no tags, no end user.
+		body["error"] = failure
+		return body
+	}
+	tags := c.Tags
+	if tags == nil {
+		tags = map[string]string{}
+	}
+	body["tags"] = tags
+	if u := c.EndUser; u != nil {
+		endUser := map[string]any{"endUserId": u.ID, "endUserEmail": u.Email}
+		if u.Organization != nil {
+			endUser["organizationId"] = u.Organization.ID
+		}
+		if u.Tags != nil {
+			endUser["tags"] = u.Tags
+		}
+		body["endUser"] = endUser
+	}
+	return body
+}
+
+// webhookError is Nango's ErrorPayload.
+type webhookError struct {
+	Type        string `json:"type"`
+	Description string `json:"description"`
+}
+
+// stableJSON writes v as JSON.stringify would after sorting keys: no HTML escaping.
+func stableJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+// signWebhook sets Nango's two signature headers: the legacy SHA-256 of key+body and the HMAC.
+func signWebhook(h http.Header, key string, body []byte) {
+	legacy := sha256.Sum256(append([]byte(key), body...))
+	mac := hmac.New(sha256.New, []byte(key))
+	mac.Write(body)
+	h.Set("X-Nango-Signature", hex.EncodeToString(legacy[:]))
+	h.Set("X-Nango-Hmac-Sha256", hex.EncodeToString(mac.Sum(nil)))
+}
+
+// webhookTarget is where a connection's webhooks go: its override, else the environment's URL.
+func (a *api) webhookTarget(override *string) string {
+	if override != nil && *override != "" {
+		return *override
+	}
+	return a.webhookURL
+}
+
+// connectionWebhook reports a stored connection: creation for a new one, override for one that
+// already existed (a reconnect included). It never blocks the flow.
+func (a *api) connectionWebhook(c *connection, created bool, authMode string) {
+	operation := operationOverride
+	if created {
+		operation = operationCreation
+	}
+	a.queueWebhook(c.WebhookURLOverride, authWebhookBody(a.environment, operation, authMode, c, true, nil))
+}
+
+// failureWebhook reports a connection that could not be created (Nango's
+// connectionCreationFailed hook, which always says operation "creation").
+func (a *api) failureWebhook(key, connectionID, provider, authMode string, override *string, errType, description string) {
+	c := &connection{ConnectionID: connectionID, ProviderConfigKey: key, Provider: provider}
+	a.queueWebhook(override, authWebhookBody(a.environment, operationCreation, authMode, c, false, &webhookError{Type: errType, Description: description}))
+}
+
+func (a *api) queueWebhook(override *string, body map[string]any) {
+	target := a.webhookTarget(override)
+	if target == "" || a.webhooks == nil {
+		return
+	}
+	data, err := stableJSON(body)
+	if err != nil {
+		a.log.Error("webhook body", "err", err)
+		return
+	}
+	a.webhooks.send(target, data)
+}

@@ -35,9 +35,11 @@ $(DIST)/nango.classic.js: js/prelude.js $(WASMEXEC) js/runtime.js js/classic.js 
 $(DIST)/nango.d.ts: js/nango.d.ts | $(DIST)
 	cp $< $@
 
-## serve: build the SDK and start the dev server (demo app :3000, Nango API :3003, mock provider :3004)
+## serve: build the SDK and start the dev server (demo app :3000, Nango API :3003, mock provider :3004);
+## SERVE_ARGS passes flags through, e.g. make serve SERVE_ARGS='-config nango-dev.yaml'
+SERVE_ARGS ?=
 serve: build
-	$(GO) run ./server/cmd/nango-dev -dist $(DIST)
+	$(GO) run ./server/cmd/nango-dev -dist $(DIST) $(SERVE_ARGS)
 
 ## test: every tier: vet, native Go tests, wasm tests under Node, the anchor goldens, chromedp e2e
 test: deps build vet check-golden test-go test-wasm test-e2e

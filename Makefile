@@ -9,12 +9,16 @@ SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 WASM_FLAGS := -trimpath -ldflags='-s -w'
 WASM_SRC := $(shell find wasm -name '*.go' -not -name '*_test.go') go.mod go.sum
 
-.PHONY: all build serve test test-go test-wasm test-e2e golden check-golden vet deps chromium node_modules anchor clean
+.PHONY: all build serve test test-go test-wasm test-e2e golden check-golden vet deps chromium brotli node_modules anchor clean
 
 all: build
 
-## build: the SDK as shipped (dist/nango.wasm, dist/nango.js, dist/nango.classic.js, dist/nango.d.ts, dist/wasm_exec.js)
-build: $(DIST)/nango.wasm $(DIST)/wasm_exec.js $(DIST)/nango.js $(DIST)/nango.classic.js $(DIST)/nango.d.ts
+# The dev server sends these precompressed (brotli or gzip, by Accept-Encoding), built once here.
+PRECOMPRESSED := $(foreach f,nango.wasm nango.js nango.classic.js,$(DIST)/$(f).br $(DIST)/$(f).gz)
+
+## build: the SDK as shipped (dist/nango.wasm, dist/nango.js, dist/nango.classic.js, dist/nango.d.ts,
+## dist/wasm_exec.js) and the precompressed copies the dev server serves
+build: $(DIST)/nango.wasm $(DIST)/wasm_exec.js $(DIST)/nango.js $(DIST)/nango.classic.js $(DIST)/nango.d.ts $(PRECOMPRESSED)
 
 $(DIST):
 	mkdir -p $(DIST)
@@ -34,6 +38,12 @@ $(DIST)/nango.classic.js: js/prelude.js $(WASMEXEC) js/runtime.js js/classic.js 
 
 $(DIST)/nango.d.ts: js/nango.d.ts | $(DIST)
 	cp $< $@
+
+$(DIST)/%.br: $(DIST)/% | brotli
+	brotli -q 11 -f -o $@ $<
+
+$(DIST)/%.gz: $(DIST)/%
+	gzip -9 -n -c $< > $@
 
 ## serve: build the SDK and start the dev server (demo app :3000, Nango API :3003, mock provider :3004);
 ## SERVE_ARGS passes flags through, e.g. make serve SERVE_ARGS='-config nango-dev.yaml'
@@ -74,12 +84,17 @@ check-golden: node_modules
 	node tools/anchor/golden.mjs $(DIST)/anchor_golden.json
 	diff -u wasm/auth/testdata/anchor_golden.json $(DIST)/anchor_golden.json
 
-deps: node_modules chromium
+deps: node_modules chromium brotli
 	$(GO) mod download
 
 node_modules: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch node_modules
+
+brotli:
+	@command -v brotli >/dev/null 2>&1 || { \
+		echo "installing Debian's brotli"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq brotli; }
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \

@@ -17,6 +17,10 @@ func TestDemoPageConnectsZendesk(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`body[data-state="ready"][data-session="ready"]`)),
 	)
 	assert.False(t, eval[bool](t, ctx, `!document.getElementById('sdk-error').hidden`), "the SDK error is not shown")
+	type sizes struct{ Encoded, Decoded float64 }
+	var wasm sizes
+	require.NoError(t, jsonUnmarshal(eval[[]byte](t, ctx, `(() => { const e = performance.getEntriesByType('resource').find((r) => r.name.endsWith('/sdk/nango.wasm')); return { Encoded: e.encodedBodySize, Decoded: e.decodedBodySize }; })()`), &wasm))
+	assert.Less(t, wasm.Encoded, wasm.Decoded/3, "the dev server sent nango.wasm precompressed: %+v", wasm)
 	step(t, ctx, chromedp.SendKeys(chromedp.CSS("#field-subdomain"), "acme"))
 	popup := clickConnect(t, ctx)
 	assert.Contains(t, atProvider(t, popup), "https://acme.zendesk.com/oauth/authorizations/new?")

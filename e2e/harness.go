@@ -97,18 +97,27 @@ func (env *Env) distWithFixtures() (string, error) {
 		return "", err
 	}
 	env.stop = append(env.stop, func() { _ = os.RemoveAll(dir) })
-	files := map[string]string{}
+	files := map[string]string{"forge.html": filepath.Join(env.Root, "e2e", "testdata", "forge.html")}
 	for _, f := range []string{"nango.js", "nango.classic.js", "nango.wasm", "wasm_exec.js", "nango.d.ts"} {
 		files[f] = filepath.Join(env.Root, "dist", f)
+		for _, precompressed := range []string{f + ".br", f + ".gz"} {
+			if _, err := os.Stat(filepath.Join(env.Root, "dist", precompressed)); err == nil {
+				files[precompressed] = filepath.Join(env.Root, "dist", precompressed)
+			}
+		}
 	}
-	files["forge.html"] = filepath.Join(env.Root, "e2e", "testdata", "forge.html")
 	for name, src := range files {
 		b, err := os.ReadFile(src)
 		if err != nil {
 			return "", fmt.Errorf("e2e: %w (run make build)", err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+		dst := filepath.Join(dir, name)
+		if err := os.WriteFile(dst, b, 0o644); err != nil {
 			return "", err
+		}
+		// Keep the modification times: the server ignores a compressed copy older than its source.
+		if info, err := os.Stat(src); err == nil {
+			_ = os.Chtimes(dst, info.ModTime(), info.ModTime())
 		}
 	}
 	return dir, nil

@@ -20,6 +20,7 @@ const (
 	faultToken500       = "token_500"       // the token endpoint answers 500
 	faultTokenMalformed = "token_malformed" // the token endpoint answers 200 with broken JSON
 	faultAccessDenied   = "access_denied"   // the consent page denies by itself
+	faultAutoApprove    = "auto_approve"    // the consent page approves by itself (benchmarks)
 	faultWSRefuse       = "ws_refuse"       // WebSocket upgrades are answered 503
 	faultWSDrop         = "ws_drop"         // the flow's socket is cut when the popup heads for the provider
 	faultCallbackDelay  = "callback_delay"  // the callback page is served after a delay
@@ -36,6 +37,7 @@ var faultDefaults = map[string]time.Duration{
 	faultToken500:       0,
 	faultTokenMalformed: 0,
 	faultAccessDenied:   0,
+	faultAutoApprove:    0,
 	faultWSRefuse:       0,
 	faultWSDrop:         0,
 	faultCallbackDelay:  3 * time.Second,

@@ -36,7 +36,7 @@ func flowWithFaults(t *testing.T, srv *Server, token, extra string) (consent res
 	connect := get(t, c, connectURL(srv, "zendesk", token, "params[subdomain]=acme&"+extra), popupHeaders)
 	require.Equal(t, http.StatusFound, connect.status, connect.body)
 	consent = get(t, c, connect.header.Get("Location"), nil)
-	if consent.status == http.StatusSeeOther { // access_denied: the page denied by itself
+	if consent.status == http.StatusSeeOther { // access_denied or auto_approve: the page decided by itself
 		return consent, get(t, c, consent.header.Get("Location"), nil)
 	}
 	require.Equal(t, http.StatusOK, consent.status, consent.body)
@@ -62,6 +62,7 @@ func TestProviderFaultsPerFlow(t *testing.T) {
 		{fault: "token_500", wantType: "unknown_err"},
 		{fault: "token_malformed", wantType: "unknown_err"},
 		{fault: "access_denied", wantType: "callback_err", wantDenied: true},
+		{fault: "auto_approve"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.fault, func(t *testing.T) {

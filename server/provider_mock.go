@@ -150,6 +150,10 @@ func (m *mockProvider) consent(w http.ResponseWriter, r *http.Request) {
 		m.redirectBack(w, r, req, url.Values{"error": {"access_denied"}, "error_description": {"The user denied access"}})
 		return
 	}
+	if faults.has(faultAutoApprove) {
+		m.redirectBack(w, r, req, url.Values{"code": {m.issueCode(req, faults)}})
+		return
+	}
 	scope := req.query.Get("scope")
 	m.pages.render(w, http.StatusOK, "consent.html", consentView{
 		Integration:      req.client.Integration,
@@ -179,26 +183,32 @@ func (m *mockProvider) decide(w http.ResponseWriter, r *http.Request) {
 	}
 	back := url.Values{}
 	if r.PostForm.Get("decision") == "approve" {
-		code := "mock_code_" + randomHex(24)
-		m.mu.Lock()
-		m.sweep()
-		m.codes[code] = &mockCode{
-			ClientID:    req.client.ID,
-			RedirectURI: req.query.Get("redirect_uri"),
-			Values:      req.values,
-			Challenge:   req.query.Get("code_challenge"),
-			Method:      req.query.Get("code_challenge_method"),
-			Scope:       req.query.Get("scope"),
-			Faults:      faults,
-			ExpiresAt:   m.now().Add(codeTTL),
-		}
-		m.mu.Unlock()
-		back.Set("code", code)
+		back.Set("code", m.issueCode(req, faults))
 	} else {
 		back.Set("error", "access_denied")
 		back.Set("error_description", "The user denied access")
 	}
 	m.redirectBack(w, r, req, back)
+}
+
+// issueCode mints a single-use code bound to the client, the redirect_uri, the real
+// authorization URL and the PKCE challenge of an approved request.
+func (m *mockProvider) issueCode(req *consentRequest, faults faultSet) string {
+	code := "mock_code_" + randomHex(24)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.sweep()
+	m.codes[code] = &mockCode{
+		ClientID:    req.client.ID,
+		RedirectURI: req.query.Get("redirect_uri"),
+		Values:      req.values,
+		Challenge:   req.query.Get("code_challenge"),
+		Method:      req.query.Get("code_challenge_method"),
+		Scope:       req.query.Get("scope"),
+		Faults:      faults,
+		ExpiresAt:   m.now().Add(codeTTL),
+	}
+	return code
 }
 
 // redirectBack sends the popup to the client's redirect_uri with the outcome and the state.

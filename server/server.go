@@ -113,7 +113,7 @@ func start(ctx context.Context, cfg Config, serverFaults faultSet, cat *catalog,
 	if signingKey == "" {
 		signingKey = cfg.SecretKey
 	}
-	sdk := sdkFiles{dir: cfg.DistDir}
+	sdk := newSDKFiles(cfg.DistDir)
 	mock := newMockProvider(s.providerURL, pg, log, faults)
 	a := &api{
 		secretKey:    cfg.SecretKey,

@@ -1,19 +1,31 @@
 package server
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"io"
 	"io/fs"
 	"net/http"
 	"os"
 	"path"
+	"strconv"
 	"strings"
+	"sync"
+	"time"
 )
 
 // sdkFiles serves the built SDK from DistDir under /sdk/{file}, on the app origin (as an app
-// bundles it) and on the API origin (as a CDN would).
+// bundles it) and on the API origin (as a CDN would). make build writes a brotli (name.br) and a
+// gzip (name.gz) copy of the wasm and the glue next to them, once; the server picks the one the
+// browser accepts, so a page downloads ~0.65 MB instead of ~3 MB and nothing is compressed per
+// request.
 type sdkFiles struct {
-	dir string
+	dir   string
+	etags *etagCache
 }
+
+func newSDKFiles(dir string) sdkFiles { return sdkFiles{dir: dir, etags: &etagCache{}} }
 
 // sdkTypes are set explicitly: WebAssembly.instantiateStreaming refuses anything but
 // application/wasm, and a module script needs a JavaScript type.
@@ -25,42 +37,134 @@ var sdkTypes = map[string]string{
 	".map":  "application/json; charset=utf-8",
 }
 
+// encodings are the precompressed variants, in order of preference.
+var encodings = []struct{ name, suffix string }{{"br", ".br"}, {"gzip", ".gz"}}
+
 func (s sdkFiles) serve(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("file")
 	if s.dir == "" || name == "" || strings.HasPrefix(name, ".") || path.Base(name) != name {
 		writeError(w, newError(http.StatusNotFound, "not_found", "No such SDK file"))
 		return
 	}
-	// os.Root keeps the lookup inside DistDir whatever the name holds.
+	// os.Root keeps every lookup inside DistDir whatever the name holds.
 	root, err := os.OpenRoot(s.dir)
 	if err != nil {
 		writeError(w, newError(http.StatusNotFound, "not_found", "No such SDK file"))
 		return
 	}
 	defer root.Close()
-	f, err := root.Open(name)
-	if err != nil {
-		status := http.StatusNotFound
-		if !errors.Is(err, fs.ErrNotExist) {
-			status = http.StatusInternalServerError
-		}
+	f, info, status := openRegular(root, name)
+	if f == nil {
 		writeError(w, newError(status, "not_found", "No such SDK file"))
 		return
 	}
 	defer f.Close()
-	info, err := f.Stat()
-	if err != nil || info.IsDir() {
-		writeError(w, newError(http.StatusNotFound, "not_found", "No such SDK file"))
+	etag, err := s.etags.get(name, info, f)
+	if err != nil {
+		writeError(w, newError(http.StatusInternalServerError, "server_error", "The SDK file could not be read"))
 		return
+	}
+
+	h := w.Header()
+	h.Set("Vary", "Accept-Encoding")
+	body := io.ReadSeeker(f)
+	for _, enc := range encodings {
+		if !accepts(r.Header.Get("Accept-Encoding"), enc.name) {
+			continue
+		}
+		variant, vinfo, _ := openRegular(root, name+enc.suffix)
+		if variant == nil {
+			continue
+		}
+		defer variant.Close()
+		if vinfo.ModTime().Before(info.ModTime()) {
+			continue // a copy older than its source is stale: serve the source
+		}
+		body = variant
+		h.Set("Content-Encoding", enc.name)
+		etag += "-" + enc.name // a strong validator differs per content coding
+		break
 	}
 	ext := path.Ext(name)
 	if strings.HasSuffix(name, ".d.ts") {
 		ext = ".ts"
 	}
 	if ct, ok := sdkTypes[ext]; ok {
-		w.Header().Set("Content-Type", ct)
+		h.Set("Content-Type", ct)
 	}
-	w.Header().Set("Cache-Control", "no-cache")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	http.ServeContent(w, r, name, info.ModTime(), f)
+	// no-cache: the browser keeps its copy (and Chromium its compiled wasm) but asks first; an
+	// unchanged file then costs a 304 and no download.
+	h.Set("Cache-Control", "no-cache")
+	h.Set("ETag", `"`+etag+`"`)
+	h.Set("X-Content-Type-Options", "nosniff")
+	http.ServeContent(w, r, name, info.ModTime(), body)
+}
+
+// openRegular opens a regular file under root, or reports the status to answer.
+func openRegular(root *os.Root, name string) (*os.File, fs.FileInfo, int) {
+	f, err := root.Open(name)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, http.StatusNotFound
+		}
+		return nil, nil, http.StatusInternalServerError
+	}
+	info, err := f.Stat()
+	if err != nil || !info.Mode().IsRegular() {
+		f.Close()
+		return nil, nil, http.StatusNotFound
+	}
+	return f, info, 0
+}
+
+// accepts reports whether an Accept-Encoding header allows a coding (q=0 refuses it).
+func accepts(header, coding string) bool {
+	for _, part := range strings.Split(header, ",") {
+		token, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(token), coding) {
+			continue
+		}
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			if parsed, err := strconv.ParseFloat(v, 64); err == nil {
+				q = parsed
+			}
+		}
+		return q > 0
+	}
+	return false
+}
+
+// etagCache keeps each file's content hash while its size and modification time stay the same,
+// so a rebuild of dist/ while the server runs gets a new ETag without hashing on every request.
+type etagCache struct {
+	mu sync.Mutex
+	m  map[string]etagEntry
+}
+
+type etagEntry struct {
+	size    int64
+	modTime time.Time
+	etag    string
+}
+
+func (c *etagCache) get(name string, info fs.FileInfo, f io.ReadSeeker) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.m[name]; ok && e.size == info.Size() && e.modTime.Equal(info.ModTime()) {
+		return e.etag, nil
+	}
+	sum := sha256.New()
+	if _, err := io.Copy(sum, f); err != nil {
+		return "", err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return "", err
+	}
+	etag := hex.EncodeToString(sum.Sum(nil))[:32]
+	if c.m == nil {
+		c.m = map[string]etagEntry{}
+	}
+	c.m[name] = etagEntry{size: info.Size(), modTime: info.ModTime(), etag: etag}
+	return etag, nil
 }

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+
+	"github.com/nango-wasm/nango-wasm/wasm/auth"
 )
 
 // placeholderRE finds ${…} in provider templates (authorization_url, token_url, params).
@@ -32,7 +34,7 @@ func interpolate(template string, config *orderedMap, encode bool) (string, bool
 				return m
 			}
 			if encode {
-				return encodeURIComponent(v)
+				return auth.EncodeURIComponent(v) // as Nango's makeUrl does, with the SDK's own encoder
 			}
 			return v
 		})
@@ -41,23 +43,6 @@ func interpolate(template string, config *orderedMap, encode bool) (string, bool
 		}
 	}
 	return "", false
-}
-
-// encodeURIComponent escapes all but JS's unreserved set: A–Z a–z 0–9 - _ . ! ~ * ' ( ).
-func encodeURIComponent(s string) string {
-	const hexDigits = "0123456789ABCDEF"
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || strings.IndexByte("-_.!~*'()", c) >= 0 {
-			b.WriteByte(c)
-			continue
-		}
-		b.WriteByte('%')
-		b.WriteByte(hexDigits[c>>4])
-		b.WriteByte(hexDigits[c&15])
-	}
-	return b.String()
 }
 
 // providerURL is an interpolated provider URL split as the mock provider's paths carry it.

@@ -3,6 +3,7 @@ package server
 import (
 	"testing"
 
+	"github.com/nango-wasm/nango-wasm/wasm/auth"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -46,7 +47,7 @@ func TestInterpolate(t *testing.T) {
 
 func TestEncodeURIComponent(t *testing.T) {
 	t.Parallel()
-	assert.Equal(t, "a-_.!~*'()%20%23%2F%3F%40%25%C3%A9", encodeURIComponent("a-_.!~*'() #/?@%é"))
+	assert.Equal(t, "a-_.!~*'()%20%23%2F%3F%40%25%C3%A9", auth.EncodeURIComponent("a-_.!~*'() #/?@%é"))
 }
 
 func TestParseProviderURL(t *testing.T) {

@@ -57,36 +57,43 @@ func (a *api) getConnection(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, formatConnection(conn))
 }
 
-// formatConnection writes a connection as Nango's formatter does: numeric id, end_user in snake
-// case, and dates with a +00:00 offset.
+// formatConnection writes a connection as Nango's formatter does for GET /connection/{id}:
+// the list's fields, its connection_config and credentials, and dates with a +00:00 offset.
 func formatConnection(c *connection) map[string]any {
 	var lastFetched any
 	if c.LastFetchedAt != nil {
 		lastFetched = nangoTime(*c.LastFetchedAt)
 	}
-	tags := c.Tags
-	if tags == nil {
-		tags = map[string]string{}
-	}
 	config := c.ConnectionConfig
 	if config == nil {
 		config = newOrderedMap()
 	}
+	out := connectionSummary(c)
+	out["connection_config"] = config
+	out["webhook_url_override"] = c.WebhookURLOverride
+	out["created_at"] = nangoTime(c.CreatedAt)
+	out["updated_at"] = nangoTime(c.UpdatedAt)
+	out["last_fetched_at"] = lastFetched
+	out["credentials"] = c.Credentials
+	return out
+}
+
+// connectionSummary is the part of a connection both GET /connections and GET /connection/{id}
+// show.
+func connectionSummary(c *connection) map[string]any {
+	tags := c.Tags
+	if tags == nil {
+		tags = map[string]string{}
+	}
 	return map[string]any{
-		"id":                   c.ID,
-		"connection_id":        c.ConnectionID,
-		"provider_config_key":  c.ProviderConfigKey,
-		"provider":             c.Provider,
-		"errors":               []any{},
-		"end_user":             c.EndUser,
-		"tags":                 tags,
-		"metadata":             nil,
-		"connection_config":    config,
-		"webhook_url_override": c.WebhookURLOverride,
-		"created_at":           nangoTime(c.CreatedAt),
-		"updated_at":           nangoTime(c.UpdatedAt),
-		"last_fetched_at":      lastFetched,
-		"credentials":          c.Credentials,
+		"id":                  c.ID,
+		"connection_id":       c.ConnectionID,
+		"provider_config_key": c.ProviderConfigKey,
+		"provider":            c.Provider,
+		"errors":              []any{},
+		"end_user":            c.EndUser,
+		"tags":                tags,
+		"metadata":            nil,
 	}
 }
 

@@ -97,21 +97,9 @@ func (a *api) listConnections(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]map[string]any, 0, len(list))
 	for _, c := range list {
-		tags := c.Tags
-		if tags == nil {
-			tags = map[string]string{}
-		}
-		out = append(out, map[string]any{
-			"id":                  c.ID,
-			"connection_id":       c.ConnectionID,
-			"provider_config_key": c.ProviderConfigKey,
-			"provider":            c.Provider,
-			"errors":              []any{},
-			"end_user":            c.EndUser,
-			"tags":                tags,
-			"metadata":            nil,
-			"created":             jsTime(c.CreatedAt),
-		})
+		summary := connectionSummary(c)
+		summary["created"] = jsTime(c.CreatedAt) // the list says created, with a Z
+		out = append(out, summary)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"connections": out})
 }

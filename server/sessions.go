@@ -42,25 +42,8 @@ type organizationInput struct {
 // createSession is POST /connect/sessions: a backend, holding the secret key, lets one end user
 // connect for 30 minutes.
 func (a *api) createSession(w http.ResponseWriter, r *http.Request) {
-	if !a.requireSecretKey(w, r) {
-		return
-	}
-	if r.URL.RawQuery != "" {
-		writeError(w, invalidQuery(unrecognizedQueryKeys(r)))
-		return
-	}
-	raw, data, apiErr := readJSONObject(w, r)
-	if apiErr != nil {
-		writeError(w, apiErr)
-		return
-	}
-	if errs := validateSessionBody(raw); len(errs) > 0 {
-		writeError(w, invalidBody(errs))
-		return
-	}
 	var in sessionInput
-	if err := json.Unmarshal(data, &in); err != nil {
-		writeError(w, invalidBody([]fieldError{{Code: "custom", Message: err.Error(), Path: []any{}}}))
+	if !a.decodeSessionBody(w, r, validateSessionBody, &in) {
 		return
 	}
 	if errs := a.unknownIntegrations(&in); len(errs) > 0 {
@@ -225,6 +208,33 @@ func (a *api) telemetry(w http.ResponseWriter, r *http.Request) {
 
 // readJSONObject reads a body of at most 1 MiB that must be a JSON object; an empty body counts
 // as {} (as Express's JSON parser leaves it).
+// decodeSessionBody runs what both session endpoints check first, in Nango's order: the secret
+// key, no query string, a JSON object that passes validate, decoded into dst. It answers the
+// failure itself and reports false.
+func (a *api) decodeSessionBody(w http.ResponseWriter, r *http.Request, validate func(map[string]any) []fieldError, dst any) bool {
+	if !a.requireSecretKey(w, r) {
+		return false
+	}
+	if r.URL.RawQuery != "" {
+		writeError(w, invalidQuery(unrecognizedQueryKeys(r)))
+		return false
+	}
+	raw, data, apiErr := readJSONObject(w, r)
+	if apiErr != nil {
+		writeError(w, apiErr)
+		return false
+	}
+	if errs := validate(raw); len(errs) > 0 {
+		writeError(w, invalidBody(errs))
+		return false
+	}
+	if err := json.Unmarshal(data, dst); err != nil {
+		writeError(w, invalidBody([]fieldError{{Code: "custom", Message: err.Error(), Path: []any{}}}))
+		return false
+	}
+	return true
+}
+
 func readJSONObject(w http.ResponseWriter, r *http.Request) (map[string]any, []byte, *apiError) {
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
 	if err != nil {

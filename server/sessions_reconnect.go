@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"net/http"
 )
 
@@ -17,25 +16,8 @@ type reconnectInput struct {
 // run with it (OAuth or a custom-auth POST) overwrites that connection: same connection_id,
 // same numeric id and created_at, new credentials.
 func (a *api) createReconnectSession(w http.ResponseWriter, r *http.Request) {
-	if !a.requireSecretKey(w, r) {
-		return
-	}
-	if r.URL.RawQuery != "" {
-		writeError(w, invalidQuery(unrecognizedQueryKeys(r)))
-		return
-	}
-	raw, data, apiErr := readJSONObject(w, r)
-	if apiErr != nil {
-		writeError(w, apiErr)
-		return
-	}
-	if errs := validateReconnectBody(raw); len(errs) > 0 {
-		writeError(w, invalidBody(errs))
-		return
-	}
 	var in reconnectInput
-	if err := json.Unmarshal(data, &in); err != nil {
-		writeError(w, invalidBody([]fieldError{{Code: "custom", Message: err.Error(), Path: []any{}}}))
+	if !a.decodeSessionBody(w, r, validateReconnectBody, &in) {
 		return
 	}
 	existing, ok, err := a.store.connection(in.IntegrationID, in.ConnectionID)

@@ -21,10 +21,10 @@ func faultArgs(faults, more string) string {
 	return `['zendesk', { params: { subdomain: 'acme' }, authorization_params: { nango_dev_fault: '` + faults + `' }` + more + ` }]`
 }
 
-// faultsURL is the faults.html fixture: auth.html with extra constructor options.
+// faultsURL is the auth.html fixture with extra constructor options.
 func faultsURL(token, optionsJSON string) string {
 	q := url.Values{"host": {env.Server.APIURL()}, "token": {token}, "options": {optionsJSON}}
-	return env.App.URL + "/faults.html?" + q.Encode()
+	return env.App.URL + "/auth.html?" + q.Encode()
 }
 
 // approveAndWait clicks Approve at the provider and returns how auth() settled.

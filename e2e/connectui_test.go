@@ -228,3 +228,20 @@ func TestConnectUIFrenchAndSingleIframe(t *testing.T) {
 	assert.Equal(t, 1, eval[int](t, ctx, `document.querySelectorAll('iframe#connect-ui').length`))
 	assert.Equal(t, fmt.Sprint(true), fmt.Sprint(eval[bool](t, ctx, `window.ui.iframe === document.getElementById('connect-ui')`)))
 }
+
+// The Connect UI on an origin of its own, as connect.nango.dev is in production: the token goes
+// to that origin, the API is reached across origins, and the provider popup opened from the
+// iframe reports back to it.
+func TestConnectUIOnItsOwnOrigin(t *testing.T) {
+	require.NotEmpty(t, env.Server.ConnectURL())
+	token := newSession(t, map[string]any{"allowed_integrations": []string{"zendesk"}})
+	ctx, ui := openConnectUI(t, token, url.Values{"baseURL": {env.Server.ConnectURL()}})
+	assert.Equal(t, env.Server.ConnectURL()+"/?apiURL="+url.QueryEscape(env.Server.APIURL()), eval[string](t, ctx, `window.ui.iframe.src`))
+	step(t, ctx, chromedp.SendKeys(chromedp.CSS("#field-subdomain"), "acme", ui))
+	popup := attach(t, ctx, clickOpeningPopup(t, ctx, "", chromedp.Click(chromedp.CSS("#connect"), ui)))
+	atProvider(t, popup)
+	step(t, popup, chromedp.Click(chromedp.CSS("#approve")))
+	ev := waitEvent(t, ctx, "connect")
+	id, _ := ev.Payload["connectionId"].(string)
+	assert.Equal(t, map[string]any{"subdomain": "acme"}, connection(t, id, "zendesk")["connection_config"])
+}

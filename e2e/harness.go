@@ -66,7 +66,7 @@ func Start(opts Options) (*Env, error) {
 		return nil, err
 	}
 	srv, err := server.Start(context.Background(), server.Config{
-		AppAddr: "127.0.0.1:0", APIAddr: "127.0.0.1:0", ProviderAddr: "127.0.0.1:0",
+		AppAddr: "127.0.0.1:0", APIAddr: "127.0.0.1:0", ProviderAddr: "127.0.0.1:0", ConnectAddr: "127.0.0.1:0",
 		DistDir: dist,
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})

@@ -14,6 +14,10 @@ type Config struct {
 	// host and the mock provider; defaults "127.0.0.1:3000", "127.0.0.1:3003", "127.0.0.1:3004".
 	// Port 0 picks a free port.
 	AppAddr, APIAddr, ProviderAddr string
+	// ConnectAddr, when set, gives the Connect UI an origin of its own (as connect.nango.dev is
+	// in production; Nango's local default is 127.0.0.1:3009), besides the API host's /connect/.
+	// "" (the default) serves it at the API host only.
+	ConnectAddr string
 	// SecretKey is the environment's secret key, a UUID v4 as Nango's; "" generates one (kept in
 	// the DataFile, when there is one, so a backend's key survives a restart).
 	SecretKey string

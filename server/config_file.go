@@ -32,6 +32,7 @@ type fileListen struct {
 	App      string `yaml:"app"`
 	API      string `yaml:"api"`
 	Provider string `yaml:"provider"`
+	Connect  string `yaml:"connect"`
 }
 
 type fileWebhook struct {
@@ -98,7 +99,7 @@ func LoadConfigFile(path string) (*ConfigFile, error) {
 // durations; the rest is checked by Start.
 func (fc *fileConfig) toConfig(dir string) (Config, error) {
 	cfg := Config{
-		AppAddr: fc.Listen.App, APIAddr: fc.Listen.API, ProviderAddr: fc.Listen.Provider,
+		AppAddr: fc.Listen.App, APIAddr: fc.Listen.API, ProviderAddr: fc.Listen.Provider, ConnectAddr: fc.Listen.Connect,
 		Environment: fc.Environment, WebsocketsPath: fc.WebsocketsPath,
 		DistDir: relativeTo(dir, fc.Dist), DataFile: relativeTo(dir, fc.Data), ProvidersFile: relativeTo(dir, fc.Providers),
 		Faults:  fc.Faults,

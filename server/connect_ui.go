@@ -18,15 +18,26 @@ var connectUIFiles embed.FS
 const connectUIPolicy = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
 	"img-src 'self' data: https: http:; connect-src * ws: wss:; frame-ancestors *; base-uri 'none'; form-action 'none'"
 
-func connectUIHandler() http.Handler {
+// connectUIHandler serves the page under prefix: "/connect/" on the API host, "/" on the Connect
+// UI's own origin.
+func connectUIHandler(prefix string) http.Handler {
 	sub, err := fs.Sub(connectUIFiles, "connectui")
 	if err != nil {
 		panic(err) // the embedded folder is part of the binary
 	}
-	files := http.StripPrefix("/connect/", http.FileServerFS(sub))
+	files := http.StripPrefix(prefix, http.FileServerFS(sub))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Security-Policy", connectUIPolicy)
 		w.Header().Set("Cache-Control", "no-cache")
 		files.ServeHTTP(w, r)
 	})
+}
+
+// connectUIRoutes is the Connect UI's own origin: the page at /, and the SDK it runs.
+func connectUIRoutes(sdk sdkFiles) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /sdk/{file}", sdk.serve)
+	mux.HandleFunc("GET /health", health)
+	mux.Handle("GET /", connectUIHandler("/"))
+	return mux
 }

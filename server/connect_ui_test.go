@@ -3,6 +3,8 @@ package server
 import (
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -11,7 +13,7 @@ import (
 
 func TestConnectUIPage(t *testing.T) {
 	t.Parallel()
-	h := connectUIHandler()
+	h := connectUIHandler("/connect/")
 	tests := []struct {
 		name, path, wantType, wantBody string
 	}{
@@ -36,4 +38,18 @@ func TestConnectUIPage(t *testing.T) {
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/connect/../server.go", nil))
 	assert.Equal(t, http.StatusNotFound, rec.Code)
+}
+
+// On its own origin the Connect UI is at /, next to the SDK it runs and the health check.
+func TestConnectUIRoutes(t *testing.T) {
+	t.Parallel()
+	dist := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dist, "nango.js"), []byte("export default 1;"), 0o644))
+	h := connectUIRoutes(newSDKFiles(dist))
+	for path, want := range map[string]string{"/": "connect.js", "/connect.js": "session_token", "/sdk/nango.js": "export default 1;", "/health": `"ok"`} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		require.Equal(t, http.StatusOK, rec.Code, path)
+		assert.Contains(t, rec.Body.String(), want, path)
+	}
 }

@@ -20,13 +20,20 @@ const (
 )
 
 // withCORS answers every preflight itself, before routing: the mux would otherwise answer an
-// OPTIONS on a GET-only route with 405. connectUIOrigin is the Connect UI's origin, which is the
-// API origin here (the Connect UI is served at /connect/).
-func withCORS(connectUIOrigin string, next http.Handler) http.Handler {
+// OPTIONS on a GET-only route with 405. connectUIOrigins are where the Connect UI is served: the
+// API origin (at /connect/) and, when it has one, its own origin; telemetry names the one the
+// request comes from.
+func withCORS(connectUIOrigins []string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		if r.URL.Path == telemetryPath {
-			h.Set("Access-Control-Allow-Origin", connectUIOrigin)
+			allowed := connectUIOrigins[0]
+			for _, o := range connectUIOrigins {
+				if o == r.Header.Get("Origin") {
+					allowed = o
+				}
+			}
+			h.Set("Access-Control-Allow-Origin", allowed)
 			h.Add("Vary", "Origin")
 			h.Set("Access-Control-Allow-Credentials", "true")
 			h.Set("Access-Control-Expose-Headers", telemetryExposeHeaders)

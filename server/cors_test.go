@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -61,5 +62,24 @@ func TestCORSPolicies(t *testing.T) {
 				assert.Empty(t, resp.body)
 			}
 		})
+	}
+}
+
+// With its own origin, the Connect UI's telemetry is allowed from either place it is served.
+func TestTelemetryCORSFollowsTheConnectUI(t *testing.T) {
+	t.Parallel()
+	h := withCORS([]string{"http://api.test", "http://connect.test"}, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	for origin, want := range map[string]string{
+		"http://connect.test": "http://connect.test",
+		"http://api.test":     "http://api.test",
+		"http://evil.test":    "http://api.test",
+	} {
+		req := httptest.NewRequest(http.MethodOptions, "/connect/telemetry", nil)
+		req.Header.Set("Origin", origin)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		assert.Equal(t, want, rec.Header().Get("Access-Control-Allow-Origin"), origin)
 	}
 }

@@ -12,9 +12,10 @@ import (
 	"time"
 )
 
-// Server is a running dev server: three listeners, three origins.
+// Server is a running dev server: three listeners, three origins (four with the Connect UI's).
 type Server struct {
 	appURL, apiURL, providerURL string
+	connectURL                  string
 	secretKey                   string
 	servers                     []*http.Server
 	hub                         *wsHub
@@ -83,22 +84,30 @@ func start(ctx context.Context, cfg Config, serverFaults faultSet, cat *catalog,
 		faults[in.UniqueKey] = in.Faults
 	}
 
+	// The mock provider's listener comes last: Shutdown stops it after the others, whose
+	// in-flight callbacks may still be redeeming codes there.
+	addrs := []struct{ name, addr string }{{"app", cfg.AppAddr}, {"api", cfg.APIAddr}}
+	if cfg.ConnectAddr != "" {
+		addrs = append(addrs, struct{ name, addr string }{"connect", cfg.ConnectAddr})
+	}
+	addrs = append(addrs, struct{ name, addr string }{"provider", cfg.ProviderAddr})
 	var lc net.ListenConfig
 	var listeners []net.Listener
-	for i, addr := range []string{cfg.AppAddr, cfg.APIAddr, cfg.ProviderAddr} {
-		l, err := lc.Listen(ctx, "tcp", addr)
+	for _, a := range addrs {
+		l, err := lc.Listen(ctx, "tcp", a.addr)
 		if err != nil {
 			for _, open := range listeners {
 				open.Close()
 			}
-			return nil, configErr("listen."+[]string{"app", "api", "provider"}[i], "listen on %s: %v", addr, err)
+			return nil, configErr("listen."+a.name, "listen on %s: %v", a.addr, err)
 		}
 		listeners = append(listeners, l)
 	}
+	last := len(listeners) - 1
 	s := &Server{
 		appURL:      originOf(listeners[0]),
 		apiURL:      originOf(listeners[1]),
-		providerURL: originOf(listeners[2]),
+		providerURL: originOf(listeners[last]),
 		secretKey:   cfg.SecretKey,
 		hub:         newWSHub(log, wsOptions{}),
 		store:       st,
@@ -158,11 +167,19 @@ func start(ctx context.Context, cfg Config, serverFaults faultSet, cat *catalog,
 		return nil, err
 	}
 
+	connectUIOrigins := []string{s.apiURL}
+	if cfg.ConnectAddr != "" {
+		s.connectURL = originOf(listeners[2])
+		connectUIOrigins = append(connectUIOrigins, s.connectURL)
+	}
 	handlers := []http.Handler{
 		withLogging(log, "app", withBodyLimit(demo.routes())),
-		withLogging(log, "api", withBodyLimit(withCORS(s.apiURL, apiRoutes))),
-		withLogging(log, "provider", withBodyLimit(mock.routes())),
+		withLogging(log, "api", withBodyLimit(withCORS(connectUIOrigins, apiRoutes))),
 	}
+	if cfg.ConnectAddr != "" {
+		handlers = append(handlers, withLogging(log, "connect", withBodyLimit(connectUIRoutes(sdk))))
+	}
+	handlers = append(handlers, withLogging(log, "provider", withBodyLimit(mock.routes())))
 	for i, l := range listeners {
 		srv := newHTTPServer(handlers[i], log)
 		s.servers = append(s.servers, srv)
@@ -195,6 +212,10 @@ func (s *Server) APIURL() string { return s.apiURL }
 // ProviderURL is the mock OAuth provider's origin.
 func (s *Server) ProviderURL() string { return s.providerURL }
 
+// ConnectURL is the Connect UI's own origin ("" unless Config.ConnectAddr is set); the Connect
+// UI is also at APIURL()+"/connect/".
+func (s *Server) ConnectURL() string { return s.connectURL }
+
 // SecretKey is the environment's secret key, for POST /connect/sessions.
 func (s *Server) SecretKey() string { return s.secretKey }
 
@@ -213,17 +234,18 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.shutdownOnce.Do(func() {
 		s.hub.closeAll()
 		errs := make([]error, len(s.servers)+1)
-		// The app and the API host first: their in-flight requests (a callback redeeming its
-		// code) may still need the mock provider, which stops last.
+		// Every origin but the mock provider first: their in-flight requests (a callback
+		// redeeming its code) may still need the provider, which stops last.
+		last := len(s.servers) - 1
 		var wg sync.WaitGroup
-		for i, srv := range s.servers[:2] {
+		for i, srv := range s.servers[:last] {
 			wg.Go(func() { errs[i] = srv.Shutdown(ctx) })
 		}
 		wg.Wait()
 		// The API host's own keep-alive connections to the mock provider would otherwise hold
 		// the provider's Shutdown (a connection that never sent a request counts as busy).
 		s.api.client.CloseIdleConnections()
-		errs[2] = s.servers[2].Shutdown(ctx)
+		errs[last] = s.servers[last].Shutdown(ctx)
 		s.api.webhooks.shutdown(ctx)
 		errs[len(s.servers)] = s.store.close()
 		s.shutdownErr = errors.Join(errs...)

@@ -34,6 +34,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	app := fs.String("app", "127.0.0.1:3000", "listen address of the demo app")
 	apiAddr := fs.String("api", "127.0.0.1:3003", "listen address of the Nango API host")
 	provider := fs.String("provider", "127.0.0.1:3004", "listen address of the mock OAuth provider")
+	connect := fs.String("connect", "127.0.0.1:3009", "listen address of the Connect UI's own origin (Nango's local default); empty: only at the API host's /connect/")
 	secretKey := fs.String("secret-key", "", "secret key, a UUID v4 (default $NANGO_SECRET_KEY, else the config file's, else a random one kept in -data)")
 	dist := fs.String("dist", "dist", "directory holding the built SDK, served under /sdk/")
 	wsPath := fs.String("websockets-path", "/", "path of the SDK's WebSocket on the API host (NANGO_SERVER_WEBSOCKETS_PATH)")
@@ -71,6 +72,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	pick("app", *app, &cfg.AppAddr)
 	pick("api", *apiAddr, &cfg.APIAddr)
 	pick("provider", *provider, &cfg.ProviderAddr)
+	pick("connect", *connect, &cfg.ConnectAddr)
 	pick("dist", *dist, &cfg.DistDir)
 	pick("websockets-path", *wsPath, &cfg.WebsocketsPath)
 	pick("data", *data, &cfg.DataFile)
@@ -96,8 +98,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return file.Explain(err)
 	}
 	// The secret key is printed once, for the developer; it is never logged.
-	fmt.Fprintf(stdout, "nango-dev is running\n  demo app:      %s\n  Nango API:     %s\n  mock provider: %s\n  secret key:    %s\n",
-		srv.AppURL(), srv.APIURL(), srv.ProviderURL(), srv.SecretKey())
+	fmt.Fprintf(stdout, "nango-dev is running\n  demo app:      %s\n  Nango API:     %s\n  mock provider: %s\n",
+		srv.AppURL(), srv.APIURL(), srv.ProviderURL())
+	if srv.ConnectURL() != "" {
+		fmt.Fprintf(stdout, "  Connect UI:    %s (also %s/connect/)\n", srv.ConnectURL(), srv.APIURL())
+	}
+	fmt.Fprintf(stdout, "  secret key:    %s\n", srv.SecretKey())
 
 	<-ctx.Done()
 	stop()

@@ -45,7 +45,7 @@ type devProcess struct {
 // startDev runs nango-dev with args and waits until it prints its API origin.
 func startDev(t *testing.T, args ...string) *devProcess {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], append([]string{"-app", "127.0.0.1:0", "-api", "127.0.0.1:0", "-provider", "127.0.0.1:0", "-dist", t.TempDir()}, args...)...)
+	cmd := exec.Command(os.Args[0], append([]string{"-app", "127.0.0.1:0", "-api", "127.0.0.1:0", "-provider", "127.0.0.1:0", "-connect", "127.0.0.1:0", "-dist", t.TempDir()}, args...)...)
 	cmd.Env = append(os.Environ(), subprocessEnv+"=1")
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
@@ -173,7 +173,7 @@ func TestInvalidConfigNamesFileLineAndField(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "nango-dev.yaml")
 	require.NoError(t, os.WriteFile(path, []byte("integrations:\n  - unique_key: gh\n    provider: github\n    endpoints: real\n    client_id: abc\n"), 0o600))
 	var stderr strings.Builder
-	err := run([]string{"-config", path, "-api", "127.0.0.1:0", "-app", "127.0.0.1:0", "-provider", "127.0.0.1:0"}, io.Discard, &stderr)
+	err := run([]string{"-config", path, "-api", "127.0.0.1:0", "-app", "127.0.0.1:0", "-provider", "127.0.0.1:0", "-connect", "127.0.0.1:0"}, io.Discard, &stderr)
 	require.Error(t, err)
 	assert.Equal(t, path+":2: integrations[0].client_secret: required when endpoints are real", err.Error())
 }

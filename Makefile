@@ -9,7 +9,7 @@ SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 WASM_FLAGS := -trimpath -ldflags='-s -w'
 WASM_SRC := $(shell find wasm -name '*.go' -not -name '*_test.go') go.mod go.sum
 
-.PHONY: all build serve test test-go test-wasm test-e2e golden check-golden vet deps chromium brotli node_modules anchor clean
+.PHONY: all build serve test test-go test-wasm test-e2e golden check-golden check-types vet deps chromium brotli node_modules anchor clean
 
 all: build
 
@@ -52,7 +52,7 @@ serve: build
 	$(GO) run ./server/cmd/nango-dev -dist $(DIST) $(SERVE_ARGS)
 
 ## test: every tier: vet, native Go tests, wasm tests under Node, the anchor goldens, chromedp e2e
-test: deps build vet check-golden test-go test-wasm test-e2e
+test: deps build vet check-golden check-types test-go test-wasm test-e2e
 
 vet:
 	$(GO) vet ./...
@@ -74,6 +74,12 @@ anchor: $(DIST)/anchor/frontend.js
 
 $(DIST)/anchor/frontend.js: node_modules | $(DIST)
 	npx esbuild node_modules/@nangohq/frontend/dist/index.js --bundle --format=esm --log-level=warning --outfile=$@
+
+## check-types: an app written against @nangohq/frontend's types compiles against the real
+## package and against nango.d.ts; nango-wasm's additions compile too
+check-types: node_modules
+	npx tsc -p tools/types/tsconfig.anchor.json
+	npx tsc -p tools/types/tsconfig.ours.json
 
 ## golden: rerun the real @nangohq/frontend on the golden inputs
 golden: node_modules

@@ -258,3 +258,18 @@ func TestClassicScript(t *testing.T) {
 	evalAwait[any](t, ctx, `window.last`)
 	assert.True(t, eval[bool](t, ctx, `window.outcomes[0].ok`))
 }
+
+// A page whose Content-Security-Policy leaves out 'wasm-unsafe-eval' still loads the SDK, and
+// every call says why it cannot work instead of the page breaking.
+func TestStrictCSPReportsWasmUnavailable(t *testing.T) {
+	ctx := openTab(t, env.App.URL+"/csp/")
+	var got struct {
+		IsAuthError bool   `json:"isAuthError"`
+		Type        string `json:"type"`
+		Message     string `json:"message"`
+	}
+	require.NoError(t, jsonUnmarshal(evalAwait[[]byte](t, ctx, `window.sdkReady`), &got))
+	assert.True(t, got.IsAuthError)
+	assert.Equal(t, "wasm_unavailable", got.Type)
+	assert.Contains(t, got.Message, "'wasm-unsafe-eval'", "the message says what to add to the policy")
+}

@@ -129,6 +129,12 @@ func fixtureHandler(testdata, dist string) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /sdk/", http.StripPrefix("/sdk/", wasmTypes(http.FileServer(http.Dir(dist)))))
 	mux.Handle("GET /anchor/", http.StripPrefix("/anchor/", http.FileServer(http.Dir(filepath.Join(dist, "anchor")))))
+	// /csp/ pages are served with a strict policy that leaves WebAssembly out.
+	files := http.FileServer(http.Dir(testdata))
+	mux.Handle("GET /csp/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self'")
+		files.ServeHTTP(w, r)
+	}))
 	mux.Handle("GET /", http.FileServer(http.Dir(testdata)))
 	return mux
 }

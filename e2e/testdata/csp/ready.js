@@ -1,0 +1,1 @@
+window.sdkReady = new Promise((resolve) => { window.markReady = resolve; });

@@ -9,7 +9,7 @@ SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 WASM_FLAGS := -trimpath -ldflags='-s -w'
 WASM_SRC := $(shell find wasm -name '*.go' -not -name '*_test.go') go.mod go.sum
 
-.PHONY: all build serve test test-go test-wasm test-e2e golden check-golden check-types vet deps chromium brotli node_modules anchor clean
+.PHONY: all build serve test test-go test-wasm test-e2e golden check-golden check-types vet deps chromium brotli node_modules anchor clean bench
 
 all: build
 
@@ -39,8 +39,11 @@ $(DIST)/nango.classic.js: js/prelude.js $(WASMEXEC) js/runtime.js js/classic.js 
 $(DIST)/nango.d.ts: js/nango.d.ts | $(DIST)
 	cp $< $@
 
+# brotli copies its input's modification time, truncated to the second; touch makes the copy newer
+# than its source, for make and for the dev server, which ignores copies older than their source.
 $(DIST)/%.br: $(DIST)/% | brotli
 	brotli -q 11 -f -o $@ $<
+	touch $@
 
 $(DIST)/%.gz: $(DIST)/%
 	gzip -9 -n -c $< > $@
@@ -80,6 +83,16 @@ $(DIST)/anchor/frontend.js: node_modules | $(DIST)
 check-types: node_modules
 	npx tsc -p tools/types/tsconfig.anchor.json
 	npx tsc -p tools/types/tsconfig.ours.json
+
+## bench: sizes, start-up, click to popup, round trip, memory and server load, each against a
+## baseline measured in the same run (the floor: bench/floor built with WASM_FLAGS; wasm_exec.js;
+## the real @nangohq/frontend, minified; a bare net/http handler); prints one table and rewrites
+## the make bench section of BENCH.md. Exits non-zero only when a figure could not be taken.
+bench: build anchor chromium brotli
+	mkdir -p $(DIST)/bench
+	GOOS=js GOARCH=wasm $(GO) build $(WASM_FLAGS) -o $(DIST)/bench/floor.wasm ./bench/floor
+	npx esbuild $(DIST)/anchor/frontend.js --minify --format=esm --log-level=warning --outfile=$(DIST)/bench/frontend.min.js
+	$(GO) run ./bench -dist $(DIST) -md BENCH.md -wasm-flags "$(WASM_FLAGS)"
 
 ## golden: rerun the real @nangohq/frontend on the golden inputs
 golden: node_modules

@@ -77,8 +77,10 @@ func (s sdkFiles) serve(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		defer variant.Close()
-		if vinfo.ModTime().Before(info.ModTime()) {
-			continue // a copy older than its source is stale: serve the source
+		// A copy older than its source is stale: serve the source. Some tools keep only whole
+		// seconds of a timestamp, so the same second counts as fresh.
+		if vinfo.ModTime().Before(info.ModTime().Truncate(time.Second)) {
+			continue
 		}
 		body = variant
 		h.Set("Content-Encoding", enc.name)

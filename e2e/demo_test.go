@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -20,7 +22,9 @@ func TestDemoPageConnectsZendesk(t *testing.T) {
 	type sizes struct{ Encoded, Decoded float64 }
 	var wasm sizes
 	require.NoError(t, jsonUnmarshal(eval[[]byte](t, ctx, `(() => { const e = performance.getEntriesByType('resource').find((r) => r.name.endsWith('/sdk/nango.wasm')); return { Encoded: e.encodedBodySize, Decoded: e.decodedBodySize }; })()`), &wasm))
-	assert.Less(t, wasm.Encoded, wasm.Decoded/3, "the dev server sent nango.wasm precompressed: %+v", wasm)
+	br, err := os.Stat(filepath.Join(env.Root, "dist", "nango.wasm.br"))
+	require.NoError(t, err)
+	assert.Equal(t, float64(br.Size()), wasm.Encoded, "the dev server sent the brotli copy of nango.wasm: %+v", wasm)
 	step(t, ctx, chromedp.SendKeys(chromedp.CSS("#field-subdomain"), "acme"))
 	popup := clickConnect(t, ctx)
 	assert.Contains(t, atProvider(t, popup), "https://acme.zendesk.com/oauth/authorizations/new?")

@@ -176,6 +176,7 @@ async function nangoLoad(source) {
     nangoState.binding = binding;
     nangoState.memory = instance.exports.mem;
     nangoState.unavailable = '';
+    nangoPrewarmWhenIdle(binding);
     exited.then(() => {
       nangoState.binding = null;
       nangoState.unavailable = 'nango.wasm stopped';
@@ -187,6 +188,15 @@ async function nangoLoad(source) {
     const hint = /unsafe-eval|Content Security Policy|CSP/i.test(String(e?.message)) ? " (add 'wasm-unsafe-eval' to the script-src of your Content-Security-Policy)" : '';
     nangoState.unavailable = `nango.wasm could not start: ${e?.message ?? e}${hint}`;
   }
+}
+
+// The browser compiles WebAssembly lazily, function by function, on first call; nango.wasm runs
+// an auth() flow's code once against a stand-in when the page is idle after start-up, so the
+// user's first click does not pay for it (~40 ms, make bench).
+function nangoPrewarmWhenIdle(binding) {
+  const run = () => { try { binding.prewarm(); } catch { /* best effort */ } };
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 2000 });
+  else setTimeout(run, 200);
 }
 
 async function nangoInstantiate(source, importObject) {

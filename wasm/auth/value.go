@@ -21,6 +21,7 @@ type Object struct {
 func NewObject() *Object { return &Object{vals: map[string]any{}} }
 
 // Set adds or replaces a key. A replaced key keeps its position, as in JavaScript.
+//
 //go:noinline
 func (o *Object) Set(key string, v any) {
 	if _, ok := o.vals[key]; !ok {
@@ -30,6 +31,7 @@ func (o *Object) Set(key string, v any) {
 }
 
 // Get returns the value of key and whether the key exists (JavaScript's `key in obj`).
+//
 //go:noinline
 func (o *Object) Get(key string) (any, bool) {
 	if o == nil {
@@ -40,6 +42,7 @@ func (o *Object) Get(key string) (any, bool) {
 }
 
 // Has reports whether key exists, even with the value undefined.
+//
 //go:noinline
 func (o *Object) Has(key string) bool {
 	_, ok := o.Get(key)
@@ -47,6 +50,7 @@ func (o *Object) Has(key string) bool {
 }
 
 // Keys returns the keys in JavaScript order.
+//
 //go:noinline
 func (o *Object) Keys() []string {
 	if o == nil {
@@ -56,10 +60,12 @@ func (o *Object) Keys() []string {
 }
 
 // Len is the number of keys.
+//
 //go:noinline
 func (o *Object) Len() int { return len(o.Keys()) }
 
 // String returns the value of key when it is a string.
+//
 //go:noinline
 func (o *Object) String(key string) (string, bool) {
 	v, _ := o.Get(key)
@@ -68,6 +74,7 @@ func (o *Object) String(key string) (string, bool) {
 }
 
 // Object returns the value of key when it is a plain object.
+//
 //go:noinline
 func (o *Object) Object(key string) (*Object, bool) {
 	v, _ := o.Get(key)
@@ -114,6 +121,7 @@ var Undefined any = undefinedValue{}
 type Opaque struct{ Kind string }
 
 // Truthy reports JavaScript truthiness.
+//
 //go:noinline
 func Truthy(v any) bool {
 	switch v := v.(type) {

@@ -48,9 +48,9 @@ func (c *Client) Start(call auth.AuthCall, signal safejs.Value) (*Pending, error
 	if isAborted(signal) {
 		return settledPending(auth.NewError(auth.Aborted, "The authorization was aborted before it started: "+abortReason(signal))), nil
 	}
-	popup, opened := openPopup(c.opts.Width, c.opts.Height)
+	popup, opened := openWindow(c.opts.Width, c.opts.Height)
 	if prev := c.current; prev != nil {
-		prev.send(auth.Replaced{})
+		prev.dispatch(auth.Replaced{})
 		c.current = nil
 		c.setWin(safejs.Null())
 	}
@@ -76,7 +76,7 @@ func (c *Client) Clear() {
 	if r := c.current; r != nil {
 		c.current = nil
 		c.setWin(safejs.Null())
-		r.send(auth.Cleared{})
+		r.dispatch(auth.Cleared{})
 	}
 }
 

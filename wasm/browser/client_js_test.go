@@ -261,3 +261,22 @@ func TestDebugLogging(t *testing.T) {
 	assert.Contains(t, text, "[nango] authorization succeeded")
 	assert.NotContains(t, text, testToken, "the session token never reaches the log")
 }
+
+// Prewarm runs a whole flow against stand-ins: it opens no window, leaves no function alive and
+// puts the real window opener and socket back.
+func TestPrewarmLeavesNothingBehind(t *testing.T) {
+	w := fakeBrowser(t)
+	require.NoError(t, waitFor(func() bool { return LiveFuncs() == 0 }))
+	Prewarm()
+	n, _ := get(t, w, "opened").Length()
+	assert.Zero(t, n, "no window was opened")
+	require.NoError(t, waitFor(func() bool { return LiveFuncs() == 0 }), "live funcs: %d", LiveFuncs())
+	assert.Zero(t, activeFlows)
+
+	p, err := newTestClient(t).Start(authCall(t), safejs.Undefined())
+	require.NoError(t, err)
+	n, _ = get(t, w, "opened").Length()
+	assert.Equal(t, 1, n, "the real opener is back")
+	p.Abort("")
+	_, _ = p.Wait()
+}

@@ -10,16 +10,16 @@ import (
 
 var errStopped = errors.New("nango: stopped waiting for a JavaScript promise")
 
-// settler settles one JavaScript Promise, once.
-type settler struct {
+// Settler settles one JavaScript Promise, once.
+type Settler struct {
 	resolve, reject safejs.Value
 	done            bool
 }
 
-// newPromise returns a pending Promise and its settler. The executor runs synchronously inside
+// NewPromise returns a pending Promise and its Settler. The executor runs synchronously inside
 // `new Promise`, so it is released as soon as the constructor returns.
-func newPromise() (safejs.Value, *settler, error) {
-	s := &settler{}
+func NewPromise() (safejs.Value, *Settler, error) {
+	s := &Settler{}
 	executor, err := newCallback(func(_ safejs.Value, args []safejs.Value) any {
 		s.resolve, s.reject = args[0], args[1]
 		return nil
@@ -36,7 +36,7 @@ func newPromise() (safejs.Value, *settler, error) {
 }
 
 // Resolve fulfils the promise; later calls do nothing.
-func (s *settler) Resolve(v any) {
+func (s *Settler) Resolve(v any) {
 	if !s.done {
 		s.done = true
 		_, _ = s.resolve.Invoke(v)
@@ -44,7 +44,7 @@ func (s *settler) Resolve(v any) {
 }
 
 // Reject rejects the promise with the {type, message} data of err; later calls do nothing.
-func (s *settler) Reject(err error) {
+func (s *Settler) Reject(err error) {
 	if !s.done {
 		s.done = true
 		_, _ = s.reject.Invoke(ErrorValue(err))
@@ -54,7 +54,7 @@ func (s *settler) Reject(err error) {
 // PromiseOf runs work in a goroutine and returns a Promise of its result. A panic in work
 // rejects the Promise with unknown_error instead of killing the runtime.
 func PromiseOf(work func() (any, error)) (safejs.Value, error) {
-	p, s, err := newPromise()
+	p, s, err := NewPromise()
 	if err != nil {
 		return safejs.Value{}, err
 	}

@@ -122,9 +122,21 @@ func asAuthError(err error) *auth.AuthError {
 	return &auth.AuthError{Type: auth.UnknownError, Message: err.Error(), Err: err}
 }
 
-// global reads a global once per call; globals are looked up when used, never at package init,
-// because a page (or Node, in tests) may define them later.
+// global reads a global when it is used, never at package init, because a page (or Node, in
+// tests) may define it later. The language's own constructors (builtins) are looked up once:
+// every lookup is a string crossing into JavaScript, and an auth() call makes dozens of them.
 func global(name string) safejs.Value {
+	if v, ok := builtins[name]; ok {
+		return v
+	}
 	v, _ := safejs.Global().Get(name)
+	if builtinNames[name] && v.Type() != safejs.TypeUndefined {
+		builtins[name] = v
+	}
 	return v
 }
+
+var (
+	builtins     = map[string]safejs.Value{}
+	builtinNames = map[string]bool{"Object": true, "Array": true, "JSON": true, "Promise": true, "String": true, "URL": true}
+)

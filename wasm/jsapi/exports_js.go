@@ -70,13 +70,24 @@ func startAuth(c *browser.Client, key, second, third safejs.Value) (any, error) 
 	if err != nil {
 		return nil, err
 	}
-	return browser.PromiseOf(func() (any, error) {
-		r, err := pending.Wait()
+	// Settled in the task in which the flow ends, without a goroutine in between.
+	p, settle, err := browser.NewPromise()
+	if err != nil {
+		return nil, err
+	}
+	pending.OnSettle(func(r auth.Result, err error) {
 		if err != nil {
-			return nil, err
+			settle.Reject(err)
+			return
 		}
-		return browser.ResultValue(r)
+		v, verr := browser.ResultValue(r)
+		if verr != nil {
+			settle.Reject(verr)
+			return
+		}
+		settle.Resolve(v)
 	})
+	return p, nil
 }
 
 // signalOf finds the AbortSignal in the options the way the merge sees it: the options argument
@@ -126,6 +137,13 @@ func Clear(args []safejs.Value) (any, error) {
 // Release forgets a garbage-collected instance.
 func Release(args []safejs.Value) (any, error) {
 	clients.release(args)
+	return nil, nil
+}
+
+// Prewarm runs an auth() flow's code once against stand-ins, so it is compiled before the first
+// click (browser.Prewarm).
+func Prewarm([]safejs.Value) (any, error) {
+	browser.Prewarm()
 	return nil, nil
 }
 

@@ -29,6 +29,7 @@ func main() {
 		"clear":     jsapi.Clear,
 		"release":   jsapi.Release,
 		"liveFuncs": jsapi.LiveFuncs,
+		"prewarm":   jsapi.Prewarm,
 
 		"sessionToken":             jsapi.SessionToken,
 		"newConnectUI":             jsapi.NewConnectUI,

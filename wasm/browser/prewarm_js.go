@@ -1,0 +1,82 @@
+//go:build js && wasm
+
+package browser
+
+import (
+	"runtime"
+
+	"github.com/hack-pad/safejs"
+	"github.com/nango-wasm/nango-wasm/wasm/auth"
+)
+
+// The two side effects of an auth() flow, as variables so that Prewarm can run a flow against
+// stand-ins: it must open neither a window nor a socket.
+var (
+	openWindow        = openPopup
+	socketConstructor = func() safejs.Value { return global("WebSocket") }
+)
+
+// Prewarm runs an auth() flow once (Client.Start in auto mode, the socket's ack and result, the
+// settling of its Promise) against a stand-in popup and an EventTarget in place of the
+// WebSocket: no window, socket or request. V8 compiles WebAssembly functions lazily, the first
+// time they are called, and a Go binary's are many and large: without this the first auth() of
+// a page took ~40 ms longer than the next ones from the click to the result (make bench), most of
+// it compiling. The glue calls it when the page is idle after start-up. JavaScript runs one task
+// at a time, so swapping the two variables for its duration affects nothing else.
+func Prewarm() {
+	defer func() { _ = recover() }() // best effort: a prewarm must never break the page
+	standIn, err := newObject("closed", false)
+	if err != nil {
+		return
+	}
+	savedOpen, savedSocket := openWindow, socketConstructor
+	openWindow = func(width, height float64) (safejs.Value, bool) {
+		_ = auth.WindowFeatures(auth.ComputeLayout(1920, 1080, width, height))
+		return standIn, true
+	}
+	socketConstructor = func() safejs.Value { return global("EventTarget") }
+	defer func() { openWindow, socketConstructor = savedOpen, savedSocket }()
+
+	opts := auth.NewObject()
+	opts.Set("host", "https://prewarm.invalid")
+	opts.Set("connectSessionToken", "nango_connect_session_prewarm")
+	c, err := NewClient(opts, safejs.Undefined(), safejs.Undefined())
+	if err != nil {
+		return
+	}
+	params, err := newObject("subdomain", "prewarm")
+	if err != nil {
+		return
+	}
+	jsOpts, err := newObject("params", params, "authorization_params", params)
+	if err != nil {
+		return
+	}
+	call, aerr := auth.ParseAuthCall("prewarm", ToGo(jsOpts), auth.Undefined)
+	if aerr != nil {
+		return
+	}
+	pending, err := c.Start(call, safejs.Undefined())
+	if err != nil {
+		return
+	}
+	if _, settle, err := NewPromise(); err == nil {
+		pending.OnSettle(func(r auth.Result, err error) {
+			if v, verr := ResultValue(r); verr == nil && err == nil {
+				settle.Resolve(v)
+			}
+		})
+	}
+	pending.r.dispatch(auth.SocketReady{ClientID: "prewarm"})
+	frame, err := global("JSON").Call("parse", `{"message_type":"success","provider_config_key":"prewarm","connection_id":"prewarm","is_pending":false}`)
+	if err == nil {
+		pending.r.dispatch(auth.SocketFrame{Data: ToGo(frame)})
+	}
+	_ = standIn.Set("closed", true) // so finishing schedules no close
+	pending.r.dispatch(auth.Cleared{}) // settles it if the frame did not
+	_ = ErrorValue(auth.ServerError("callback_err", "prewarm", nil))
+	_ = ToJS(call.Options)
+	// Collect now, while the page is idle: start-up and this run left garbage whose collection
+	// would otherwise land in the middle of the user's first flow.
+	runtime.GC()
+}

@@ -151,6 +151,26 @@ func wasmTypes(h http.Handler) http.Handler {
 // ChromiumPath is Debian's Chromium.
 const ChromiumPath = "/usr/bin/chromium"
 
+// ChromiumFlags are the options of every browser the project's tests and benchmarks drive:
+// Debian's Chromium with a fresh profile, the flags this machine needs, and the popup blocker on
+// (chromedp turns it off by default; a user's browser has it on, and a popup opened outside the
+// click must be caught here as it would be there).
+func ChromiumFlags(profile string, headless bool) []chromedp.ExecAllocatorOption {
+	return append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(ChromiumPath),
+		chromedp.UserDataDir(profile),
+		chromedp.Flag("headless", headless),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-popup-blocking", false),
+		chromedp.WindowSize(1280, 900),
+	)
+}
+
 func (env *Env) startBrowser(opts Options) error {
 	if _, err := os.Stat(ChromiumPath); err != nil {
 		return errors.New("e2e: Debian's chromium is missing (make test installs it)")
@@ -160,21 +180,7 @@ func (env *Env) startBrowser(opts Options) error {
 		return err
 	}
 	env.stop = append(env.stop, func() { _ = os.RemoveAll(profile) })
-	flags := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(ChromiumPath),
-		chromedp.UserDataDir(profile),
-		chromedp.Flag("headless", !opts.Headful),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-first-run", true),
-		// chromedp turns the popup blocker off by default; a user's browser has it on, and a
-		// popup opened outside the click must be caught here as it would be there.
-		chromedp.Flag("disable-popup-blocking", false),
-		chromedp.WindowSize(1280, 900),
-	)
+	flags := ChromiumFlags(profile, !opts.Headful)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), flags...)
 	var ctxOpts []chromedp.ContextOption
 	if opts.Debug {

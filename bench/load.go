@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nango-wasm/nango-wasm/server"
+	"github.com/nango-wasm/nango-wasm/server/loadtest"
+)
+
+// loadFigures are section 6: per repetition, the dev server's flows/s and p99 under the load
+// driver, and the same for the ceiling.
+type loadFigures struct {
+	flowsPerSec, p99                   samples // the dev server, in-memory store; p99 in ms
+	ceilingFlowsPerSec, ceilingP99     samples
+	flows, concurrency, reps, requests int // requests: HTTP round trips per flow
+}
+
+// measureLoad runs the load driver reps times against a fresh in-process dev server (in-memory
+// store), and as many times against the ceiling: a bare net/http handler driven with the same
+// concurrency and the same number of HTTP round trips per flow as the driver makes, counted
+// from the driver itself. The ratio then reads "how much of what net/http alone could do on
+// this machine the dev server does".
+func measureLoad(ctx context.Context, flows, concurrency, reps int) (loadFigures, error) {
+	f := loadFigures{flows: flows, concurrency: concurrency, reps: reps}
+	requests, err := requestsPerFlow(ctx)
+	if err != nil {
+		return f, err
+	}
+	f.requests = requests
+	for range reps {
+		fps, p99, err := devServerLoad(ctx, flows, concurrency)
+		if err != nil {
+			return f, err
+		}
+		f.flowsPerSec, f.p99 = append(f.flowsPerSec, fps), append(f.p99, p99)
+		cfps, cp99, err := ceilingLoad(flows, concurrency, requests)
+		if err != nil {
+			return f, err
+		}
+		f.ceilingFlowsPerSec, f.ceilingP99 = append(f.ceilingFlowsPerSec, cfps), append(f.ceilingP99, cp99)
+	}
+	return f, nil
+}
+
+// startLoadServer is an in-process dev server with the in-memory store, as nango-load starts.
+func startLoadServer() (*server.Server, func(), error) {
+	srv, err := server.Start(context.Background(), server.Config{
+		AppAddr: "127.0.0.1:0", APIAddr: "127.0.0.1:0", ProviderAddr: "127.0.0.1:0",
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("bench: start the load server: %w", err)
+	}
+	return srv, func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	}, nil
+}
+
+func devServerLoad(ctx context.Context, flows, concurrency int) (fps, p99ms float64, err error) {
+	srv, stop, err := startLoadServer()
+	if err != nil {
+		return 0, 0, err
+	}
+	defer stop()
+	report, err := loadtest.Run(ctx, loadtest.Target{APIURL: srv.APIURL(), SecretKey: srv.SecretKey()},
+		loadtest.Options{Flows: flows, Concurrency: concurrency, Timeout: 2 * time.Minute})
+	if err != nil {
+		return 0, 0, fmt.Errorf("bench: load: %w", err)
+	}
+	if err := report.Err(); err != nil {
+		return 0, 0, fmt.Errorf("bench: load: %w", err)
+	}
+	return report.FlowsPerSec, ms(report.P99), nil
+}
+
+// countingTransport counts the round trips that go through it.
+type countingTransport struct {
+	next http.RoundTripper
+	n    atomic.Int64
+}
+
+func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.n.Add(1)
+	return c.next.RoundTrip(r)
+}
+
+// requestsPerFlow runs one flow of the driver through a counting transport.
+func requestsPerFlow(ctx context.Context) (int, error) {
+	srv, stop, err := startLoadServer()
+	if err != nil {
+		return 0, err
+	}
+	defer stop()
+	tr := loadtest.NewTransport(1)
+	defer tr.CloseIdleConnections()
+	counter := &countingTransport{next: tr}
+	res := loadtest.RunFlow(ctx, counter, loadtest.Target{APIURL: srv.APIURL(), SecretKey: srv.SecretKey()}, loadtest.NewRunID(), 0)
+	if res.Err != nil {
+		return 0, fmt.Errorf("bench: count a flow's requests: %w", res.Err)
+	}
+	return int(counter.n.Load()), nil
+}
+
+// ceilingLoad drives a handler that does nothing but answer, with flows of requests sequential
+// round trips each, concurrency at a time, over the driver's transport and with a client per
+// flow as the driver makes (its own cookie jar, no redirects followed).
+func ceilingLoad(flows, concurrency, requests int) (fps, p99ms float64, err error) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = io.WriteString(w, "ok")
+	}))
+	defer ts.Close()
+	tr := loadtest.NewTransport(concurrency)
+	defer tr.CloseIdleConnections()
+	durations := make(samples, flows)
+	errs := make([]error, flows)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range min(concurrency, flows) {
+		wg.Go(func() {
+			for i := range next {
+				durations[i], errs[i] = ceilingFlow(tr, ts.URL, requests)
+			}
+		})
+	}
+	for i := range flows {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	elapsed := time.Since(start)
+	for _, err := range errs {
+		if err != nil {
+			return 0, 0, fmt.Errorf("bench: ceiling: %w", err)
+		}
+	}
+	return float64(flows) / elapsed.Seconds(), durations.percentile(99), nil
+}
+
+func ceilingFlow(tr http.RoundTripper, base string, requests int) (float64, error) {
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Transport: tr, Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	start := time.Now()
+	for range requests {
+		res, err := c.Get(base + "/")
+		if err != nil {
+			return 0, err
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			return 0, fmt.Errorf("status %d", res.StatusCode)
+		}
+	}
+	return ms(time.Since(start)), nil
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -1,7 +1,7 @@
 // Package loadtest drives complete OAuth flows against a running dev server over HTTP, as a
 // browser and an app backend would, and checks that every flow got its own connection. The
-// load test in make test, the benchmark in make bench (cmd/nango-load) and the kill -9 test of
-// cmd/nango-dev all use it.
+// load test in make test, the server figures of make bench (bench/load.go), cmd/nango-load and
+// the kill -9 test of cmd/nango-dev all use it.
 package loadtest
 
 import (

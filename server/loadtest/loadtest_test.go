@@ -12,8 +12,8 @@ import (
 )
 
 // A small load in make test (with -race there): concurrent complete flows against each store,
-// with no lost, duplicated or misrouted connection. The figures that matter come from
-// cmd/nango-load in make bench.
+// with no lost, duplicated or misrouted connection. The figures that matter come from make bench
+// (against a bare net/http ceiling) and cmd/nango-load (each store).
 func TestConcurrentFlowsKeepEveryConnection(t *testing.T) {
 	for _, tc := range []struct {
 		name string

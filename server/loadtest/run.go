@@ -36,7 +36,7 @@ type Report struct {
 	RunID                       string
 }
 
-// String is the one-line summary make bench prints.
+// String is the one-line summary cmd/nango-load prints.
 func (r *Report) String() string {
 	return fmt.Sprintf("flows=%d completed=%d failed=%d elapsed=%s flows/s=%.1f p50=%s p99=%s lost=%d duplicated=%d misrouted=%d",
 		r.Flows, r.Completed, r.Failed, r.Elapsed.Round(time.Millisecond), r.FlowsPerSec,

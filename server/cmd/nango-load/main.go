@@ -1,5 +1,6 @@
 // Command nango-load measures the dev server under load: N complete OAuth flows over HTTP,
-// C at a time, on loopback (make bench). It starts its own in-process server for each store
+// C at a time, on loopback (make bench measures the in-memory store against a ceiling with the
+// same driver; this command compares the stores). It starts its own in-process server for each store
 // (-store mem, bolt or both) unless -api names a running one, and prints one line per run:
 // flows/s, p50, p99 and the integrity check. It exits non-zero if a flow failed or a connection
 // was lost, duplicated or misrouted.

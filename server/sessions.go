@@ -46,19 +46,33 @@ func (a *api) createSession(w http.ResponseWriter, r *http.Request) {
 	if !a.decodeSessionBody(w, r, validateSessionBody, &in) {
 		return
 	}
-	if errs := a.unknownIntegrations(&in); len(errs) > 0 {
-		writeError(w, invalidBody(errs))
+	sess, ok := a.sessionFrom(w, &in)
+	if !ok {
 		return
 	}
-	tags, errs := sessionTags(&in)
+	if len(in.AllowedIntegrations) > 0 {
+		sess.AllowedIntegrations = in.AllowedIntegrations
+	}
+	a.issueSession(w, sess)
+}
+
+// sessionFrom checks the parts of a session body both POST /connect/sessions and
+// POST /connect/sessions/reconnect take (known integrations, tags) and builds the session from
+// them; on bad input it has answered with Nango's error and returns false.
+func (a *api) sessionFrom(w http.ResponseWriter, in *sessionInput) (*connectSession, bool) {
+	if errs := a.unknownIntegrations(in); len(errs) > 0 {
+		writeError(w, invalidBody(errs))
+		return nil, false
+	}
+	tags, errs := sessionTags(in)
 	if len(errs) > 0 {
 		writeError(w, invalidBody(errs))
-		return
+		return nil, false
 	}
-
 	now := a.now()
-	sess := &connectSession{
+	return &connectSession{
 		ID:                 newUUID(),
+		EndUser:            in.endUser(),
 		Defaults:           in.IntegrationsConfigDefaults,
 		Overrides:          in.Overrides,
 		WebhookURLOverride: in.WebhookURLOverride,
@@ -66,19 +80,14 @@ func (a *api) createSession(w http.ResponseWriter, r *http.Request) {
 		Faults:             in.Faults,
 		CreatedAt:          now,
 		ExpiresAt:          now.Add(sessionTTL),
-	}
-	if len(in.AllowedIntegrations) > 0 {
-		sess.AllowedIntegrations = in.AllowedIntegrations
-	}
-	sess.EndUser = in.endUser()
-	a.issueSession(w, sess, now)
+	}, true
 }
 
 // issueSession stores a session under a fresh token and answers 201 with the token, as both
 // POST /connect/sessions and POST /connect/sessions/reconnect do.
-func (a *api) issueSession(w http.ResponseWriter, sess *connectSession, now time.Time) {
+func (a *api) issueSession(w http.ResponseWriter, sess *connectSession) {
 	token := newSessionToken()
-	if err := a.store.putSession(token, sess, now); err != nil {
+	if err := a.store.putSession(token, sess, sess.CreatedAt); err != nil {
 		a.storeFailed(w, err)
 		return
 	}

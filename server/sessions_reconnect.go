@@ -29,30 +29,12 @@ func (a *api) createReconnectSession(w http.ResponseWriter, r *http.Request) {
 		writeError(w, newError(http.StatusBadRequest, "invalid_body", "ConnectionID or IntegrationId does not exists"))
 		return
 	}
-	if errs := a.unknownIntegrations(&in.sessionInput); len(errs) > 0 {
-		writeError(w, invalidBody(errs))
+	sess, ok := a.sessionFrom(w, &in.sessionInput)
+	if !ok {
 		return
 	}
-	tags, errs := sessionTags(&in.sessionInput)
-	if len(errs) > 0 {
-		writeError(w, invalidBody(errs))
-		return
-	}
-
-	now := a.now()
-	sess := &connectSession{
-		ID:                  newUUID(),
-		EndUser:             in.endUser(),
-		AllowedIntegrations: []string{in.IntegrationID},
-		Defaults:            in.IntegrationsConfigDefaults,
-		Overrides:           in.Overrides,
-		WebhookURLOverride:  in.WebhookURLOverride,
-		Tags:                tags,
-		ReconnectID:         in.ConnectionID,
-		Faults:              in.Faults,
-		CreatedAt:           now,
-		ExpiresAt:           now.Add(sessionTTL),
-	}
+	sess.AllowedIntegrations = []string{in.IntegrationID}
+	sess.ReconnectID = in.ConnectionID
 	// Nango keeps the connection linked to its end user when the body names none; the tags
 	// follow the same rule here, so a bare reconnect leaves who-owns-what unchanged.
 	if sess.EndUser == nil {
@@ -64,7 +46,7 @@ func (a *api) createReconnectSession(w http.ResponseWriter, r *http.Request) {
 	if sess.WebhookURLOverride == nil {
 		sess.WebhookURLOverride = existing.WebhookURLOverride
 	}
-	a.issueSession(w, sess, now)
+	a.issueSession(w, sess)
 }
 
 // reconnectTarget is the connection_id a flow run with sess must write: the reconnected one,

@@ -47,6 +47,20 @@ func valueOf(params []queryParam, key string) (string, bool) {
 	return "", false
 }
 
+// assertParams checks that the query holds every key in want, with its value, and none in absent.
+func assertParams(t *testing.T, params []queryParam, want map[string]string, absent []string) {
+	t.Helper()
+	for k, w := range want {
+		got, ok := valueOf(params, k)
+		assert.True(t, ok, k)
+		assert.Equal(t, w, got, k)
+	}
+	for _, k := range absent {
+		_, ok := valueOf(params, k)
+		assert.False(t, ok, k)
+	}
+}
+
 func TestOAuthConnectRedirect(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
@@ -162,15 +176,7 @@ func TestOAuthConnectQueryOrder(t *testing.T) {
 			if tc.wantKeys != nil {
 				assert.Equal(t, tc.wantKeys, keysOf(params))
 			}
-			for k, want := range tc.want {
-				got, ok := valueOf(params, k)
-				assert.True(t, ok, k)
-				assert.Equal(t, want, got, k)
-			}
-			for _, k := range tc.absent {
-				_, ok := valueOf(params, k)
-				assert.False(t, ok, k)
-			}
+			assertParams(t, params, tc.want, tc.absent)
 		})
 	}
 }
@@ -231,14 +237,7 @@ func TestOAuthConnectSessionDefaults(t *testing.T) {
 			require.Equal(t, http.StatusFound, resp.status, resp.body)
 			realURL, params := redirectTarget(t, srv, resp.header.Get("Location"))
 			assert.Equal(t, tc.wantURL, realURL)
-			for k, want := range tc.want {
-				got, _ := valueOf(params, k)
-				assert.Equal(t, want, got, k)
-			}
-			for _, k := range tc.absent {
-				_, ok := valueOf(params, k)
-				assert.False(t, ok, k)
-			}
+			assertParams(t, params, tc.want, tc.absent)
 		})
 	}
 }

@@ -68,3 +68,30 @@ func TestWriteBenchMD(t *testing.T) {
 		t.Errorf("BENCH.md:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// The preload page is start.html plus the README's snippet in its head, and nothing else.
+func TestPreloadPageIsStartPagePlusTheREADMESnippet(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "```html\n"+preloadSnippet+"```") {
+		t.Errorf("the README's preload snippet is not the one the bench measures:\n%s", preloadSnippet)
+	}
+	start, err := pages.ReadFile("pages/start.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := withPreload()
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(got)
+	head, _, _ := strings.Cut(page, "</head>")
+	if !strings.HasSuffix(head, preloadSnippet) {
+		t.Errorf("the preload links are not at the end of the head:\n%s", head)
+	}
+	if strings.Replace(page, preloadSnippet, "", 1) != string(start) {
+		t.Errorf("the preload page differs from start.html in more than the snippet")
+	}
+}

@@ -266,17 +266,31 @@ func TestDebugLogging(t *testing.T) {
 // puts the real window opener and socket back.
 func TestPrewarmLeavesNothingBehind(t *testing.T) {
 	w := fakeBrowser(t)
+	// A WebSocket that records the URLs it is constructed with (Node 20 has none of its own).
+	sockets := jsEval(t, `(() => {
+		const urls = [];
+		globalThis.WebSocket = class extends EventTarget {
+			constructor(url) { super(); urls.push(url); }
+			close() {}
+		};
+		return urls;
+	})()`)
+	t.Cleanup(func() { _ = safejs.Global().Delete("WebSocket") })
 	require.NoError(t, waitFor(func() bool { return LiveFuncs() == 0 }))
 	Prewarm()
 	n, _ := get(t, w, "opened").Length()
 	assert.Zero(t, n, "no window was opened")
+	n, _ = sockets.Length()
+	assert.Zero(t, n, "no socket was opened")
 	require.NoError(t, waitFor(func() bool { return LiveFuncs() == 0 }), "live funcs: %d", LiveFuncs())
 	assert.Zero(t, activeFlows)
 
-	p, err := newTestClient(t).Start(authCall(t), safejs.Undefined())
+	p, err := newTestClient(t).Start(authCall(t, "transport", "websocket"), safejs.Undefined())
 	require.NoError(t, err)
 	n, _ = get(t, w, "opened").Length()
 	assert.Equal(t, 1, n, "the real opener is back")
+	n, _ = sockets.Length()
+	assert.Equal(t, 1, n, "the real WebSocket is back")
 	p.Abort("")
 	_, _ = p.Wait()
 }

@@ -20,7 +20,7 @@ type socket struct {
 // socket closes or never opens (a refused upgrade, a proxy, CSP connect-src): the anchor listens
 // for neither, which is how its promises hang.
 func openSocket(url string, onFrame func(data any), onDown func(reason string), onPanic func(error)) (*socket, error) {
-	ws, err := global("WebSocket").New(url)
+	ws, err := socketConstructor().New(url)
 	if err != nil {
 		return nil, err
 	}

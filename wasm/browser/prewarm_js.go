@@ -3,8 +3,6 @@
 package browser
 
 import (
-	"runtime"
-
 	"github.com/hack-pad/safejs"
 	"github.com/nango-wasm/nango-wasm/wasm/auth"
 )
@@ -68,15 +66,15 @@ func Prewarm() {
 		})
 	}
 	pending.r.dispatch(auth.SocketReady{ClientID: "prewarm"})
+	// The stand-in reads as closed before the result comes, so finishing schedules no close of
+	// it; it asks collectSoon instead, which collects at the next idle moment the garbage of
+	// start-up and this run, which would otherwise land in the middle of the user's first flow.
+	_ = standIn.Set("closed", true)
 	frame, err := global("JSON").Call("parse", `{"message_type":"success","provider_config_key":"prewarm","connection_id":"prewarm","is_pending":false}`)
 	if err == nil {
 		pending.r.dispatch(auth.SocketFrame{Data: ToGo(frame)})
 	}
-	_ = standIn.Set("closed", true) // so finishing schedules no close
 	pending.r.dispatch(auth.Cleared{}) // settles it if the frame did not
 	_ = ErrorValue(auth.ServerError("callback_err", "prewarm", nil))
 	_ = ToJS(call.Options)
-	// Collect now, while the page is idle: start-up and this run left garbage whose collection
-	// would otherwise land in the middle of the user's first flow.
-	runtime.GC()
 }

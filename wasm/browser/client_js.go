@@ -49,11 +49,7 @@ func (c *Client) Start(call auth.AuthCall, signal safejs.Value) (*Pending, error
 		return settledPending(auth.NewError(auth.Aborted, "The authorization was aborted before it started: "+abortReason(signal))), nil
 	}
 	popup, opened := openWindow(c.opts.Width, c.opts.Height)
-	if prev := c.current; prev != nil {
-		prev.dispatch(auth.Replaced{})
-		c.current = nil
-		c.setWin(safejs.Null())
-	}
+	c.cancel(auth.Replaced{})
 	if !opened {
 		return settledPending(auth.ErrBlocked()), nil
 	}
@@ -72,11 +68,15 @@ func (c *Client) Start(call auth.AuthCall, signal safejs.Value) (*Pending, error
 // Clear is the anchor's clear(): it forgets the pending flow at once and closes its popup 500 ms
 // later, giving the callback page time to post its message. Unlike the anchor, the pending
 // auth() rejects (type aborted) instead of never settling.
-func (c *Client) Clear() {
+func (c *Client) Clear() { c.cancel(auth.Cleared{}) }
+
+// cancel forgets the pending flow, if any, and ends it with ev (Cleared, or Replaced by a newer
+// auth()).
+func (c *Client) cancel(ev auth.Event) {
 	if r := c.current; r != nil {
 		c.current = nil
 		c.setWin(safejs.Null())
-		r.dispatch(auth.Cleared{})
+		r.dispatch(ev)
 	}
 }
 

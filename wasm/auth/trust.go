@@ -1,6 +1,7 @@
 package auth
 
-// Trusted decides whether a message event may settle an auth() flow. Both checks are needed:
+// Trusted decides whether a message event may settle an auth() flow, or reach a ConnectUI from
+// its iframe (fromFlowWindow is then whether it came from that iframe's window). Both checks are needed:
 // the origin alone would trust any Nango-hosted page in any window (another tab of the same
 // app, a stale popup), and the source alone would trust whatever page the popup was navigated
 // to (a provider page, an attacker's redirect). It returns the reason for a refusal, for the

@@ -135,7 +135,7 @@ func (u *ConnectUI) onMessage(ev safejs.Value) {
 	origin, _ := o.String()
 	src, _ := ev.Get("source")
 	win, _ := u.iframe.Get("contentWindow")
-	if origin != u.origin || !src.Equal(win) {
+	if ok, _ := auth.Trusted(origin, u.origin, src.Equal(win)); !ok {
 		return
 	}
 	data, _ := ev.Get("data")

@@ -54,11 +54,10 @@ func startAuth(c *browser.Client, key, second, third safejs.Value) (any, error) 
 	}
 	signal := signalOf(second, third)
 	if call.IsCustomAuth() {
-		if _, hasCredentials := call.Options.Object("credentials"); !hasCredentials {
-			_, err := call.CustomAuthRequest(c.Options()) // the anchor throws this one synchronously
-			return nil, err
-		}
 		req, rerr := call.CustomAuthRequest(c.Options())
+		if _, hasCredentials := call.Options.Object("credentials"); !hasCredentials {
+			return nil, rerr // the anchor throws this one synchronously
+		}
 		return browser.PromiseOf(func() (any, error) {
 			if rerr != nil {
 				return nil, rerr

@@ -68,10 +68,12 @@ function nangoCall(site, name, ...args) {
   return r;
 }
 
-// Calls an export that returns a Promise. nango.wasm decides what is thrown synchronously (what
+// Calls an export that returns a Promise, which rejects with wasm_unavailable while there is no
+// nango.wasm to call. nango.wasm decides what is thrown synchronously (what
 // the anchor throws synchronously, and invalid options); the rest rejects. The promise still
 // settles if the Go runtime ever stops.
 function nangoCallAsync(site, name, ...args) {
+  if (!nangoState.binding) return Promise.reject(nangoUnavailable());
   const p = nangoCall(site, name, ...args);
   return new Promise((resolve, reject) => {
     nangoState.pending.add(reject);
@@ -99,17 +101,14 @@ class Nango {
   }
 
   auth(providerConfigKey, connectionIdOrOptions, moreOptions) {
-    if (!nangoState.binding) return Promise.reject(nangoUnavailable());
     return nangoCallAsync(new Error(), 'auth', this.#handle, providerConfigKey, connectionIdOrOptions, moreOptions);
   }
 
   create(providerConfigKey, connectionIdOrConnectionConfig, moreConnectionConfig) {
-    if (!nangoState.binding) return Promise.reject(nangoUnavailable());
     return nangoCallAsync(new Error(), 'create', this.#handle, providerConfigKey, connectionIdOrConnectionConfig, moreConnectionConfig);
   }
 
   reconnect(providerConfigKey, options) {
-    if (!nangoState.binding) return Promise.reject(nangoUnavailable());
     return nangoCallAsync(new Error(), 'reconnect', this.#handle, providerConfigKey, options);
   }
 

@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -18,7 +19,7 @@ func validateConnectionConfig(p *provider, config *orderedMap) *apiError {
 		if f.check != nil && !f.check.MatchString(v) {
 			return invalidConnectionConfig(fmt.Sprintf("Invalid Connection Config param %q: %s does not match the pattern %s.", f.Name, compactJSON(v), f.Pattern))
 		}
-		if len(f.Enum) > 0 && !contains(f.Enum, v) {
+		if len(f.Enum) > 0 && !slices.Contains(f.Enum, v) {
 			return invalidConnectionConfig(fmt.Sprintf("Invalid Connection Config param %q: %s is not one of %s.", f.Name, compactJSON(v), strings.Join(f.Enum, ", ")))
 		}
 	}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"slices"
 	"sort"
 	"time"
 )
@@ -19,7 +20,7 @@ func (a *api) getConnection(w http.ResponseWriter, r *http.Request) {
 	var errs []fieldError
 	var unknown []string
 	for k := range q {
-		if !contains(connectionQueryKeys, k) {
+		if !slices.Contains(connectionQueryKeys, k) {
 			unknown = append(unknown, k)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -32,7 +33,7 @@ func (f connectionFilter) matches(c *connection) bool {
 	if f.ConnectionID != "" && c.ConnectionID != f.ConnectionID {
 		return false
 	}
-	if len(f.IntegrationIDs) > 0 && !contains(f.IntegrationIDs, c.ProviderConfigKey) {
+	if len(f.IntegrationIDs) > 0 && !slices.Contains(f.IntegrationIDs, c.ProviderConfigKey) {
 		return false
 	}
 	if f.EndUserID != "" && (c.EndUser == nil || c.EndUser.ID != f.EndUserID) {
@@ -120,7 +121,7 @@ func parseConnectionFilter(q url.Values) (connectionFilter, []fieldError) {
 			tags[name] = values[0]
 			continue
 		}
-		if !contains(connectionListKeys, key) {
+		if !slices.Contains(connectionListKeys, key) {
 			unknown[key] = true
 			continue
 		}

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"net/http"
-	"sort"
 )
 
 // customAuthRoutes are the SDK's non-popup endpoints, each with the body schema of its Nango
@@ -68,12 +67,7 @@ func credentialsOf(kv ...any) *orderedMap {
 // withBody copies the body's fields into m after its own, in sorted order (a decoded JSON
 // object has lost its order); m's keys win.
 func withBody(m *orderedMap, body map[string]any) *orderedMap {
-	keys := make([]string, 0, len(body))
-	for k := range body {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range sortedKeys(body) {
 		if _, taken := m.Get(k); !taken {
 			m.Set(k, body[k])
 		}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 )
@@ -87,14 +86,7 @@ func parseFaults(specs ...string) (faultSet, error) {
 	return set, nil
 }
 
-func faultNames() []string {
-	names := make([]string, 0, len(faultDefaults))
-	for name := range faultDefaults {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	return names
-}
+func faultNames() []string { return sortedKeys(faultDefaults) }
 
 func (f faultSet) has(name string) bool {
 	_, ok := f[name]

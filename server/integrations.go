@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -89,7 +90,7 @@ func (ins *integrations) get(key string) (*integration, bool) {
 
 // allows applies a session's allowed_integrations (nil allows all).
 func (sess *connectSession) allows(key string) bool {
-	return sess == nil || sess.AllowedIntegrations == nil || contains(sess.AllowedIntegrations, key)
+	return sess == nil || sess.AllowedIntegrations == nil || slices.Contains(sess.AllowedIntegrations, key)
 }
 
 // listIntegrations is GET /integrations, the Connect UI's list (filtered for a session).

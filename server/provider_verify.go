@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"sort"
 	"strings"
 )
 
@@ -27,12 +26,7 @@ func rejectedCredential(v any, path string) string {
 			return path
 		}
 	case map[string]any:
-		keys := make([]string, 0, len(t))
-		for k := range t {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
+		for _, k := range sortedKeys(t) {
 			if bad := rejectedCredential(t[k], strings.TrimPrefix(path+"."+k, ".")); bad != "" {
 				return bad
 			}

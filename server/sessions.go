@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"sort"
 	"strings"
 	"time"
 )
@@ -271,7 +270,7 @@ func readJSONObject(w http.ResponseWriter, r *http.Request) (map[string]any, []b
 
 func unrecognizedQueryKeys(r *http.Request) []fieldError {
 	var keys []string
-	for k := range r.URL.Query() {
+	for _, k := range sortedKeys(r.URL.Query()) {
 		keys = append(keys, `"`+k+`"`)
 	}
 	noun := "key"
@@ -279,13 +278,4 @@ func unrecognizedQueryKeys(r *http.Request) []fieldError {
 		noun = "keys"
 	}
 	return []fieldError{{Code: "unrecognized_keys", Message: "Unrecognized " + noun + ": " + strings.Join(keys, ", "), Path: []any{}}}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

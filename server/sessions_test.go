@@ -157,6 +157,8 @@ func TestCreateSessionValidation(t *testing.T) {
 			wantError: fieldError{"custom", "Webhook URL override cannot point to nango.dev", []any{"webhook_url_override"}}},
 		{name: "query string", query: "?x=1", body: `{"end_user":{"id":"u"}}`, wantCode: "invalid_query_params",
 			wantError: fieldError{"unrecognized_keys", `Unrecognized key: "x"`, []any{}}},
+		{name: "query keys in order", query: "?zeta=1&alpha=2&mid=3", body: `{"end_user":{"id":"u"}}`, wantCode: "invalid_query_params",
+			wantError: fieldError{"unrecognized_keys", `Unrecognized keys: "alpha", "mid", "zeta"`, []any{}}},
 		{name: "tag key must start with a letter", body: `{"tags":{"1abc":"v"}}`, wantCode: "invalid_body",
 			wantError: fieldError{"invalid_key", "Tag keys must start with a letter and contain only alphanumerics, underscores, hyphens, periods, or slashes", []any{"tags", "1abc"}}},
 		{name: "tag key too long", body: `{"tags":{"k` + strings.Repeat("x", 64) + `":"v"}}`, wantCode: "invalid_body",

@@ -3,7 +3,6 @@ package server
 import (
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 	"unicode/utf8"
 )
@@ -21,11 +20,7 @@ var tagKeyPattern = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_\-./]*$`)
 // keys. Each issue is a message for the tags path.
 func validateTags(tags map[string]string) (map[string]string, []fieldError) {
 	var errs []fieldError
-	keys := make([]string, 0, len(tags))
-	for k := range tags {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := sortedKeys(tags)
 	for _, k := range keys {
 		path := []any{"tags", k}
 		if !tagKeyPattern.MatchString(k) {

@@ -3,9 +3,11 @@ package server
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/mail"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -67,7 +69,7 @@ func (v *validator) object(m map[string]any, key string, path []any, required bo
 func (v *validator) strict(obj map[string]any, path []any, allowed ...string) {
 	var unknown []string
 	for k := range obj {
-		if !contains(allowed, k) {
+		if !slices.Contains(allowed, k) {
 			unknown = append(unknown, fmt.Sprintf("%q", k))
 		}
 	}
@@ -131,12 +133,7 @@ func (v *validator) record(m map[string]any, key string, path []any, keyRule str
 	if !ok {
 		return
 	}
-	keys := make([]string, 0, len(obj))
-	for k := range obj {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range sortedKeys(obj) {
 		var probe validator
 		if _, ok := probe.strValue(k, true, nil, keyRule); !ok {
 			v.add(at(at(path, key), k), "invalid_key", "Invalid key in record")
@@ -163,11 +160,5 @@ func isHTTPURL(s string) bool {
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
-func contains(list []string, s string) bool {
-	for _, item := range list {
-		if item == s {
-			return true
-		}
-	}
-	return false
-}
+// sortedKeys is m's keys in order: a Go map, like a decoded JSON object, has lost its order.
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

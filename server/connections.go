@@ -2,8 +2,6 @@ package server
 
 import (
 	"net/http"
-	"slices"
-	"sort"
 	"time"
 )
 
@@ -17,29 +15,14 @@ func (a *api) getConnection(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	var errs []fieldError
-	var unknown []string
-	for k := range q {
-		if !slices.Contains(connectionQueryKeys, k) {
-			unknown = append(unknown, k)
-		}
-	}
-	if len(unknown) > 0 {
-		sort.Strings(unknown)
-		var v validator
-		obj := map[string]any{}
-		for _, k := range unknown {
-			obj[k] = true
-		}
-		v.strict(obj, []any{})
-		errs = append(errs, v.errs...)
-	}
+	var v validator
+	v.strictQuery(q, connectionQueryKeys...)
 	key := q.Get("provider_config_key")
 	if key == "" {
-		errs = append(errs, fieldError{Code: "invalid_type", Message: "Invalid input: expected string, received undefined", Path: []any{"provider_config_key"}})
+		v.expected([]any{"provider_config_key"}, "string", nil, false)
 	}
-	if len(errs) > 0 {
-		writeError(w, invalidQuery(errs))
+	if len(v.errs) > 0 {
+		writeError(w, invalidQuery(v.errs))
 		return
 	}
 	if _, ok := a.integrations.get(key); !ok {

@@ -17,13 +17,7 @@ func (a *api) deleteConnection(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	var v validator
-	unknown := map[string]any{}
-	for k := range q {
-		if k != "provider_config_key" {
-			unknown[k] = true
-		}
-	}
-	v.strict(unknown, []any{})
+	v.strictQuery(q, "provider_config_key")
 	key := ""
 	if values := q["provider_config_key"]; len(values) == 1 {
 		key, _ = v.strValue(values[0], true, []any{"provider_config_key"}, strRule{max: 255, pattern: providerConfigKeyRE})

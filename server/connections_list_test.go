@@ -116,8 +116,9 @@ func TestDeleteConnection(t *testing.T) {
 	resp := del("/connection/" + url.PathEscape(id))
 	require.Equal(t, http.StatusBadRequest, resp.status)
 	assert.Equal(t, "invalid_query_params", errorOf(t, resp)["code"])
-	resp = del("/connection/" + url.PathEscape(id) + "?provider_config_key=sendgrid&x=1")
+	resp = del("/connection/" + url.PathEscape(id) + "?provider_config_key=sendgrid&x=1&b=2")
 	assert.Equal(t, "invalid_query_params", errorOf(t, resp)["code"])
+	assert.Equal(t, []any{map[string]any{"code": "unrecognized_keys", "message": `Unrecognized keys: "b", "x"`, "path": []any{}}}, errorOf(t, resp)["errors"])
 
 	resp = del("/connections/" + url.PathEscape(id) + "?provider_config_key=sendgrid")
 	require.Equal(t, http.StatusOK, resp.status, resp.body)

@@ -65,6 +65,15 @@ func (v *validator) object(m map[string]any, key string, path []any, required bo
 	return obj, true
 }
 
+// strictQuery rejects query keys outside allowed, as zod's .strict() on a query schema does.
+func (v *validator) strictQuery(q url.Values, allowed ...string) {
+	keys := make(map[string]any, len(q))
+	for k := range q {
+		keys[k] = true
+	}
+	v.strict(keys, []any{}, allowed...)
+}
+
 // strict rejects keys outside allowed, as zod's .strict() does.
 func (v *validator) strict(obj map[string]any, path []any, allowed ...string) {
 	var unknown []string

@@ -141,7 +141,7 @@ func (a *api) prepareAuth(route authRoute, key string, q *connectQuery, sess *co
 		return nil, newError(http.StatusBadRequest, "invalid_auth_mode", fmt.Sprintf("Invalid auth mode. The provider does not support this auth mode. (%s uses %s; %s/%s is for %s.)", key, in.Provider.AuthMode, route.path, key, route.authMode))
 	}
 	if !sess.allows(key) {
-		return nil, newError(http.StatusBadRequest, "integration_not_allowed", fmt.Sprintf("The connect session does not allow the integration %q (see allowed_integrations).", key))
+		return nil, errIntegrationNotAllowed(key)
 	}
 	req := &authRequest{in: in, connectionID: newUUID(), config: q.Params.Clone()}
 	reconnectID, apiErr := a.reconnectTarget(sess, key)
@@ -160,11 +160,7 @@ func (a *api) prepareAuth(route authRoute, key string, q *connectQuery, sess *co
 		req.existing = old
 	}
 	// The session's defaults win over what the page sent (Nango's resolveConnectionConfig).
-	defaults := sess.Defaults[key].ConnectionConfig
-	for _, k := range defaults.Keys() {
-		v, _ := defaults.Get(k)
-		req.config.Set(k, v)
-	}
+	req.config.Assign(sess.Defaults[key].ConnectionConfig)
 	if apiErr := validateConnectionConfig(in.Provider, req.config); apiErr != nil {
 		return nil, jsonErr(apiErr)
 	}

@@ -92,6 +92,12 @@ func (a *api) storeFailed(w http.ResponseWriter, err error) {
 	writeError(w, errStoreFailed)
 }
 
+// errIntegrationNotAllowed refuses a flow for an integration outside the session's
+// allowed_integrations.
+func errIntegrationNotAllowed(key string) *apiError {
+	return newError(http.StatusBadRequest, "integration_not_allowed", fmt.Sprintf("The connect session does not allow the integration %q (see allowed_integrations).", key))
+}
+
 // errConnectionIDForbidden is Nango's errorRestrictConnectionId: with a connect session, the
 // session decides the connection id.
 func errConnectionIDForbidden() *apiError {

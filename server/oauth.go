@@ -49,7 +49,7 @@ func (a *api) oauthConnect(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !sess.allows(key) {
-		a.failFlow(w, r, newError(http.StatusBadRequest, "integration_not_allowed", fmt.Sprintf("The connect session does not allow the integration %q (see allowed_integrations).", key)), ref)
+		a.failFlow(w, r, errIntegrationNotAllowed(key), ref)
 		return
 	}
 	p := in.Provider
@@ -78,10 +78,7 @@ func (a *api) oauthConnect(w http.ResponseWriter, r *http.Request) {
 	// The session's defaults win over what the page sent (Nango's oauthRequest, step 6).
 	defaults := sess.Defaults[key]
 	config := q.Params.Clone()
-	for _, k := range defaults.ConnectionConfig.Keys() {
-		v, _ := defaults.ConnectionConfig.Get(k)
-		config.Set(k, v)
-	}
+	config.Assign(defaults.ConnectionConfig)
 	authParams := q.AuthorizationParams
 	if defaults.AuthorizationParams != nil {
 		authParams = defaults.AuthorizationParams

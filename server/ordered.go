@@ -62,10 +62,15 @@ func (m *orderedMap) Delete(k string) {
 
 func (m *orderedMap) Clone() *orderedMap {
 	c := newOrderedMap()
-	for _, k := range m.Keys() {
-		c.Set(k, m.vals[k])
-	}
+	c.Assign(m)
 	return c
+}
+
+// Assign copies from's entries over m's, in from's order, as Object.assign(m, from) does.
+func (m *orderedMap) Assign(from *orderedMap) {
+	for _, k := range from.Keys() {
+		m.Set(k, from.vals[k])
+	}
 }
 
 // String returns the value as interpolation sees it: JS's String(v) for scalars, and

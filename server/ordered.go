@@ -157,11 +157,9 @@ func (m *orderedMap) UnmarshalJSON(data []byte) error {
 // compactJSON renders v as JSON.stringify would: no HTML escaping (the text is escaped where it
 // is shown, not here).
 func compactJSON(v any) string {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	b, err := stableJSON(v)
+	if err != nil {
 		return "{}"
 	}
-	return string(bytes.TrimRight(buf.Bytes(), "\n"))
+	return string(b)
 }

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/url"
 )
@@ -67,9 +66,7 @@ func (m *mockProvider) token(w http.ResponseWriter, r *http.Request) {
 	if tokenFault(w, code.Faults) {
 		return
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	_ = json.NewEncoder(w).Encode(map[string]any{
+	writeProviderJSON(w, http.StatusOK, map[string]any{
 		"access_token":  "mock_access_" + randomHex(20),
 		"refresh_token": "mock_refresh_" + randomHex(20),
 		"token_type":    "bearer",
@@ -92,8 +89,5 @@ func clientAuth(r *http.Request) (id, secret string, basic bool) {
 
 // oauthError writes an RFC 6749 §5.2 error: the provider's format, not Nango's envelope.
 func oauthError(w http.ResponseWriter, status int, code, description string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]string{"error": code, "error_description": description})
+	writeProviderJSON(w, status, map[string]string{"error": code, "error_description": description})
 }

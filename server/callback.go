@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -107,11 +108,11 @@ func (a *api) oauthCallback(w http.ResponseWriter, r *http.Request) {
 }
 
 // callbackError is Nango's InvalidCallbackOAuth2, quoting the provider's own error keys.
-func callbackError(q map[string][]string) *apiError {
+func callbackError(q url.Values) *apiError {
 	e := wsErr("callback_err", "Did not get authorization code in the callback.")
 	var parts []string
 	for _, key := range providerErrorKeys {
-		if v := strings.TrimSpace(first(q[key])); v != "" {
+		if v := strings.TrimSpace(q.Get(key)); v != "" {
 			parts = append(parts, key+": "+v)
 			if e.ProviderError == nil {
 				e.ProviderError = map[string]string{}
@@ -187,7 +188,7 @@ func (a *api) exchangeCode(ctx context.Context, in *integration, st *oauthState,
 	}
 	creds := oauth2Credentials{Type: "OAUTH2", AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, Raw: raw}
 	if !tok.Expiry.IsZero() {
-		creds.ExpiresAt = tok.Expiry.UTC().Format("2006-01-02T15:04:05.000Z")
+		creds.ExpiresAt = jsTime(tok.Expiry)
 	}
 	return creds, raw, nil
 }
@@ -199,13 +200,6 @@ func firstNonEmpty(values ...string) string {
 		}
 	}
 	return ""
-}
-
-func first(values []string) string {
-	if len(values) == 0 {
-		return ""
-	}
-	return values[0]
 }
 
 // errUnparsableToken marks a token response that came back but could not be read (Nango's

@@ -23,6 +23,7 @@ func (g providerGrant) expiresAt(now time.Time) string {
 	return jsTime(now.Add(time.Duration(g.ExpiresIn) * time.Second))
 }
 
+// jsTime is t as JavaScript's Date.prototype.toISOString writes it, as Nango's JSON carries times.
 func jsTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
 // credentialsRejected is the provider refusing the credentials; status is its HTTP status.

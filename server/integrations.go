@@ -159,9 +159,9 @@ func (a *api) logo(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintf(w, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1f2937"/><text x="16" y="21" font-family="sans-serif" font-size="16" fill="#fff" text-anchor="middle">%s</text></svg>`, xmlEscape(initial))
 }
 
-func xmlEscape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace(s)
-}
+func xmlEscape(s string) string { return xmlEscaper.Replace(s) }
+
+var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
 
 // devClientSecret is the mock client secret of an integration: stable for one store, unknown
 // outside the server.

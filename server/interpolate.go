@@ -146,10 +146,11 @@ func (m *templateMatcher) match(u string) (*orderedMap, bool) {
 
 // Go's named groups allow only word characters; config names may hold `-` (Zoho's
 // accounts-server), which is carried through as `_2d_`.
-func sanitizeGroupName(name string) string {
-	return strings.NewReplacer("-", "_2d_", ".", "_2e_").Replace(name)
-}
+func sanitizeGroupName(name string) string { return groupNameSanitizer.Replace(name) }
 
-func restoreGroupName(name string) string {
-	return strings.NewReplacer("_2d_", "-", "_2e_", ".").Replace(name)
-}
+func restoreGroupName(name string) string { return groupNameRestorer.Replace(name) }
+
+var (
+	groupNameSanitizer = strings.NewReplacer("-", "_2d_", ".", "_2e_")
+	groupNameRestorer  = strings.NewReplacer("_2d_", "-", "_2e_", ".")
+)

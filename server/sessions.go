@@ -93,7 +93,7 @@ func (a *api) issueSession(w http.ResponseWriter, sess *connectSession) {
 	writeJSON(w, http.StatusCreated, map[string]any{"data": map[string]string{
 		"token":        token,
 		"connect_link": a.apiURL + "/connect/?session_token=" + token,
-		"expires_at":   sess.ExpiresAt.UTC().Format("2006-01-02T15:04:05.000Z"),
+		"expires_at":   jsTime(sess.ExpiresAt),
 	}})
 }
 

@@ -19,7 +19,6 @@ var providersYAML []byte
 type provider struct {
 	Name                   string
 	DisplayName            string
-	Categories             []string
 	AuthMode               string
 	AuthorizationURL       string
 	TokenURL               string
@@ -33,7 +32,6 @@ type provider struct {
 	CodeParamInCallback    string
 	TokenResponseMetadata  []string
 	Docs                   string
-	DocsConnect            string
 	Fields                 []configField
 	// Raw is the whole merged entry, served as is by GET /providers/{provider}.
 	Raw map[string]any
@@ -146,7 +144,6 @@ func parseProvider(name string, entry yaml.MapSlice) (*provider, error) {
 	p := &provider{
 		Name:                   name,
 		DisplayName:            scalar(lookup(entry, "display_name")),
-		Categories:             stringList(lookup(entry, "categories")),
 		AuthMode:               scalar(lookup(entry, "auth_mode")),
 		AuthorizationURL:       scalar(lookup(entry, "authorization_url")),
 		AuthorizationParams:    stringMap(lookup(entry, "authorization_params")),
@@ -159,7 +156,6 @@ func parseProvider(name string, entry yaml.MapSlice) (*provider, error) {
 		CodeParamInCallback:    scalar(lookup(entry, "authorization_code_param_in_callback")),
 		TokenResponseMetadata:  stringList(lookup(entry, "token_response_metadata")),
 		Docs:                   scalar(lookup(entry, "docs")),
-		DocsConnect:            scalar(lookup(entry, "docs_connect")),
 		Raw:                    toJSONValue(entry).(map[string]any),
 	}
 	// token_url is either a URL or a map keyed by auth mode (github-app-oauth).

@@ -35,8 +35,7 @@ type mockCode struct {
 	ClientID    string
 	RedirectURI string
 	Values      *orderedMap // config values read from the authorize URL, still encoded
-	Challenge   string
-	Method      string
+	Challenge   string      // S256: parseAuthorize accepts no other method
 	Scope       string
 	Faults      faultSet // the flow's faults, for the token endpoint
 	ExpiresAt   time.Time
@@ -124,7 +123,6 @@ func realURLFromPath(escapedPath, prefix string) (providerURL, error) {
 type consentView struct {
 	Error            string
 	Integration      string
-	Provider         string
 	DisplayName      string
 	Scope            string
 	Scopes           []string
@@ -203,7 +201,6 @@ func (m *mockProvider) issueCode(req *consentRequest, faults faultSet) string {
 		RedirectURI: req.query.Get("redirect_uri"),
 		Values:      req.values,
 		Challenge:   req.query.Get("code_challenge"),
-		Method:      req.query.Get("code_challenge_method"),
 		Scope:       req.query.Get("scope"),
 		Faults:      faults,
 		ExpiresAt:   m.now().Add(codeTTL),

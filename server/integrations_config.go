@@ -87,6 +87,11 @@ func buildIntegrations(cfg Config, cat *catalog, server faultSet, seed string, n
 		in.Faults = server.union(faults)
 		ins.add(in)
 	}
+	for _, in := range ins.list {
+		if cfg.COOP[in.UniqueKey] {
+			in.Faults = in.Faults.union(faultSet{faultCOOP: 0})
+		}
+	}
 	sort.Slice(ins.list, func(i, j int) bool { return ins.list[i].UniqueKey < ins.list[j].UniqueKey })
 	return ins, nil
 }

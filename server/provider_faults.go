@@ -22,7 +22,7 @@ func (m *mockProvider) flowFaults(rawQuery string) faultSet {
 	}
 	set := faultSet{}
 	if c, ok := m.client(q.Get("client_id")); ok {
-		set = set.union(m.faults[c.Integration])
+		set = set.union(c.Faults)
 	}
 	if fromQuery, err := parseFaults(q[faultParam]...); err == nil {
 		set = set.union(fromQuery)

@@ -25,6 +25,7 @@ type mockClient struct {
 	DisplayName      string
 	AuthorizationURL string // the provider's templates, to bind a code to its host
 	TokenURL         string
+	Faults           faultSet // the integration's: configured, server-wide and coop
 
 	authorize *templateMatcher
 	token     *templateMatcher
@@ -48,15 +49,14 @@ type mockProvider struct {
 	pages  *pages
 	log    *slog.Logger
 	now    func() time.Time
-	faults map[string]faultSet // by integration: configured and server-wide faults
 
 	mu      sync.Mutex
 	clients map[string]*mockClient
 	codes   map[string]*mockCode
 }
 
-func newMockProvider(origin string, pg *pages, log *slog.Logger, faults map[string]faultSet) *mockProvider {
-	return &mockProvider{origin: origin, pages: pg, log: log, now: time.Now, faults: faults, clients: map[string]*mockClient{}, codes: map[string]*mockCode{}}
+func newMockProvider(origin string, pg *pages, log *slog.Logger) *mockProvider {
+	return &mockProvider{origin: origin, pages: pg, log: log, now: time.Now, clients: map[string]*mockClient{}, codes: map[string]*mockCode{}}
 }
 
 func (m *mockProvider) register(c mockClient) {

@@ -76,13 +76,6 @@ func start(ctx context.Context, cfg Config, serverFaults faultSet, cat *catalog,
 	if err != nil {
 		return nil, err
 	}
-	faults := map[string]faultSet{}
-	for _, in := range ins.list {
-		if cfg.COOP[in.UniqueKey] {
-			in.Faults = in.Faults.union(faultSet{faultCOOP: 0})
-		}
-		faults[in.UniqueKey] = in.Faults
-	}
 
 	// The mock provider's listener comes last: Shutdown stops it after the others, whose
 	// in-flight callbacks may still be redeeming codes there.
@@ -123,7 +116,7 @@ func start(ctx context.Context, cfg Config, serverFaults faultSet, cat *catalog,
 		signingKey = cfg.SecretKey
 	}
 	sdk := newSDKFiles(cfg.DistDir)
-	mock := newMockProvider(s.providerURL, pg, log, faults)
+	mock := newMockProvider(s.providerURL, pg, log)
 	a := &api{
 		secretKey:    cfg.SecretKey,
 		apiURL:       s.apiURL,
@@ -154,6 +147,7 @@ func start(ctx context.Context, cfg Config, serverFaults faultSet, cat *catalog,
 			DisplayName:      in.Provider.DisplayName,
 			AuthorizationURL: in.Provider.AuthorizationURL,
 			TokenURL:         in.Provider.TokenURL,
+			Faults:           in.Faults,
 		})
 	}
 	s.api, s.mock = a, mock

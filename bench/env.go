@@ -45,7 +45,7 @@ func (in inputs) path(name string) string { return filepath.Join(in.dist, name) 
 func (in inputs) required() []string {
 	return []string{
 		"nango.wasm", "nango.wasm.br", "nango.wasm.gz", "nango.js", "nango.js.br", "nango.js.gz", "wasm_exec.js",
-		"bench/floor.wasm", "bench/frontend.min.js",
+		"bench/floor.wasm", "bench/floor.wasm.br", "bench/floor.wasm.gz", "bench/frontend.min.js",
 	}
 }
 
@@ -98,9 +98,8 @@ func startEnv(ctx context.Context, in inputs) (*env, error) {
 	return e, nil
 }
 
-// prepareServeDir fills a temporary DistDir: the SDK as built (with its .br/.gz), the floor
-// with the copies the size section compressed by the same commands as make build compresses
-// nango.wasm, the minified anchor, and the pages. Copies keep their source's modification time, because the server ignores a
+// prepareServeDir fills a temporary DistDir: the SDK and the floor as built (with their
+// .br/.gz), the minified anchor, and the pages. Copies keep their source's modification time, because the server ignores a
 // compressed copy older than its source.
 func (e *env) prepareServeDir() error {
 	dir, err := os.MkdirTemp("", "nango-bench-dist-")
@@ -111,7 +110,7 @@ func (e *env) prepareServeDir() error {
 	e.stop = append(e.stop, func() { _ = os.RemoveAll(dir) })
 	copies := map[string]string{
 		"anchor.js": "bench/frontend.min.js", "floor.wasm": "bench/floor.wasm",
-		"floor.wasm.br": "bench/floor.wasm.br", "floor.wasm.gz": "bench/floor.wasm.gz", // written by the size section
+		"floor.wasm.br": "bench/floor.wasm.br", "floor.wasm.gz": "bench/floor.wasm.gz",
 	}
 	for _, f := range []string{"nango.js", "nango.js.br", "nango.js.gz", "nango.wasm", "nango.wasm.br", "nango.wasm.gz", "wasm_exec.js"} {
 		copies[f] = f

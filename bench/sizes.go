@@ -6,11 +6,12 @@ import (
 	"os"
 	"os/exec"
 	"sync"
+	"time"
 )
 
-// compressor is one of the commands make build precompresses the SDK with; the bench runs the
-// same ones, so the floor and the SDK are compressed alike and the sizes are what the dev server
-// sends.
+// compressor is one of the commands make precompresses the SDK and the floor with, so the two are
+// compressed alike and the sizes are what the dev server sends; the bench runs the same ones on
+// the files make does not compress.
 type compressor struct {
 	name   string // as the table shows it
 	suffix string // of the precompressed copy
@@ -31,6 +32,19 @@ func (c compressor) run(path string) ([]byte, error) {
 		return nil, fmt.Errorf("bench: %s %s: %w: %s", c.args[0], path, err, stderr.String())
 	}
 	return out.Bytes(), nil
+}
+
+// precompressedSize is the size of the copy of path that make compressed with c, which must be
+// no older than path (the dev server, too, ignores an older one).
+func precompressedSize(path string, c compressor, source time.Time) (int, error) {
+	info, err := os.Stat(path + c.suffix)
+	if err != nil {
+		return 0, fmt.Errorf("bench: %w (run make bench, which writes it)", err)
+	}
+	if info.ModTime().Before(source) {
+		return 0, fmt.Errorf("bench: %s is older than %s (run make bench, which rewrites it)", path+c.suffix, path)
+	}
+	return int(info.Size()), nil
 }
 
 // fileSizes are a file's raw, gzip -9 and brotli -q 11 sizes in bytes.
@@ -58,17 +72,25 @@ type sizeFigures struct {
 	wasm, floor, glue, wasmExec, anchor fileSizes
 }
 
-// measureAllSizes compresses every file with each compressor, two at a time (brotli -q 11 of a
-// 3 MB wasm takes seconds), and keeps the floor's compressed copies next to it in dist/bench,
-// where the start-up pages get them from.
+// measureAllSizes takes the compressed sizes of the wasm, the floor and the glue from the copies
+// make compressed them into (brotli -q 11 of a 3 MB wasm takes seconds: doing it again would
+// only repeat it), and compresses the other files with each compressor, two at a time.
 func measureAllSizes(in inputs) (sizeFigures, error) {
 	var f sizeFigures
 	files := []struct {
-		dst  *fileSizes
-		name string
+		dst           *fileSizes
+		name          string
+		precompressed bool // make wrote name.gz and name.br
 	}{
-		{&f.wasm, "nango.wasm"}, {&f.floor, "bench/floor.wasm"}, {&f.glue, "nango.js"},
-		{&f.wasmExec, "wasm_exec.js"}, {&f.anchor, "bench/frontend.min.js"},
+		{&f.wasm, "nango.wasm", true}, {&f.floor, "bench/floor.wasm", true}, {&f.glue, "nango.js", true},
+		{&f.wasmExec, "wasm_exec.js", false}, {&f.anchor, "bench/frontend.min.js", false},
+	}
+	setSize := func(dst *fileSizes, c compressor, n int) {
+		if c.suffix == ".gz" {
+			dst.gzip = n
+		} else {
+			dst.brotli = n
+		}
 	}
 	type job struct {
 		file int
@@ -81,21 +103,13 @@ func measureAllSizes(in inputs) (sizeFigures, error) {
 	for range 2 {
 		wg.Go(func() {
 			for j := range jobs {
-				path := in.path(files[j.file].name)
-				b, err := j.c.run(path)
-				if err == nil && files[j.file].name == "bench/floor.wasm" {
-					err = os.WriteFile(path+j.c.suffix, b, 0o644)
-				}
+				b, err := j.c.run(in.path(files[j.file].name))
 				if err != nil {
 					errs <- err
 					continue
 				}
 				mu.Lock()
-				if j.c.suffix == ".gz" {
-					files[j.file].dst.gzip = len(b)
-				} else {
-					files[j.file].dst.brotli = len(b)
-				}
+				setSize(files[j.file].dst, j.c, len(b))
 				mu.Unlock()
 			}
 		})
@@ -109,7 +123,19 @@ func measureAllSizes(in inputs) (sizeFigures, error) {
 		}
 		file.dst.raw = int(info.Size())
 		for _, c := range compressors {
-			jobs <- job{i, c}
+			if !file.precompressed {
+				jobs <- job{i, c}
+				continue
+			}
+			n, err := precompressedSize(in.path(file.name), c, info.ModTime())
+			if err != nil {
+				close(jobs)
+				wg.Wait()
+				return f, err
+			}
+			mu.Lock()
+			setSize(file.dst, c, n)
+			mu.Unlock()
 		}
 	}
 	close(jobs)

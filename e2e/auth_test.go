@@ -161,6 +161,7 @@ func TestAuthIgnoresForgedMessages(t *testing.T) {
 	eval[any](t, popup, `window.opener.postMessage(`+forged+`, '*'); 0`)
 	eval[any](t, ctx, `window.postMessage(`+forged+`, '*'); 0`)
 	evalAwait[any](t, ctx, `new Promise((r) => setTimeout(r, 300))`) // let every forged message be delivered
+	require.Equal(t, 6, forgedReceived(t, ctx), "every forged message reached the page")
 	assert.False(t, outcomeAt(t, ctx, -1).Settled, "a forged message settled auth()")
 
 	step(t, popup, chromedp.Click(chromedp.CSS("#approve")))

@@ -212,6 +212,7 @@ func TestConnectUIIgnoresForgedEvents(t *testing.T) {
 	evalAwait[any](t, ctx, `window.forge(`+jsString(env.Evil.URL+"/forge.html?msg="+url.QueryEscape(forged))+`)`)
 	eval[any](t, ctx, `window.postMessage(`+forged+`, '*'); 0`)
 	evalAwait[any](t, ctx, `new Promise((r) => setTimeout(r, 300))`)
+	require.Equal(t, 2, forgedReceived(t, ctx), "every forged message reached the page")
 	for _, ev := range uiEvents(t, ctx) {
 		assert.NotEqual(t, "connect", ev.Type, "a forged event reached onEvent: %+v", ev)
 	}

@@ -272,6 +272,13 @@ func lastOutcome(t *testing.T, ctx context.Context) outcome {
 	return outcomeAt(t, ctx, -1)
 }
 
+// forgedReceived counts the messages carrying the connection id "forged" that reached the page
+// (a fixture's window.received), so a test of ignored forgeries knows they were delivered.
+func forgedReceived(t *testing.T, ctx context.Context) int {
+	t.Helper()
+	return eval[int](t, ctx, `window.received.filter((m) => m.includes('"forged"')).length`)
+}
+
 // outcomeAt returns the i-th recorded outcome (negative counts from the end), settled or not.
 func outcomeAt(t *testing.T, ctx context.Context, i int) outcome {
 	t.Helper()

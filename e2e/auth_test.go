@@ -256,8 +256,10 @@ func TestClassicScript(t *testing.T) {
 	popup := clickConnect(t, ctx)
 	atProvider(t, popup)
 	step(t, popup, chromedp.Click(chromedp.CSS("#approve")))
-	evalAwait[any](t, ctx, `window.last`)
-	assert.True(t, eval[bool](t, ctx, `window.outcomes[0].ok`))
+	o := lastOutcome(t, ctx)
+	require.True(t, o.OK, "auth() rejected: %s", o.Type)
+	assert.Equal(t, "zendesk", o.Value.ProviderConfigKey)
+	connection(t, o.Value.ConnectionID, "zendesk")
 }
 
 // A page whose Content-Security-Policy leaves out 'wasm-unsafe-eval' still loads the SDK, and

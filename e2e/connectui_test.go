@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -227,7 +226,7 @@ func TestConnectUIFrenchAndSingleIframe(t *testing.T) {
 	assert.Equal(t, "fr", uiAttr(t, ctx, ui, "html", "lang"))
 	eval[any](t, ctx, `window.ui.open(); window.ui.open(); 0`)
 	assert.Equal(t, 1, eval[int](t, ctx, `document.querySelectorAll('iframe#connect-ui').length`))
-	assert.Equal(t, fmt.Sprint(true), fmt.Sprint(eval[bool](t, ctx, `window.ui.iframe === document.getElementById('connect-ui')`)))
+	assert.True(t, eval[bool](t, ctx, `window.ui.iframe === document.getElementById('connect-ui')`), "ui.iframe is the mounted iframe")
 }
 
 // The Connect UI on an origin of its own, as connect.nango.dev is in production: the token goes

@@ -134,6 +134,8 @@ func (e *env) flowOnce(tab context.Context) (flowRun, error) {
 		return r, fmt.Errorf("the popup was not open when auth() returned inside the click (it must open within the click's task)")
 	case !r.OK:
 		return r, fmt.Errorf("auth() rejected: %s: %s", r.Type, r.Message)
+	case r.ConnectionID == "":
+		return r, fmt.Errorf("auth() resolved without a connectionId")
 	}
 	// The result is in; a popup that has not closed itself yet is closed now, so the next run
 	// does not share the machine with it.

@@ -62,12 +62,6 @@ type observation struct {
 	stored  map[string]any // the connection read back, when the call resolved
 }
 
-func approve(t *testing.T, popup context.Context) {
-	t.Helper()
-	atProvider(t, popup)
-	step(t, popup, chromedp.Click(chromedp.CSS("#approve")))
-}
-
 func deny(t *testing.T, popup context.Context) {
 	t.Helper()
 	atProvider(t, popup)

@@ -65,8 +65,7 @@ func TestDemoPageConnectUI(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#field-subdomain"), "acme", ui),
 	)
 	popup := attach(t, ctx, clickOpeningPopup(t, ctx, "", chromedp.Click(chromedp.CSS("#connect"), ui)))
-	atProvider(t, popup)
-	step(t, popup, chromedp.Click(chromedp.CSS("#approve")))
+	approve(t, popup)
 	step(t, ctx, chromedp.WaitVisible(chromedp.CSS(`body[data-state="success"]`)))
 	assert.Contains(t, text(t, ctx, "#connection"), `"subdomain": "acme"`)
 }

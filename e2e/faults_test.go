@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -30,8 +29,7 @@ func faultsURL(token, optionsJSON string) string {
 // approveAndWait clicks Approve at the provider and returns how auth() settled.
 func approveAndWait(t *testing.T, ctx, popup context.Context) outcome {
 	t.Helper()
-	atProvider(t, popup)
-	step(t, popup, chromedp.Click(chromedp.CSS("#approve")))
+	approve(t, popup)
 	return lastOutcome(t, ctx)
 }
 
@@ -84,8 +82,7 @@ func TestFaultCallbackDelay(t *testing.T) {
 	ctx := openTab(t, fixtureURL("auth.html", newSession(t, nil)))
 	setAuthArgs(t, ctx, faultArgs("callback_delay:1500ms", ""))
 	popup := clickConnect(t, ctx)
-	atProvider(t, popup)
-	step(t, popup, chromedp.Click(chromedp.CSS("#approve")))
+	approve(t, popup)
 	evalAwait[any](t, ctx, `new Promise((r) => setTimeout(r, 500))`)
 	assert.False(t, outcomeAt(t, ctx, -1).Settled, "nothing settles before the callback page")
 	o := lastOutcome(t, ctx)

@@ -250,6 +250,13 @@ func attach(t *testing.T, ctx context.Context, id target.ID) context.Context {
 
 // atProvider waits for the mock provider's consent page in the popup and returns the real
 // authorization URL it shows.
+// approve waits for the mock provider's consent page in the popup and clicks Approve.
+func approve(t *testing.T, popup context.Context) {
+	t.Helper()
+	atProvider(t, popup)
+	step(t, popup, chromedp.Click(chromedp.CSS("#approve")))
+}
+
 func atProvider(t *testing.T, popup context.Context) string {
 	t.Helper()
 	step(t, popup, chromedp.WaitVisible(chromedp.CSS("#approve")))

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"net/url"
 	"strings"
 	"testing"
@@ -227,7 +228,7 @@ func TestSynchronousErrors(t *testing.T) {
 	catch := func(js string) thrown {
 		raw := eval[[]byte](t, ctx, `(() => { try { `+js+`; return null } catch (e) { return { type: e.type, message: e.message, isAuthError: e instanceof window.AuthError } } })()`)
 		var th thrown
-		require.NoError(t, jsonUnmarshal(raw, &th))
+		require.NoError(t, json.Unmarshal(raw, &th))
 		return th
 	}
 	got := catch(`window.nango.auth('zendesk')`)
@@ -249,7 +250,7 @@ func TestClassicScript(t *testing.T) {
 	}
 	raw := evalAwait[[]byte](t, ctx, `window.sdkReady`)
 	var r ready
-	require.NoError(t, jsonUnmarshal(raw, &r))
+	require.NoError(t, json.Unmarshal(raw, &r))
 	assert.Equal(t, ready{HasNangoGlobal: true}, r)
 
 	popup := clickConnect(t, ctx)
@@ -269,7 +270,7 @@ func TestStrictCSPReportsWasmUnavailable(t *testing.T) {
 		Type        string `json:"type"`
 		Message     string `json:"message"`
 	}
-	require.NoError(t, jsonUnmarshal(evalAwait[[]byte](t, ctx, `window.sdkReady`), &got))
+	require.NoError(t, json.Unmarshal(evalAwait[[]byte](t, ctx, `window.sdkReady`), &got))
 	assert.True(t, got.IsAuthError)
 	assert.Equal(t, "wasm_unavailable", got.Type)
 	assert.Contains(t, got.Message, "'wasm-unsafe-eval'", "the message says what to add to the policy")

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -21,7 +22,7 @@ func TestDemoPageConnectsZendesk(t *testing.T) {
 	assert.False(t, eval[bool](t, ctx, `!document.getElementById('sdk-error').hidden`), "the SDK error is not shown")
 	type sizes struct{ Encoded, Decoded float64 }
 	var wasm sizes
-	require.NoError(t, jsonUnmarshal(eval[[]byte](t, ctx, `(() => { const e = performance.getEntriesByType('resource').find((r) => r.name.endsWith('/sdk/nango.wasm')); return { Encoded: e.encodedBodySize, Decoded: e.decodedBodySize }; })()`), &wasm))
+	require.NoError(t, json.Unmarshal(eval[[]byte](t, ctx, `(() => { const e = performance.getEntriesByType('resource').find((r) => r.name.endsWith('/sdk/nango.wasm')); return { Encoded: e.encodedBodySize, Decoded: e.decodedBodySize }; })()`), &wasm))
 	br, err := os.Stat(filepath.Join(env.Root, "dist", "nango.wasm.br"))
 	require.NoError(t, err)
 	assert.Equal(t, float64(br.Size()), wasm.Encoded, "the dev server sent the brotli copy of nango.wasm: %+v", wasm)

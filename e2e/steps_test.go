@@ -335,8 +335,6 @@ func jsString(s string) string {
 	return string(b)
 }
 
-func jsonUnmarshal(raw []byte, v any) error { return json.Unmarshal(raw, v) }
-
 // apiJSONAsSession calls the API with a connect session token.
 func apiJSONAsSession(t *testing.T, method, path, token string) int {
 	t.Helper()

@@ -14,6 +14,9 @@ WASM_SRC := $(shell find wasm -name '*.go' -not -name '*_test.go') go.mod go.sum
 all: build
 
 # The dev server sends these precompressed (brotli or gzip, by Accept-Encoding), built once here.
+# npm ci writes node_modules/.package-lock.json: it stands for the installed packages, so they are
+# installed again only when package.json or the lockfile change, not at every make.
+NODE_MODULES := node_modules/.package-lock.json
 PRECOMPRESSED := $(foreach f,nango.wasm nango.js nango.classic.js,$(DIST)/$(f).br $(DIST)/$(f).gz)
 
 ## build: the SDK as shipped (dist/nango.wasm, dist/nango.js, dist/nango.classic.js, dist/nango.d.ts,
@@ -75,7 +78,7 @@ test-e2e: chromium anchor
 ## (a test dependency from npm, never shipped)
 anchor: $(DIST)/anchor/frontend.js
 
-$(DIST)/anchor/frontend.js: node_modules | $(DIST)
+$(DIST)/anchor/frontend.js: $(NODE_MODULES) | $(DIST)
 	npx esbuild node_modules/@nangohq/frontend/dist/index.js --bundle --format=esm --log-level=warning --outfile=$@
 
 ## check-types: an app written against @nangohq/frontend's types compiles against the real
@@ -109,9 +112,10 @@ check-golden: node_modules
 deps: node_modules chromium brotli
 	$(GO) mod download
 
-node_modules: package.json package-lock.json
+node_modules: $(NODE_MODULES)
+$(NODE_MODULES): package.json package-lock.json
 	npm ci --no-audit --no-fund
-	touch node_modules
+	touch $@
 
 brotli:
 	@command -v brotli >/dev/null 2>&1 || { \

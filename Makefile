@@ -9,7 +9,7 @@ SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 WASM_FLAGS := -trimpath -ldflags='-s -w'
 WASM_SRC := $(shell find wasm -name '*.go' -not -name '*_test.go') go.mod go.sum
 
-.PHONY: all build serve test test-go test-wasm test-e2e golden check-golden check-types vet deps chromium brotli node_modules anchor clean bench
+.PHONY: all build serve test test-go test-wasm test-e2e golden check-golden check-types vet staticcheck deps chromium brotli node_modules anchor clean bench
 
 all: build
 
@@ -60,9 +60,21 @@ serve: build
 ## test: every tier: vet, native Go tests, wasm tests under Node, the anchor goldens, chromedp e2e
 test: deps build vet check-golden check-types test-go test-wasm test-e2e
 
-vet:
+## vet: go vet and staticcheck, natively and for the wasm build; staticcheck must find nothing
+vet: staticcheck
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm/...
+	$(STATICCHECK) ./...
+	GOOS=js GOARCH=wasm $(STATICCHECK) ./wasm/...
+
+# staticcheck is installed natively (go install, into GOPATH/bin) when missing or another
+# version; the wasm run only sets GOOS and GOARCH for the code it reads.
+STATICCHECK_VERSION := 0.8.2
+STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
+staticcheck:
+	@$(STATICCHECK) -version 2>/dev/null | grep -qF '($(STATICCHECK_VERSION))' || { \
+		echo "installing staticcheck v$(STATICCHECK_VERSION)"; \
+		$(GO) install honnef.co/go/tools/cmd/staticcheck@v$(STATICCHECK_VERSION); }
 
 test-go:
 	$(GO) test -count=1 ./wasm/... ./server/... ./bench/...

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // boltOpenTimeout is how long Open waits for a file another process holds.
@@ -28,7 +29,7 @@ type boltStore struct {
 func openBoltStore(path string) (*boltStore, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: boltOpenTimeout})
 	if err != nil {
-		if errors.Is(err, bolt.ErrTimeout) {
+		if errors.Is(err, bolterrors.ErrTimeout) {
 			return nil, fmt.Errorf("nango: the data file %s is in use by another process", path)
 		}
 		return nil, fmt.Errorf("nango: open the data file %s: %w", path, err)

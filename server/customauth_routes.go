@@ -2,7 +2,9 @@ package server
 
 import (
 	"context"
+	"maps"
 	"net/http"
+	"slices"
 )
 
 // customAuthRoutes are the SDK's non-popup endpoints, each with the body schema of its Nango
@@ -67,7 +69,7 @@ func credentialsOf(kv ...any) *orderedMap {
 // withBody copies the body's fields into m after its own, in sorted order (a decoded JSON
 // object has lost its order); m's keys win.
 func withBody(m *orderedMap, body map[string]any) *orderedMap {
-	for _, k := range sortedKeys(body) {
+	for _, k := range slices.Sorted(maps.Keys(body)) {
 		if _, taken := m.Get(k); !taken {
 			m.Set(k, body[k])
 		}

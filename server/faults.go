@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -86,7 +87,7 @@ func parseFaults(specs ...string) (faultSet, error) {
 	return set, nil
 }
 
-func faultNames() []string { return sortedKeys(faultDefaults) }
+func faultNames() []string { return slices.Sorted(maps.Keys(faultDefaults)) }
 
 func (f faultSet) has(name string) bool {
 	_, ok := f[name]

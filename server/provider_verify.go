@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -26,7 +28,7 @@ func rejectedCredential(v any, path string) string {
 			return path
 		}
 	case map[string]any:
-		for _, k := range sortedKeys(t) {
+		for _, k := range slices.Sorted(maps.Keys(t)) {
 			if bad := rejectedCredential(t[k], strings.TrimPrefix(path+"."+k, ".")); bad != "" {
 				return bad
 			}

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -135,12 +137,12 @@ func (a *api) unknownIntegrations(in *sessionInput) []fieldError {
 			errs = append(errs, fieldError{Code: "custom", Message: "Integration does not exist", Path: []any{"allowed_integrations", i}})
 		}
 	}
-	for _, key := range sortedKeys(in.IntegrationsConfigDefaults) {
+	for _, key := range slices.Sorted(maps.Keys(in.IntegrationsConfigDefaults)) {
 		if _, ok := a.integrations.get(key); !ok {
 			errs = append(errs, fieldError{Code: "custom", Message: "Integration does not exist", Path: []any{"integrations_config_defaults", key}})
 		}
 	}
-	for _, key := range sortedKeys(in.Overrides) {
+	for _, key := range slices.Sorted(maps.Keys(in.Overrides)) {
 		if _, ok := a.integrations.get(key); !ok {
 			errs = append(errs, fieldError{Code: "custom", Message: "Integration does not exist", Path: []any{"overrides", key}})
 		}
@@ -270,7 +272,7 @@ func readJSONObject(w http.ResponseWriter, r *http.Request) (map[string]any, []b
 
 func unrecognizedQueryKeys(r *http.Request) []fieldError {
 	var keys []string
-	for _, k := range sortedKeys(r.URL.Query()) {
+	for _, k := range slices.Sorted(maps.Keys(r.URL.Query())) {
 		keys = append(keys, `"`+k+`"`)
 	}
 	noun := "key"

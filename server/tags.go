@@ -2,7 +2,9 @@ package server
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -20,7 +22,7 @@ var tagKeyPattern = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_\-./]*$`)
 // keys. Each issue is a message for the tags path.
 func validateTags(tags map[string]string) (map[string]string, []fieldError) {
 	var errs []fieldError
-	keys := sortedKeys(tags)
+	keys := slices.Sorted(maps.Keys(tags))
 	for _, k := range keys {
 		path := []any{"tags", k}
 		if !tagKeyPattern.MatchString(k) {

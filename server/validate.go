@@ -142,7 +142,7 @@ func (v *validator) record(m map[string]any, key string, path []any, keyRule str
 	if !ok {
 		return
 	}
-	for _, k := range sortedKeys(obj) {
+	for _, k := range slices.Sorted(maps.Keys(obj)) {
 		var probe validator
 		if _, ok := probe.strValue(k, true, nil, keyRule); !ok {
 			v.add(at(at(path, key), k), "invalid_key", "Invalid key in record")
@@ -168,6 +168,3 @@ func isHTTPURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
-
-// sortedKeys is m's keys in order: a Go map, like a decoded JSON object, has lost its order.
-func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

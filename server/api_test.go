@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"net"
 	"net/http"
 	"os"
@@ -16,20 +17,20 @@ import (
 func TestCORS(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	pre := do(t, http.DefaultClient, http.MethodOptions, srv.APIURL()+"/connect/session", nil, map[string]string{
+	pre := webtest.Do(t, http.DefaultClient, http.MethodOptions, srv.APIURL()+"/connect/session", nil, map[string]string{
 		"Origin": "http://app.test:3000", "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "authorization",
 	})
-	assert.Equal(t, http.StatusNoContent, pre.status)
-	assert.Equal(t, "*", pre.header.Get("Access-Control-Allow-Origin"))
-	assert.Equal(t, "600", pre.header.Get("Access-Control-Max-Age"))
-	assert.Contains(t, pre.header.Get("Access-Control-Allow-Headers"), "Authorization")
-	assert.Contains(t, pre.header.Get("Access-Control-Allow-Headers"), "Provider-Config-Key")
-	assert.Contains(t, pre.header.Get("Access-Control-Allow-Methods"), "DELETE")
+	assert.Equal(t, http.StatusNoContent, pre.Status)
+	assert.Equal(t, "*", pre.Header.Get("Access-Control-Allow-Origin"))
+	assert.Equal(t, "600", pre.Header.Get("Access-Control-Max-Age"))
+	assert.Contains(t, pre.Header.Get("Access-Control-Allow-Headers"), "Authorization")
+	assert.Contains(t, pre.Header.Get("Access-Control-Allow-Headers"), "Provider-Config-Key")
+	assert.Contains(t, pre.Header.Get("Access-Control-Allow-Methods"), "DELETE")
 
-	resp := get(t, http.DefaultClient, srv.APIURL()+"/connect/session", map[string]string{"Origin": "http://app.test:3000"})
-	assert.Equal(t, http.StatusUnauthorized, resp.status)
-	assert.Equal(t, "*", resp.header.Get("Access-Control-Allow-Origin"), "errors carry CORS headers too")
-	assert.Contains(t, resp.header.Get("Access-Control-Expose-Headers"), "X-Nango-Signature")
+	resp := webtest.Get(t, http.DefaultClient, srv.APIURL()+"/connect/session", map[string]string{"Origin": "http://app.test:3000"})
+	assert.Equal(t, http.StatusUnauthorized, resp.Status)
+	assert.Equal(t, "*", resp.Header.Get("Access-Control-Allow-Origin"), "errors carry CORS headers too")
+	assert.Contains(t, resp.Header.Get("Access-Control-Expose-Headers"), "X-Nango-Signature")
 }
 
 func TestIntegrationsAndProviders(t *testing.T) {
@@ -47,10 +48,10 @@ func TestIntegrationsAndProviders(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			resp := get(t, http.DefaultClient, srv.APIURL()+"/integrations", map[string]string{"Authorization": "Bearer " + tc.auth})
-			require.Equal(t, http.StatusOK, resp.status, resp.body)
+			resp := webtest.Get(t, http.DefaultClient, srv.APIURL()+"/integrations", map[string]string{"Authorization": "Bearer " + tc.auth})
+			require.Equal(t, http.StatusOK, resp.Status, resp.Body)
 			var keys []string
-			for _, item := range resp.json(t)["data"].([]any) {
+			for _, item := range resp.JSON(t)["data"].([]any) {
 				in := item.(map[string]any)
 				keys = append(keys, in["unique_key"].(string))
 				assert.NotEmpty(t, in["display_name"])
@@ -60,23 +61,23 @@ func TestIntegrationsAndProviders(t *testing.T) {
 		})
 	}
 
-	resp := get(t, http.DefaultClient, srv.APIURL()+"/providers/zendesk", map[string]string{"Authorization": "Bearer " + narrow})
-	require.Equal(t, http.StatusOK, resp.status, resp.body)
-	data := resp.json(t)["data"].(map[string]any)
+	resp := webtest.Get(t, http.DefaultClient, srv.APIURL()+"/providers/zendesk", map[string]string{"Authorization": "Bearer " + narrow})
+	require.Equal(t, http.StatusOK, resp.Status, resp.Body)
+	data := resp.JSON(t)["data"].(map[string]any)
 	assert.Equal(t, "zendesk", data["name"])
 	assert.Equal(t, "Zendesk", data["display_name"])
 	assert.Equal(t, "https://${connectionConfig.subdomain}.zendesk.com/oauth/authorizations/new", data["authorization_url"])
 	field := data["connection_config"].(map[string]any)["subdomain"].(map[string]any)
 	assert.Equal(t, "^[a-z0-9_-]+$", field["pattern"])
 
-	missing := get(t, http.DefaultClient, srv.APIURL()+"/providers/nope", map[string]string{"Authorization": "Bearer " + narrow})
-	assert.Equal(t, http.StatusNotFound, missing.status)
-	noAuth := get(t, http.DefaultClient, srv.APIURL()+"/integrations", nil)
-	assert.Equal(t, http.StatusUnauthorized, noAuth.status)
+	missing := webtest.Get(t, http.DefaultClient, srv.APIURL()+"/providers/nope", map[string]string{"Authorization": "Bearer " + narrow})
+	assert.Equal(t, http.StatusNotFound, missing.Status)
+	noAuth := webtest.Get(t, http.DefaultClient, srv.APIURL()+"/integrations", nil)
+	assert.Equal(t, http.StatusUnauthorized, noAuth.Status)
 
-	logo := get(t, http.DefaultClient, srv.APIURL()+"/images/template-logos/zendesk.svg", nil)
-	assert.Equal(t, http.StatusOK, logo.status)
-	assert.Equal(t, "image/svg+xml", logo.header.Get("Content-Type"))
+	logo := webtest.Get(t, http.DefaultClient, srv.APIURL()+"/images/template-logos/zendesk.svg", nil)
+	assert.Equal(t, http.StatusOK, logo.Status)
+	assert.Equal(t, "image/svg+xml", logo.Header.Get("Content-Type"))
 }
 
 func TestSDKFiles(t *testing.T) {
@@ -104,12 +105,12 @@ func TestSDKFiles(t *testing.T) {
 	for _, tc := range tests {
 		for _, origin := range []string{srv.AppURL(), srv.APIURL()} {
 			t.Run(tc.name+" on "+origin, func(t *testing.T) {
-				resp := get(t, http.DefaultClient, origin+tc.path, nil)
-				require.Equal(t, tc.wantStatus, resp.status, resp.body)
+				resp := webtest.Get(t, http.DefaultClient, origin+tc.path, nil)
+				require.Equal(t, tc.wantStatus, resp.Status, resp.Body)
 				if tc.wantType != "" {
-					assert.Equal(t, tc.wantType, resp.header.Get("Content-Type"))
+					assert.Equal(t, tc.wantType, resp.Header.Get("Content-Type"))
 				}
-				assert.NotContains(t, resp.body, "top-secret-content")
+				assert.NotContains(t, resp.Body, "top-secret-content")
 			})
 		}
 	}
@@ -147,17 +148,17 @@ func TestNotFoundAndTelemetry(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
 	for _, origin := range []string{srv.AppURL(), srv.APIURL(), srv.ProviderURL()} {
-		resp := get(t, http.DefaultClient, origin+"/nope", nil)
-		assert.Equal(t, http.StatusNotFound, resp.status)
-		assert.Equal(t, "not_found", resp.json(t)["error"].(map[string]any)["code"])
+		resp := webtest.Get(t, http.DefaultClient, origin+"/nope", nil)
+		assert.Equal(t, http.StatusNotFound, resp.Status)
+		assert.Equal(t, "not_found", resp.JSON(t)["error"].(map[string]any)["code"])
 	}
-	root := get(t, http.DefaultClient, srv.APIURL()+"/", nil)
-	assert.Equal(t, http.StatusUpgradeRequired, root.status)
-	assert.Equal(t, "upgrade_required", root.json(t)["error"].(map[string]any)["code"])
-	token := createSession(t, srv, demoEndUser)
-	ok := do(t, http.DefaultClient, http.MethodPost, srv.APIURL()+"/connect/telemetry",
+	root := webtest.Get(t, http.DefaultClient, srv.APIURL()+"/", nil)
+	assert.Equal(t, http.StatusUpgradeRequired, root.Status)
+	assert.Equal(t, "upgrade_required", root.JSON(t)["error"].(map[string]any)["code"])
+	token := createSession(t, srv, webtest.DemoEndUser)
+	ok := webtest.Do(t, http.DefaultClient, http.MethodPost, srv.APIURL()+"/connect/telemetry",
 		strings.NewReader(`{"token":"`+token+`","event":"open","timestamp":1}`), map[string]string{"Content-Type": "application/json"})
-	assert.Equal(t, http.StatusNoContent, ok.status)
-	bad := do(t, http.DefaultClient, http.MethodPost, srv.APIURL()+"/connect/telemetry", strings.NewReader(`{"event":"open"}`), nil)
-	assert.Equal(t, http.StatusUnauthorized, bad.status)
+	assert.Equal(t, http.StatusNoContent, ok.Status)
+	bad := webtest.Do(t, http.DefaultClient, http.MethodPost, srv.APIURL()+"/connect/telemetry", strings.NewReader(`{"event":"open"}`), nil)
+	assert.Equal(t, http.StatusUnauthorized, bad.Status)
 }

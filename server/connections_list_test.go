@@ -1,6 +1,7 @@
 package server
 
 import (
+	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -14,8 +15,8 @@ import (
 func connectWithAPIKey(t *testing.T, srv *Server, sessionBody string) string {
 	t.Helper()
 	resp := postAuth(t, srv, "/api-auth/api-key", "sendgrid", createSession(t, srv, sessionBody), "", `{"apiKey":"k"}`)
-	require.Equal(t, http.StatusOK, resp.status, resp.body)
-	return resp.json(t)["connectionId"].(string)
+	require.Equal(t, http.StatusOK, resp.Status, resp.Body)
+	return resp.JSON(t)["connectionId"].(string)
 }
 
 func TestListConnections(t *testing.T) {
@@ -26,10 +27,10 @@ func TestListConnections(t *testing.T) {
 	auth := map[string]string{"Authorization": "Bearer " + srv.SecretKey()}
 	list := func(t *testing.T, query string) []map[string]any {
 		t.Helper()
-		resp := get(t, http.DefaultClient, srv.APIURL()+"/connections?"+query, auth)
-		require.Equal(t, http.StatusOK, resp.status, resp.body)
+		resp := webtest.Get(t, http.DefaultClient, srv.APIURL()+"/connections?"+query, auth)
+		require.Equal(t, http.StatusOK, resp.Status, resp.Body)
 		var out []map[string]any
-		for _, c := range resp.json(t)["connections"].([]any) {
+		for _, c := range resp.JSON(t)["connections"].([]any) {
 			out = append(out, c.(map[string]any))
 		}
 		return out
@@ -92,44 +93,44 @@ func TestListConnectionsErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.query, func(t *testing.T) {
-			resp := get(t, http.DefaultClient, srv.APIURL()+"/connection?"+tc.query, auth)
-			require.Equal(t, http.StatusBadRequest, resp.status, resp.body)
-			e := errorOf(t, resp)
+			resp := webtest.Get(t, http.DefaultClient, srv.APIURL()+"/connection?"+tc.query, auth)
+			require.Equal(t, http.StatusBadRequest, resp.Status, resp.Body)
+			e := resp.Envelope(t)
 			assert.Equal(t, "invalid_query_params", e["code"])
 			issue := e["errors"].([]any)[0].(map[string]any)
 			assert.Equal(t, tc.wantPath, issue["path"])
 			assert.Equal(t, tc.wantMsg, issue["message"])
 		})
 	}
-	resp := get(t, http.DefaultClient, srv.APIURL()+"/connections", nil)
-	assert.Equal(t, http.StatusUnauthorized, resp.status)
+	resp := webtest.Get(t, http.DefaultClient, srv.APIURL()+"/connections", nil)
+	assert.Equal(t, http.StatusUnauthorized, resp.Status)
 }
 
 func TestDeleteConnection(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	id := connectWithAPIKey(t, srv, demoEndUser)
+	id := connectWithAPIKey(t, srv, webtest.DemoEndUser)
 	auth := map[string]string{"Authorization": "Bearer " + srv.SecretKey()}
-	del := func(path string) response {
-		return do(t, http.DefaultClient, http.MethodDelete, srv.APIURL()+path, nil, auth)
+	del := func(path string) webtest.Response {
+		return webtest.Do(t, http.DefaultClient, http.MethodDelete, srv.APIURL()+path, nil, auth)
 	}
 	resp := del("/connection/" + url.PathEscape(id))
-	require.Equal(t, http.StatusBadRequest, resp.status)
-	assert.Equal(t, "invalid_query_params", errorOf(t, resp)["code"])
+	require.Equal(t, http.StatusBadRequest, resp.Status)
+	assert.Equal(t, "invalid_query_params", resp.Envelope(t)["code"])
 	resp = del("/connection/" + url.PathEscape(id) + "?provider_config_key=sendgrid&x=1&b=2")
-	assert.Equal(t, "invalid_query_params", errorOf(t, resp)["code"])
-	assert.Equal(t, []any{map[string]any{"code": "unrecognized_keys", "message": `Unrecognized keys: "b", "x"`, "path": []any{}}}, errorOf(t, resp)["errors"])
+	assert.Equal(t, "invalid_query_params", resp.Envelope(t)["code"])
+	assert.Equal(t, []any{map[string]any{"code": "unrecognized_keys", "message": `Unrecognized keys: "b", "x"`, "path": []any{}}}, resp.Envelope(t)["errors"])
 
 	resp = del("/connections/" + url.PathEscape(id) + "?provider_config_key=sendgrid")
-	require.Equal(t, http.StatusOK, resp.status, resp.body)
-	assert.JSONEq(t, `{"success":true}`, resp.body)
-	assert.Equal(t, http.StatusNotFound, readConnection(t, srv, "sendgrid", id).status)
+	require.Equal(t, http.StatusOK, resp.Status, resp.Body)
+	assert.JSONEq(t, `{"success":true}`, resp.Body)
+	assert.Equal(t, http.StatusNotFound, readConnection(t, srv, "sendgrid", id).Status)
 
 	resp = del("/connection/" + url.PathEscape(id) + "?provider_config_key=sendgrid")
-	require.Equal(t, http.StatusBadRequest, resp.status)
-	assert.Equal(t, "unknown_connection", errorOf(t, resp)["code"])
-	resp = do(t, http.DefaultClient, http.MethodDelete, srv.APIURL()+"/connection/x?provider_config_key=sendgrid", nil, nil)
-	assert.Equal(t, http.StatusUnauthorized, resp.status)
+	require.Equal(t, http.StatusBadRequest, resp.Status)
+	assert.Equal(t, "unknown_connection", resp.Envelope(t)["code"])
+	resp = webtest.Do(t, http.DefaultClient, http.MethodDelete, srv.APIURL()+"/connection/x?provider_config_key=sendgrid", nil, nil)
+	assert.Equal(t, http.StatusUnauthorized, resp.Status)
 }
 
 func keys(m map[string]any) []string {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"net/http"
 	"testing"
 	"time"
@@ -24,7 +25,7 @@ func TestGetConnectionErrors(t *testing.T) {
 	}{
 		{name: "no secret key", path: "/connection/abc?provider_config_key=zendesk", wantStatus: 401, wantCode: "missing_auth_header"},
 		{name: "session token instead of secret key", path: "/connection/abc?provider_config_key=zendesk",
-			headers: map[string]string{"Authorization": "Bearer " + createSession(t, srv, demoEndUser)}, wantStatus: 401, wantCode: "invalid_secret_key_format"},
+			headers: map[string]string{"Authorization": "Bearer " + createSession(t, srv, webtest.DemoEndUser)}, wantStatus: 401, wantCode: "invalid_secret_key_format"},
 		{name: "missing provider_config_key", path: "/connection/abc", headers: auth, wantStatus: 400, wantCode: "invalid_query_params",
 			wantErrors: []any{map[string]any{"code": "invalid_type", "message": "Invalid input: expected string, received undefined", "path": []any{"provider_config_key"}}}},
 		{name: "unknown query keys", path: "/connection/abc?provider_config_key=zendesk&foo=1&bar=2&refresh_token=true", headers: auth, wantStatus: 400, wantCode: "invalid_query_params",
@@ -40,9 +41,9 @@ func TestGetConnectionErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			resp := get(t, http.DefaultClient, srv.APIURL()+tc.path, tc.headers)
-			require.Equal(t, tc.wantStatus, resp.status, resp.body)
-			errBody := resp.json(t)["error"].(map[string]any)
+			resp := webtest.Get(t, http.DefaultClient, srv.APIURL()+tc.path, tc.headers)
+			require.Equal(t, tc.wantStatus, resp.Status, resp.Body)
+			errBody := resp.JSON(t)["error"].(map[string]any)
 			assert.Equal(t, tc.wantCode, errBody["code"])
 			if tc.wantMsg != "" {
 				assert.Equal(t, tc.wantMsg, errBody["message"])

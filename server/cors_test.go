@@ -1,6 +1,7 @@
 package server
 
 import (
+	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -15,7 +16,7 @@ import (
 func TestCORSPolicies(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, demoEndUser)
+	token := createSession(t, srv, webtest.DemoEndUser)
 	public := map[string]string{
 		"Access-Control-Allow-Origin":   "*",
 		"Access-Control-Expose-Headers": corsExposeHeaders,
@@ -52,14 +53,14 @@ func TestCORSPolicies(t *testing.T) {
 			} else {
 				headers["Content-Type"] = "application/json"
 			}
-			resp := do(t, http.DefaultClient, tc.method, srv.APIURL()+tc.path, strings.NewReader(tc.body), headers)
-			require.Equal(t, tc.wantStatus, resp.status, resp.body)
+			resp := webtest.Do(t, http.DefaultClient, tc.method, srv.APIURL()+tc.path, strings.NewReader(tc.body), headers)
+			require.Equal(t, tc.wantStatus, resp.Status, resp.Body)
 			for k, v := range tc.want {
-				assert.Equal(t, v, resp.header.Get(k), k)
+				assert.Equal(t, v, resp.Header.Get(k), k)
 			}
 			if tc.wantPreflight != nil {
-				assert.Equal(t, tc.wantPreflight, []string{resp.header.Get("Access-Control-Allow-Methods"), resp.header.Get("Access-Control-Allow-Headers"), resp.header.Get("Access-Control-Max-Age")})
-				assert.Empty(t, resp.body)
+				assert.Equal(t, tc.wantPreflight, []string{resp.Header.Get("Access-Control-Allow-Methods"), resp.Header.Get("Access-Control-Allow-Headers"), resp.Header.Get("Access-Control-Max-Age")})
+				assert.Empty(t, resp.Body)
 			}
 		})
 	}

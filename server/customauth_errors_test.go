@@ -1,6 +1,7 @@
 package server
 
 import (
+	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"net/http"
 	"strings"
 	"testing"
@@ -12,7 +13,7 @@ import (
 func TestCustomAuthErrors(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, demoEndUser)
+	token := createSession(t, srv, webtest.DemoEndUser)
 	narrow := createSession(t, srv, `{"end_user":{"id":"u"},"allowed_integrations":["zendesk"]}`)
 	const unknownToken = "nango_connect_session_0000000000000000000000000000000000000000000000000000000000000000"
 	tests := []struct {
@@ -80,16 +81,16 @@ func TestCustomAuthErrors(t *testing.T) {
 			default:
 				headers["Content-Type"] = tc.contentType
 			}
-			resp := do(t, http.DefaultClient, http.MethodPost, u, strings.NewReader(tc.body), headers)
-			require.Equal(t, tc.wantStatus, resp.status, resp.body)
-			assert.Equal(t, "application/json; charset=utf-8", resp.header.Get("Content-Type"))
-			e := errorOf(t, resp)
+			resp := webtest.Do(t, http.DefaultClient, http.MethodPost, u, strings.NewReader(tc.body), headers)
+			require.Equal(t, tc.wantStatus, resp.Status, resp.Body)
+			assert.Equal(t, "application/json; charset=utf-8", resp.Header.Get("Content-Type"))
+			e := resp.Envelope(t)
 			assert.Equal(t, tc.wantCode, e["code"])
 			if tc.wantMsg != "" {
 				assert.Contains(t, e["message"], tc.wantMsg)
 			}
 			if tc.wantErrors != "" {
-				assert.Contains(t, resp.body, tc.wantErrors)
+				assert.Contains(t, resp.Body, tc.wantErrors)
 			}
 		})
 	}
@@ -110,12 +111,12 @@ func TestMockProviderVerify(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			resp := do(t, http.DefaultClient, http.MethodPost, srv.ProviderURL()+"/api/verify/"+tc.provider, strings.NewReader(tc.body),
+			resp := webtest.Do(t, http.DefaultClient, http.MethodPost, srv.ProviderURL()+"/api/verify/"+tc.provider, strings.NewReader(tc.body),
 				map[string]string{"Content-Type": "application/json"})
-			assert.Equal(t, tc.wantStatus, resp.status, resp.body)
+			assert.Equal(t, tc.wantStatus, resp.Status, resp.Body)
 			if tc.wantStatus == http.StatusUnauthorized {
-				assert.Equal(t, "invalid_credentials", resp.json(t)["error"])
-				assert.NotContains(t, strings.ToLower(resp.body), "invalid-key", "the value is not echoed")
+				assert.Equal(t, "invalid_credentials", resp.JSON(t)["error"])
+				assert.NotContains(t, strings.ToLower(resp.Body), "invalid-key", "the value is not echoed")
 			}
 		})
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"net/http"
 	"strings"
 	"testing"
@@ -11,27 +12,20 @@ import (
 
 // postAuth sends a custom-auth POST as the SDK's triggerAuth does: the session token in the
 // query, JSON content type, from the app's origin.
-func postAuth(t *testing.T, srv *Server, path, key, token, query, body string) response {
+func postAuth(t *testing.T, srv *Server, path, key, token, query, body string) webtest.Response {
 	t.Helper()
 	u := srv.APIURL() + path + "/" + key + "?connect_session_token=" + token
 	if query != "" {
 		u += "&" + query
 	}
-	return do(t, http.DefaultClient, http.MethodPost, u, strings.NewReader(body),
+	return webtest.Do(t, http.DefaultClient, http.MethodPost, u, strings.NewReader(body),
 		map[string]string{"Content-Type": "application/json", "Origin": "http://app.test:3000"})
-}
-
-func errorOf(t *testing.T, r response) map[string]any {
-	t.Helper()
-	e, ok := r.json(t)["error"].(map[string]any)
-	require.True(t, ok, r.body)
-	return e
 }
 
 func TestCustomAuthModes(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, demoEndUser)
+	token := createSession(t, srv, webtest.DemoEndUser)
 	tests := []struct {
 		name, path, key, query  string
 		good                    string
@@ -83,21 +77,21 @@ func TestCustomAuthModes(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			resp := postAuth(t, srv, tc.path, tc.key, token, tc.query, tc.good)
-			require.Equal(t, http.StatusOK, resp.status, resp.body)
-			reply := resp.json(t)
+			require.Equal(t, http.StatusOK, resp.Status, resp.Body)
+			reply := resp.JSON(t)
 			id, _ := reply["connectionId"].(string)
 			require.Regexp(t, uuidV4Pattern, id)
 			assert.Equal(t, tc.key, reply["providerConfigKey"])
 			if tc.path == "/oauth2/auth" {
-				assert.True(t, strings.HasPrefix(resp.body, `{"providerConfigKey":`), "Nango's /oauth2/auth key order: %s", resp.body)
+				assert.True(t, strings.HasPrefix(resp.Body, `{"providerConfigKey":`), "Nango's /oauth2/auth key order: %s", resp.Body)
 			} else {
-				assert.True(t, strings.HasPrefix(resp.body, `{"connectionId":`), resp.body)
+				assert.True(t, strings.HasPrefix(resp.Body, `{"connectionId":`), resp.Body)
 			}
-			assert.Equal(t, "*", resp.header.Get("Access-Control-Allow-Origin"))
+			assert.Equal(t, "*", resp.Header.Get("Access-Control-Allow-Origin"))
 
 			stored := readConnection(t, srv, tc.key, id)
-			require.Equal(t, http.StatusOK, stored.status, stored.body)
-			conn := stored.json(t)
+			require.Equal(t, http.StatusOK, stored.Status, stored.Body)
+			conn := stored.JSON(t)
 			creds := conn["credentials"].(map[string]any)
 			for k, v := range tc.wantCreds {
 				assert.Equal(t, v, creds[k], k)
@@ -116,11 +110,11 @@ func TestCustomAuthModes(t *testing.T) {
 				return
 			}
 			refused := postAuth(t, srv, tc.path, tc.key, token, tc.query, tc.bad)
-			require.Equal(t, http.StatusBadRequest, refused.status, refused.body)
-			e := errorOf(t, refused)
+			require.Equal(t, http.StatusBadRequest, refused.Status, refused.Body)
+			e := refused.Envelope(t)
 			assert.Equal(t, tc.wantCode, e["code"])
 			assert.True(t, strings.HasPrefix(e["message"].(string), tc.wantMsgPrefix), e["message"])
-			assert.NotContains(t, refused.body, "invalid-", "the refused credential is not echoed")
+			assert.NotContains(t, refused.Body, "invalid-", "the refused credential is not echoed")
 		})
 	}
 }
@@ -128,7 +122,7 @@ func TestCustomAuthModes(t *testing.T) {
 func TestCustomAuthIssuedTokens(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, demoEndUser)
+	token := createSession(t, srv, webtest.DemoEndUser)
 	tests := []struct {
 		path, key, query, body string
 		field, prefix          string
@@ -143,9 +137,9 @@ func TestCustomAuthIssuedTokens(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.key, func(t *testing.T) {
 			resp := postAuth(t, srv, tc.path, tc.key, token, tc.query, tc.body)
-			require.Equal(t, http.StatusOK, resp.status, resp.body)
-			stored := readConnection(t, srv, tc.key, resp.json(t)["connectionId"].(string))
-			creds := stored.json(t)["credentials"].(map[string]any)
+			require.Equal(t, http.StatusOK, resp.Status, resp.Body)
+			stored := readConnection(t, srv, tc.key, resp.JSON(t)["connectionId"].(string))
+			creds := stored.JSON(t)["credentials"].(map[string]any)
 			assert.True(t, strings.HasPrefix(creds[tc.field].(string), tc.prefix), creds[tc.field])
 			assert.Regexp(t, `^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$`, creds["expires_at"])
 		})
@@ -158,10 +152,10 @@ func TestCustomAuthSessionDefaults(t *testing.T) {
 	token := createSession(t, srv, `{"end_user":{"id":"u-9"},"tags":{"team":"blue"},"webhook_url_override":"https://hooks.example.com/n",
 		"integrations_config_defaults":{"1password-scim":{"connection_config":{"domain":"scim.default.com","extra":7}}}}`)
 	resp := postAuth(t, srv, "/api-auth/api-key", "1password-scim", token, "params[domain]=scim.page.com&params[webhook_url]=https://evil.example.com", `{"apiKey":"k"}`)
-	require.Equal(t, http.StatusOK, resp.status, resp.body)
-	stored := readConnection(t, srv, "1password-scim", resp.json(t)["connectionId"].(string))
-	assert.Contains(t, stored.body, `"connection_config":{"domain":"scim.default.com","extra":7}`, "the session's defaults win, webhook_url is dropped")
-	conn := stored.json(t)
+	require.Equal(t, http.StatusOK, resp.Status, resp.Body)
+	stored := readConnection(t, srv, "1password-scim", resp.JSON(t)["connectionId"].(string))
+	assert.Contains(t, stored.Body, `"connection_config":{"domain":"scim.default.com","extra":7}`, "the session's defaults win, webhook_url is dropped")
+	conn := stored.JSON(t)
 	assert.Equal(t, map[string]any{"end_user_id": "u-9", "team": "blue"}, conn["tags"])
 	assert.Equal(t, "https://hooks.example.com/n", conn["webhook_url_override"])
 }

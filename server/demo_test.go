@@ -1,6 +1,7 @@
 package server
 
 import (
+	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"net/http"
 	"strings"
 	"testing"
@@ -13,13 +14,13 @@ import (
 func TestDemoPage(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	page := get(t, http.DefaultClient, srv.AppURL()+"/", nil)
-	require.Equal(t, http.StatusOK, page.status)
-	assert.Contains(t, page.body, `<script type="application/json" id="demo-config">{"apiURL":"`+srv.APIURL()+`"}</script>`)
-	assert.Contains(t, page.body, `await import('/sdk/nango.js')`)
-	assert.NotContains(t, page.body, srv.SecretKey())
+	page := webtest.Get(t, http.DefaultClient, srv.AppURL()+"/", nil)
+	require.Equal(t, http.StatusOK, page.Status)
+	assert.Contains(t, page.Body, `<script type="application/json" id="demo-config">{"apiURL":"`+srv.APIURL()+`"}</script>`)
+	assert.Contains(t, page.Body, `await import('/sdk/nango.js')`)
+	assert.NotContains(t, page.Body, srv.SecretKey())
 	for _, id := range []string{"integration-select", "config-form", "connect", "result", "error-type", "error-message", "connection"} {
-		assert.Contains(t, page.body, `id="`+id+`"`)
+		assert.Contains(t, page.Body, `id="`+id+`"`)
 	}
 }
 
@@ -28,10 +29,10 @@ func TestDemoBackend(t *testing.T) {
 	srv := startServer(t)
 
 	t.Run("connect session", func(t *testing.T) {
-		resp := do(t, http.DefaultClient, http.MethodPost, srv.AppURL()+"/api/connect-session",
+		resp := webtest.Do(t, http.DefaultClient, http.MethodPost, srv.AppURL()+"/api/connect-session",
 			strings.NewReader(`{"allowed_integrations":["zendesk"],"integrations_config_defaults":{"zendesk":{"connection_config":{"subdomain":"acme"}}}}`), nil)
-		require.Equal(t, http.StatusOK, resp.status, resp.body)
-		body := resp.json(t)
+		require.Equal(t, http.StatusOK, resp.Status, resp.Body)
+		body := resp.JSON(t)
 		token := body["token"].(string)
 		assert.True(t, strings.HasPrefix(token, sessionTokenPrefix))
 		_, err := time.Parse(time.RFC3339, body["expires_at"].(string))
@@ -44,18 +45,18 @@ func TestDemoBackend(t *testing.T) {
 	})
 
 	t.Run("connect session errors are relayed", func(t *testing.T) {
-		resp := do(t, http.DefaultClient, http.MethodPost, srv.AppURL()+"/api/connect-session", strings.NewReader(`{"allowed_integrations":["nope"]}`), nil)
-		require.Equal(t, http.StatusBadRequest, resp.status, resp.body)
-		assert.Equal(t, "invalid_body", resp.json(t)["error"].(map[string]any)["code"])
-		strict := do(t, http.DefaultClient, http.MethodPost, srv.AppURL()+"/api/connect-session", strings.NewReader(`{"end_user":{"id":"x"}}`), nil)
-		assert.Equal(t, http.StatusBadRequest, strict.status, "the page cannot choose the end user")
+		resp := webtest.Do(t, http.DefaultClient, http.MethodPost, srv.AppURL()+"/api/connect-session", strings.NewReader(`{"allowed_integrations":["nope"]}`), nil)
+		require.Equal(t, http.StatusBadRequest, resp.Status, resp.Body)
+		assert.Equal(t, "invalid_body", resp.JSON(t)["error"].(map[string]any)["code"])
+		strict := webtest.Do(t, http.DefaultClient, http.MethodPost, srv.AppURL()+"/api/connect-session", strings.NewReader(`{"end_user":{"id":"x"}}`), nil)
+		assert.Equal(t, http.StatusBadRequest, strict.Status, "the page cannot choose the end user")
 	})
 
 	t.Run("integrations with their fields", func(t *testing.T) {
-		resp := get(t, http.DefaultClient, srv.AppURL()+"/api/integrations", nil)
-		require.Equal(t, http.StatusOK, resp.status, resp.body)
+		resp := webtest.Get(t, http.DefaultClient, srv.AppURL()+"/api/integrations", nil)
+		require.Equal(t, http.StatusOK, resp.Status, resp.Body)
 		byKey := map[string]map[string]any{}
-		for _, item := range resp.json(t)["data"].([]any) {
+		for _, item := range resp.JSON(t)["data"].([]any) {
 			in := item.(map[string]any)
 			byKey[in["unique_key"].(string)] = in
 		}
@@ -70,22 +71,22 @@ func TestDemoBackend(t *testing.T) {
 	})
 
 	t.Run("connection read back without tokens", func(t *testing.T) {
-		token := createSession(t, srv, demoEndUser)
-		page := runFlow(t, srv, browser(t), connectURL(srv, "github", token, ""), "approve")
-		id := postedMessage(t, page.body)["payload"].(map[string]any)["connectionId"].(string)
-		resp := get(t, http.DefaultClient, srv.AppURL()+"/api/connection?connection_id="+id+"&provider_config_key=github", nil)
-		require.Equal(t, http.StatusOK, resp.status, resp.body)
-		conn := resp.json(t)
+		token := createSession(t, srv, webtest.DemoEndUser)
+		page := runFlow(t, srv, webtest.Browser(t), connectURL(srv, "github", token, ""), "approve")
+		id := webtest.PostedMessage(t, page.Body)["payload"].(map[string]any)["connectionId"].(string)
+		resp := webtest.Get(t, http.DefaultClient, srv.AppURL()+"/api/connection?connection_id="+id+"&provider_config_key=github", nil)
+		require.Equal(t, http.StatusOK, resp.Status, resp.Body)
+		conn := resp.JSON(t)
 		assert.Equal(t, id, conn["connection_id"])
 		assert.Equal(t, "user-1", conn["tags"].(map[string]any)["end_user_id"])
 		creds := conn["credentials"].(map[string]any)
 		assert.Equal(t, "OAUTH2", creds["type"])
 		assert.NotContains(t, creds, "access_token")
-		assert.NotContains(t, resp.body, "mock_access_")
+		assert.NotContains(t, resp.Body, "mock_access_")
 
-		missing := get(t, http.DefaultClient, srv.AppURL()+"/api/connection?connection_id=nope&provider_config_key=github", nil)
-		assert.Equal(t, http.StatusNotFound, missing.status)
-		bad := get(t, http.DefaultClient, srv.AppURL()+"/api/connection", nil)
-		assert.Equal(t, http.StatusBadRequest, bad.status)
+		missing := webtest.Get(t, http.DefaultClient, srv.AppURL()+"/api/connection?connection_id=nope&provider_config_key=github", nil)
+		assert.Equal(t, http.StatusNotFound, missing.Status)
+		bad := webtest.Get(t, http.DefaultClient, srv.AppURL()+"/api/connection", nil)
+		assert.Equal(t, http.StatusBadRequest, bad.Status)
 	})
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"net/http"
 	"net/url"
 	"strings"
@@ -30,25 +31,25 @@ func TestParseFaults(t *testing.T) {
 
 // consentAndCallback runs a flow to its callback page with the given extra query, returning the
 // consent response (undecided) and the callback page.
-func flowWithFaults(t *testing.T, srv *Server, token, extra string) (consent response, callback response) {
+func flowWithFaults(t *testing.T, srv *Server, token, extra string) (consent webtest.Response, callback webtest.Response) {
 	t.Helper()
-	c := browser(t)
-	connect := get(t, c, connectURL(srv, "zendesk", token, "params[subdomain]=acme&"+extra), popupHeaders)
-	require.Equal(t, http.StatusFound, connect.status, connect.body)
-	consent = get(t, c, connect.header.Get("Location"), nil)
-	if consent.status == http.StatusSeeOther { // access_denied or auto_approve: the page decided by itself
-		return consent, get(t, c, consent.header.Get("Location"), nil)
+	c := webtest.Browser(t)
+	connect := webtest.Get(t, c, connectURL(srv, "zendesk", token, "params[subdomain]=acme&"+extra), webtest.PopupHeaders)
+	require.Equal(t, http.StatusFound, connect.Status, connect.Body)
+	consent = webtest.Get(t, c, connect.Header.Get("Location"), nil)
+	if consent.Status == http.StatusSeeOther { // access_denied or auto_approve: the page decided by itself
+		return consent, webtest.Get(t, c, consent.Header.Get("Location"), nil)
 	}
-	require.Equal(t, http.StatusOK, consent.status, consent.body)
-	back := decideAtProvider(t, c, connect.header.Get("Location"), "approve")
-	return consent, get(t, c, back, nil)
+	require.Equal(t, http.StatusOK, consent.Status, consent.Body)
+	back := webtest.DecideAtProvider(t, c, connect.Header.Get("Location"), "approve")
+	return consent, webtest.Get(t, c, back, nil)
 }
 
 // Each provider-side fault, asked for by one flow: what the popup then sees.
 func TestProviderFaultsPerFlow(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, demoEndUser)
+	token := createSession(t, srv, webtest.DemoEndUser)
 	tests := []struct {
 		fault       string
 		wantCOOP    bool
@@ -70,11 +71,11 @@ func TestProviderFaultsPerFlow(t *testing.T) {
 			start := time.Now()
 			consent, callback := flowWithFaults(t, srv, token, "authorization_params[nango_dev_fault]="+url.QueryEscape(tc.fault))
 			assert.GreaterOrEqual(t, time.Since(start), tc.minDuration)
-			assert.Equal(t, tc.wantCOOP, consent.header.Get("Cross-Origin-Opener-Policy") == "same-origin")
-			msg := postedMessage(t, callback.body)
+			assert.Equal(t, tc.wantCOOP, consent.Header.Get("Cross-Origin-Opener-Policy") == "same-origin")
+			msg := webtest.PostedMessage(t, callback.Body)
 			payload := msg["payload"].(map[string]any)
 			if tc.wantType == "" {
-				assert.Equal(t, "nango_oauth_callback_success", msg["type"], callback.body)
+				assert.Equal(t, "nango_oauth_callback_success", msg["type"], callback.Body)
 				return
 			}
 			assert.Equal(t, "nango_oauth_callback_error", msg["type"])
@@ -90,29 +91,29 @@ func TestProviderFaultsPerFlow(t *testing.T) {
 func TestFaultsPerServerIntegrationAndSession(t *testing.T) {
 	t.Parallel()
 	coopOf := func(t *testing.T, srv *Server, key, token, extra string) string {
-		c := browser(t)
-		connect := get(t, c, connectURL(srv, key, token, extra), popupHeaders)
-		require.Equal(t, http.StatusFound, connect.status, connect.body)
-		return get(t, c, connect.header.Get("Location"), nil).header.Get("Cross-Origin-Opener-Policy")
+		c := webtest.Browser(t)
+		connect := webtest.Get(t, c, connectURL(srv, key, token, extra), webtest.PopupHeaders)
+		require.Equal(t, http.StatusFound, connect.Status, connect.Body)
+		return webtest.Get(t, c, connect.Header.Get("Location"), nil).Header.Get("Cross-Origin-Opener-Policy")
 	}
 	t.Run("integration", func(t *testing.T) {
 		t.Parallel()
 		srv := startConfigured(t, Config{MockAllProviders: true, Integrations: []IntegrationConfig{{UniqueKey: "gh-coop", Provider: "github", Faults: []string{"coop"}}}})
-		token := createSession(t, srv, demoEndUser)
+		token := createSession(t, srv, webtest.DemoEndUser)
 		assert.Equal(t, "same-origin", coopOf(t, srv, "gh-coop", token, ""))
 		assert.Empty(t, coopOf(t, srv, "github", token, ""), "the default integration of the same provider is untouched")
 	})
 	t.Run("server", func(t *testing.T) {
 		t.Parallel()
 		srv := startConfigured(t, Config{Faults: []string{"coop"}})
-		assert.Equal(t, "same-origin", coopOf(t, srv, "github", createSession(t, srv, demoEndUser), ""))
+		assert.Equal(t, "same-origin", coopOf(t, srv, "github", createSession(t, srv, webtest.DemoEndUser), ""))
 	})
 	t.Run("session", func(t *testing.T) {
 		t.Parallel()
 		srv := startServer(t)
 		token := createSession(t, srv, `{"end_user":{"id":"u"},"nango_dev_faults":["coop"]}`)
 		assert.Equal(t, "same-origin", coopOf(t, srv, "github", token, ""))
-		assert.Empty(t, coopOf(t, srv, "github", createSession(t, srv, demoEndUser), ""))
+		assert.Empty(t, coopOf(t, srv, "github", createSession(t, srv, webtest.DemoEndUser), ""))
 	})
 }
 
@@ -120,18 +121,18 @@ func TestFaultsPerServerIntegrationAndSession(t *testing.T) {
 func TestFaultValidation(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	resp := do(t, http.DefaultClient, http.MethodPost, srv.APIURL()+"/connect/sessions", strings.NewReader(`{"end_user":{"id":"u"},"nango_dev_faults":["coop","nope","ws_refuse"]}`),
+	resp := webtest.Do(t, http.DefaultClient, http.MethodPost, srv.APIURL()+"/connect/sessions", strings.NewReader(`{"end_user":{"id":"u"},"nango_dev_faults":["coop","nope","ws_refuse"]}`),
 		map[string]string{"Authorization": "Bearer " + srv.SecretKey(), "Content-Type": "application/json"})
-	require.Equal(t, http.StatusBadRequest, resp.status)
-	issues := errorOf(t, resp)["errors"].([]any)
+	require.Equal(t, http.StatusBadRequest, resp.Status)
+	issues := resp.Envelope(t)["errors"].([]any)
 	require.Len(t, issues, 2)
 	assert.Equal(t, []any{"nango_dev_faults", 1.0}, issues[0].(map[string]any)["path"])
 	assert.Contains(t, issues[1].(map[string]any)["message"], "websocketsPath")
 
-	c := browser(t)
-	page := get(t, c, connectURL(srv, "github", createSession(t, srv, demoEndUser), "authorization_params[nango_dev_fault]=nope"), popupHeaders)
-	assert.Equal(t, http.StatusBadRequest, page.status)
-	assert.Equal(t, "invalid_fault", postedMessage(t, page.body)["payload"].(map[string]any)["errorType"])
+	c := webtest.Browser(t)
+	page := webtest.Get(t, c, connectURL(srv, "github", createSession(t, srv, webtest.DemoEndUser), "authorization_params[nango_dev_fault]=nope"), webtest.PopupHeaders)
+	assert.Equal(t, http.StatusBadRequest, page.Status)
+	assert.Equal(t, "invalid_fault", webtest.PostedMessage(t, page.Body)["payload"].(map[string]any)["errorType"])
 
 	_, err := Start(t.Context(), Config{APIAddr: "127.0.0.1:0", AppAddr: "127.0.0.1:0", ProviderAddr: "127.0.0.1:0",
 		Integrations: []IntegrationConfig{{UniqueKey: "github", Faults: []string{"ws_refuse"}}}})
@@ -161,16 +162,16 @@ func TestSocketFaults(t *testing.T) {
 	assert.Equal(t, http.StatusServiceUnavailable, dial(t, refusing, "/"))
 
 	conn, id := dialSDKSocket(t, srv)
-	c := browser(t)
-	connect := get(t, c, connectURL(srv, "zendesk", createSession(t, srv, demoEndUser), "params[subdomain]=acme&authorization_params[nango_dev_fault]=ws_drop&ws_client_id="+id), popupHeaders)
-	require.Equal(t, http.StatusFound, connect.status, connect.body)
+	c := webtest.Browser(t)
+	connect := webtest.Get(t, c, connectURL(srv, "zendesk", createSession(t, srv, webtest.DemoEndUser), "params[subdomain]=acme&authorization_params[nango_dev_fault]=ws_drop&ws_client_id="+id), webtest.PopupHeaders)
+	require.Equal(t, http.StatusFound, connect.Status, connect.Body)
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer cancel()
 	_, _, err := conn.Read(ctx)
 	require.Error(t, err, "the socket was cut")
 	resumed, again := dialSDKSocketAt(t, srv, "/?ws_client_id="+id)
 	assert.Equal(t, id, again, "the id stays resumable")
-	callback := decideAtProvider(t, c, connect.header.Get("Location"), "approve")
-	get(t, c, callback, nil)
-	assert.Equal(t, "success", readFrame(t, resumed)["message_type"])
+	callback := webtest.DecideAtProvider(t, c, connect.Header.Get("Location"), "approve")
+	webtest.Get(t, c, callback, nil)
+	assert.Equal(t, "success", webtest.ReadFrame(t, resumed)["message_type"])
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"net/http"
 	"net/url"
 	"strings"
@@ -14,16 +15,16 @@ import (
 func TestFullFlow(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, demoEndUser)
-	c := browser(t)
+	token := createSession(t, srv, webtest.DemoEndUser)
+	c := webtest.Browser(t)
 
 	page := runFlow(t, srv, c, connectURL(srv, "zendesk", token, "params%5Bsubdomain%5D=acme&params%5Boauth_scopes_override%5D=read%2Cwrite"), "approve")
-	require.Equal(t, http.StatusOK, page.status, page.body)
-	assert.Contains(t, page.body, "Successful connection ✅")
-	assert.Contains(t, page.body, "You can close this window.")
-	assert.Contains(t, page.body, `var targetOrigin = "http://app.test:3000";`)
-	assert.Contains(t, page.header.Get("Content-Security-Policy"), "script-src 'nonce-")
-	msg := postedMessage(t, page.body)
+	require.Equal(t, http.StatusOK, page.Status, page.Body)
+	assert.Contains(t, page.Body, "Successful connection ✅")
+	assert.Contains(t, page.Body, "You can close this window.")
+	assert.Contains(t, page.Body, `var targetOrigin = "http://app.test:3000";`)
+	assert.Contains(t, page.Header.Get("Content-Security-Policy"), "script-src 'nonce-")
+	msg := webtest.PostedMessage(t, page.Body)
 	assert.Equal(t, "nango_oauth_callback_success", msg["type"])
 	payload := msg["payload"].(map[string]any)
 	assert.Equal(t, "zendesk", payload["providerConfigKey"])
@@ -32,9 +33,9 @@ func TestFullFlow(t *testing.T) {
 	require.NotEmpty(t, connectionID)
 
 	resp := readConnection(t, srv, "zendesk", connectionID)
-	require.Equal(t, http.StatusOK, resp.status, resp.body)
-	assert.Contains(t, resp.body, `"connection_config":{"subdomain":"acme","oauth_scopes_override":["read","write"]}`)
-	conn := resp.json(t)
+	require.Equal(t, http.StatusOK, resp.Status, resp.Body)
+	assert.Contains(t, resp.Body, `"connection_config":{"subdomain":"acme","oauth_scopes_override":["read","write"]}`)
+	conn := resp.JSON(t)
 	assert.Equal(t, float64(1), conn["id"])
 	assert.Equal(t, connectionID, conn["connection_id"])
 	assert.Equal(t, "zendesk", conn["provider_config_key"])
@@ -60,32 +61,32 @@ func TestFullFlow(t *testing.T) {
 	assert.Equal(t, "read write", raw["scope"])
 
 	// The alias path reads the same connection.
-	alias := get(t, http.DefaultClient, srv.APIURL()+"/connections/"+connectionID+"?provider_config_key=zendesk",
+	alias := webtest.Get(t, http.DefaultClient, srv.APIURL()+"/connections/"+connectionID+"?provider_config_key=zendesk",
 		map[string]string{"Authorization": "Bearer " + srv.SecretKey()})
-	assert.Equal(t, http.StatusOK, alias.status)
+	assert.Equal(t, http.StatusOK, alias.Status)
 }
 
 func TestFullFlowSessionDefaults(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
 	token := createSession(t, srv, `{"end_user":{"id":"u"},"integrations_config_defaults":{"github":{"connection_config":{"oauth_scopes_override":"repo,user","team":7}}}}`)
-	page := runFlow(t, srv, browser(t), connectURL(srv, "github", token, "params[team]=ignored"), "approve")
-	require.Equal(t, http.StatusOK, page.status, page.body)
-	id := postedMessage(t, page.body)["payload"].(map[string]any)["connectionId"].(string)
+	page := runFlow(t, srv, webtest.Browser(t), connectURL(srv, "github", token, "params[team]=ignored"), "approve")
+	require.Equal(t, http.StatusOK, page.Status, page.Body)
+	id := webtest.PostedMessage(t, page.Body)["payload"].(map[string]any)["connectionId"].(string)
 	resp := readConnection(t, srv, "github", id)
-	require.Equal(t, http.StatusOK, resp.status, resp.body)
-	assert.Contains(t, resp.body, `"connection_config":{"team":7,"oauth_scopes_override":["repo","user"]}`)
-	assert.Equal(t, map[string]any{"end_user_id": "u"}, resp.json(t)["tags"])
+	require.Equal(t, http.StatusOK, resp.Status, resp.Body)
+	assert.Contains(t, resp.Body, `"connection_config":{"team":7,"oauth_scopes_override":["repo","user"]}`)
+	assert.Equal(t, map[string]any{"end_user_id": "u"}, resp.JSON(t)["tags"])
 }
 
 func TestDenyAtProvider(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, demoEndUser)
-	c := browser(t)
-	resp := get(t, c, connectURL(srv, "github", token, ""), popupHeaders)
-	require.Equal(t, http.StatusFound, resp.status)
-	callback := decideAtProvider(t, c, resp.header.Get("Location"), "deny")
+	token := createSession(t, srv, webtest.DemoEndUser)
+	c := webtest.Browser(t)
+	resp := webtest.Get(t, c, connectURL(srv, "github", token, ""), webtest.PopupHeaders)
+	require.Equal(t, http.StatusFound, resp.Status)
+	callback := webtest.DecideAtProvider(t, c, resp.Header.Get("Location"), "deny")
 	u, err := url.Parse(callback)
 	require.NoError(t, err)
 	assert.Equal(t, "access_denied", u.Query().Get("error"))
@@ -93,11 +94,11 @@ func TestDenyAtProvider(t *testing.T) {
 	assert.NotEmpty(t, u.Query().Get("state"))
 	assert.Contains(t, u.RawQuery, "error=access_denied&error_description=The+user+denied+access&state=")
 
-	page := get(t, c, callback, nil)
-	require.Equal(t, http.StatusBadRequest, page.status)
-	assert.Contains(t, page.body, "Connection failed ✕")
-	assert.Contains(t, page.body, "Show error details")
-	msg := postedMessage(t, page.body)
+	page := webtest.Get(t, c, callback, nil)
+	require.Equal(t, http.StatusBadRequest, page.Status)
+	assert.Contains(t, page.Body, "Connection failed ✕")
+	assert.Contains(t, page.Body, "Show error details")
+	msg := webtest.PostedMessage(t, page.Body)
 	assert.Equal(t, "nango_oauth_callback_error", msg["type"])
 	payload := msg["payload"].(map[string]any)
 	assert.Equal(t, "callback_err", payload["errorType"])
@@ -105,58 +106,58 @@ func TestDenyAtProvider(t *testing.T) {
 	assert.Equal(t, map[string]any{"error": "access_denied", "error_description": "The user denied access"}, payload["providerError"])
 	assert.Equal(t, "github", payload["providerConfigKey"])
 	assert.NotEmpty(t, payload["connectionId"])
-	assert.Contains(t, page.body, `var targetOrigin = "http://app.test:3000";`)
+	assert.Contains(t, page.Body, `var targetOrigin = "http://app.test:3000";`)
 }
 
 func TestCallbackStateChecks(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, demoEndUser)
+	token := createSession(t, srv, webtest.DemoEndUser)
 
 	t.Run("no state", func(t *testing.T) {
-		page := get(t, browser(t), srv.APIURL()+"/oauth/callback?code=x", nil)
-		require.Equal(t, http.StatusBadRequest, page.status)
-		payload := postedMessage(t, page.body)["payload"].(map[string]any)
+		page := webtest.Get(t, webtest.Browser(t), srv.APIURL()+"/oauth/callback?code=x", nil)
+		require.Equal(t, http.StatusBadRequest, page.Status)
+		payload := webtest.PostedMessage(t, page.Body)["payload"].(map[string]any)
 		assert.Equal(t, "No state found in callback", payload["message"])
-		assert.Contains(t, page.body, `var targetOrigin = "*";`)
+		assert.Contains(t, page.Body, `var targetOrigin = "*";`)
 	})
 
 	t.Run("state used twice", func(t *testing.T) {
-		c := browser(t)
-		resp := get(t, c, connectURL(srv, "github", token, ""), popupHeaders)
-		callback := decideAtProvider(t, c, resp.header.Get("Location"), "approve")
-		first := get(t, c, callback, nil)
-		require.Equal(t, http.StatusOK, first.status, first.body)
+		c := webtest.Browser(t)
+		resp := webtest.Get(t, c, connectURL(srv, "github", token, ""), webtest.PopupHeaders)
+		callback := webtest.DecideAtProvider(t, c, resp.Header.Get("Location"), "approve")
+		first := webtest.Get(t, c, callback, nil)
+		require.Equal(t, http.StatusOK, first.Status, first.Body)
 		state, _ := url.Parse(callback)
-		again := get(t, c, callback, nil)
-		require.Equal(t, http.StatusBadRequest, again.status)
-		payload := postedMessage(t, again.body)["payload"].(map[string]any)
+		again := webtest.Get(t, c, callback, nil)
+		require.Equal(t, http.StatusBadRequest, again.Status)
+		payload := webtest.PostedMessage(t, again.Body)["payload"].(map[string]any)
 		assert.Equal(t, "No session found for state: "+state.Query().Get("state"), payload["message"])
 	})
 
 	t.Run("callback without the state cookie", func(t *testing.T) {
-		c := browser(t)
-		resp := get(t, c, connectURL(srv, "github", token, ""), popupHeaders)
-		callback := decideAtProvider(t, c, resp.header.Get("Location"), "approve")
-		page := get(t, browser(t), callback, nil) // another browser: no cookie
-		require.Equal(t, http.StatusBadRequest, page.status)
-		payload := postedMessage(t, page.body)["payload"].(map[string]any)
+		c := webtest.Browser(t)
+		resp := webtest.Get(t, c, connectURL(srv, "github", token, ""), webtest.PopupHeaders)
+		callback := webtest.DecideAtProvider(t, c, resp.Header.Get("Location"), "approve")
+		page := webtest.Get(t, webtest.Browser(t), callback, nil) // another browser: no cookie
+		require.Equal(t, http.StatusBadRequest, page.Status)
+		payload := webtest.PostedMessage(t, page.Body)["payload"].(map[string]any)
 		assert.Equal(t, "state_cookie_err", payload["errorType"])
 		assert.Contains(t, payload["message"], "OAuth state cookie missing.")
 		// The state is spent: the right browser cannot use it afterwards either.
-		late := get(t, c, callback, nil)
-		assert.Equal(t, http.StatusBadRequest, late.status)
+		late := webtest.Get(t, c, callback, nil)
+		assert.Equal(t, http.StatusBadRequest, late.Status)
 	})
 }
 
 // approvedCode runs a flow up to the provider's redirect and returns the code and its state.
 func approvedCode(t *testing.T, srv *Server, key, extra string) (string, *oauthState) {
 	t.Helper()
-	token := createSession(t, srv, demoEndUser)
-	c := browser(t)
-	resp := get(t, c, connectURL(srv, key, token, extra), popupHeaders)
-	require.Equal(t, http.StatusFound, resp.status, resp.body)
-	callback, err := url.Parse(decideAtProvider(t, c, resp.header.Get("Location"), "approve"))
+	token := createSession(t, srv, webtest.DemoEndUser)
+	c := webtest.Browser(t)
+	resp := webtest.Get(t, c, connectURL(srv, key, token, extra), webtest.PopupHeaders)
+	require.Equal(t, http.StatusFound, resp.Status, resp.Body)
+	callback, err := url.Parse(webtest.DecideAtProvider(t, c, resp.Header.Get("Location"), "approve"))
 	require.NoError(t, err)
 	mem(srv).mu.Lock()
 	st := mem(srv).states[callback.Query().Get("state")]
@@ -170,9 +171,9 @@ func TestMockTokenEndpoint(t *testing.T) {
 	srv := startServer(t)
 	zendesk, _ := srv.api.integrations.get("zendesk")
 	tokenURL := srv.ProviderURL() + "/oauth/token/https/acme.zendesk.com/oauth/tokens"
-	redeem := func(t *testing.T, endpoint string, form url.Values) response {
+	redeem := func(t *testing.T, endpoint string, form url.Values) webtest.Response {
 		t.Helper()
-		return do(t, http.DefaultClient, http.MethodPost, endpoint, strings.NewReader(form.Encode()),
+		return webtest.Do(t, http.DefaultClient, http.MethodPost, endpoint, strings.NewReader(form.Encode()),
 			map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
 	}
 	baseForm := func(code string, st *oauthState) url.Values {
@@ -202,8 +203,8 @@ func TestMockTokenEndpoint(t *testing.T) {
 				tc.change(form)
 			}
 			resp := redeem(t, tc.endpoint, form)
-			require.Equal(t, tc.wantStatus, resp.status, resp.body)
-			body := resp.json(t)
+			require.Equal(t, tc.wantStatus, resp.Status, resp.Body)
+			body := resp.JSON(t)
 			if tc.wantError != "" {
 				assert.Equal(t, tc.wantError, body["error"])
 				assert.NotEmpty(t, body["error_description"])
@@ -215,8 +216,8 @@ func TestMockTokenEndpoint(t *testing.T) {
 			assert.Equal(t, float64(3600), body["expires_in"])
 			// A code is single-use.
 			again := redeem(t, tc.endpoint, baseForm(code, st))
-			assert.Equal(t, http.StatusBadRequest, again.status)
-			assert.Equal(t, "invalid_grant", again.json(t)["error"])
+			assert.Equal(t, http.StatusBadRequest, again.Status)
+			assert.Equal(t, "invalid_grant", again.JSON(t)["error"])
 		})
 	}
 }
@@ -224,18 +225,18 @@ func TestMockTokenEndpoint(t *testing.T) {
 func TestCallbackReportsRefusedCode(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, demoEndUser)
-	c := browser(t)
-	resp := get(t, c, connectURL(srv, "github", token, ""), popupHeaders)
-	callback, err := url.Parse(decideAtProvider(t, c, resp.header.Get("Location"), "approve"))
+	token := createSession(t, srv, webtest.DemoEndUser)
+	c := webtest.Browser(t)
+	resp := webtest.Get(t, c, connectURL(srv, "github", token, ""), webtest.PopupHeaders)
+	callback, err := url.Parse(webtest.DecideAtProvider(t, c, resp.Header.Get("Location"), "approve"))
 	require.NoError(t, err)
 	// Tamper with the verifier the API host will send: the mock must refuse the exchange.
 	mem(srv).mu.Lock()
 	mem(srv).states[callback.Query().Get("state")].CodeVerifier = strings.Repeat("f", 48)
 	mem(srv).mu.Unlock()
-	page := get(t, c, callback.String(), nil)
-	require.Equal(t, http.StatusBadRequest, page.status, page.body)
-	payload := postedMessage(t, page.body)["payload"].(map[string]any)
+	page := webtest.Get(t, c, callback.String(), nil)
+	require.Equal(t, http.StatusBadRequest, page.Status, page.Body)
+	payload := webtest.PostedMessage(t, page.Body)["payload"].(map[string]any)
 	assert.Equal(t, "unknown_err", payload["errorType"])
 	assert.Contains(t, payload["message"], "invalid_grant")
 }
@@ -264,11 +265,11 @@ func TestConsentPageRejectsInvalidRequests(t *testing.T) {
 			if tc.change != nil {
 				tc.change(q)
 			}
-			page := get(t, browser(t), srv.ProviderURL()+tc.path+"?"+q.Encode(), nil)
-			require.Equal(t, http.StatusBadRequest, page.status)
-			assert.Contains(t, page.body, `id="error"`)
-			assert.Contains(t, page.body, tc.want)
-			assert.NotContains(t, page.body, `id="approve"`)
+			page := webtest.Get(t, webtest.Browser(t), srv.ProviderURL()+tc.path+"?"+q.Encode(), nil)
+			require.Equal(t, http.StatusBadRequest, page.Status)
+			assert.Contains(t, page.Body, `id="error"`)
+			assert.Contains(t, page.Body, tc.want)
+			assert.NotContains(t, page.Body, `id="approve"`)
 		})
 	}
 }
@@ -276,51 +277,51 @@ func TestConsentPageRejectsInvalidRequests(t *testing.T) {
 func TestNothingReflectedUnescaped(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, demoEndUser)
+	token := createSession(t, srv, webtest.DemoEndUser)
 	const evil = `"'><script>alert(1)</script><img src=x onerror=alert(2)>` + "\u2028"
-	pages := map[string]response{
-		"unknown state":                  get(t, browser(t), srv.APIURL()+"/oauth/callback?state="+url.QueryEscape(evil), nil),
-		"url_param_err with evil config": get(t, browser(t), connectURL(srv, "shopify", token, "params%5Bregion%5D="+url.QueryEscape(evil)), popupHeaders),
-		"pattern rejection":              get(t, browser(t), connectURL(srv, "zendesk", token, "params%5Bsubdomain%5D="+url.QueryEscape(evil)), popupHeaders),
-		"unknown integration":            get(t, browser(t), connectURL(srv, url.PathEscape(evil), token, ""), popupHeaders),
-		"provider error": func() response {
-			c := browser(t)
-			resp := get(t, c, connectURL(srv, "github", token, ""), popupHeaders)
-			loc, _ := url.Parse(resp.header.Get("Location"))
+	pages := map[string]webtest.Response{
+		"unknown state":                  webtest.Get(t, webtest.Browser(t), srv.APIURL()+"/oauth/callback?state="+url.QueryEscape(evil), nil),
+		"url_param_err with evil config": webtest.Get(t, webtest.Browser(t), connectURL(srv, "shopify", token, "params%5Bregion%5D="+url.QueryEscape(evil)), webtest.PopupHeaders),
+		"pattern rejection":              webtest.Get(t, webtest.Browser(t), connectURL(srv, "zendesk", token, "params%5Bsubdomain%5D="+url.QueryEscape(evil)), webtest.PopupHeaders),
+		"unknown integration":            webtest.Get(t, webtest.Browser(t), connectURL(srv, url.PathEscape(evil), token, ""), webtest.PopupHeaders),
+		"provider error": func() webtest.Response {
+			c := webtest.Browser(t)
+			resp := webtest.Get(t, c, connectURL(srv, "github", token, ""), webtest.PopupHeaders)
+			loc, _ := url.Parse(resp.Header.Get("Location"))
 			state := loc.Query().Get("state")
-			return get(t, c, srv.APIURL()+"/oauth/callback?state="+state+"&error="+url.QueryEscape(evil)+"&error_description="+url.QueryEscape(evil), nil)
+			return webtest.Get(t, c, srv.APIURL()+"/oauth/callback?state="+state+"&error="+url.QueryEscape(evil)+"&error_description="+url.QueryEscape(evil), nil)
 		}(),
 	}
-	c := browser(t)
-	resp := get(t, c, connectURL(srv, "zendesk", token, "params%5Bsubdomain%5D=acme&params%5Boauth_scopes_override%5D="+url.QueryEscape(evil)+"&authorization_params%5Bx%5D="+url.QueryEscape(evil)), popupHeaders)
-	require.Equal(t, http.StatusFound, resp.status)
-	pages["consent page"] = get(t, c, resp.header.Get("Location"), nil)
-	pages["bad consent request"] = get(t, browser(t), srv.ProviderURL()+"/oauth/authorize/https/acme.zendesk.com/x?client_id="+url.QueryEscape(evil), nil)
+	c := webtest.Browser(t)
+	resp := webtest.Get(t, c, connectURL(srv, "zendesk", token, "params%5Bsubdomain%5D=acme&params%5Boauth_scopes_override%5D="+url.QueryEscape(evil)+"&authorization_params%5Bx%5D="+url.QueryEscape(evil)), webtest.PopupHeaders)
+	require.Equal(t, http.StatusFound, resp.Status)
+	pages["consent page"] = webtest.Get(t, c, resp.Header.Get("Location"), nil)
+	pages["bad consent request"] = webtest.Get(t, webtest.Browser(t), srv.ProviderURL()+"/oauth/authorize/https/acme.zendesk.com/x?client_id="+url.QueryEscape(evil), nil)
 
 	for name, page := range pages {
 		t.Run(name, func(t *testing.T) {
-			require.Contains(t, page.header.Get("Content-Type"), "text/html", page.body)
-			assert.NotContains(t, page.body, "<script>alert(1)")
-			assert.NotContains(t, page.body, "<img src=x")
-			if m := messageRE.FindStringSubmatch(page.body); m != nil {
+			require.Contains(t, page.Header.Get("Content-Type"), "text/html", page.Body)
+			assert.NotContains(t, page.Body, "<script>alert(1)")
+			assert.NotContains(t, page.Body, "<img src=x")
+			if raw, ok := webtest.MessageScript(page.Body); ok {
 				var v any
-				assert.NoError(t, json.Unmarshal([]byte(m[1]), &v), "the script's message is valid JSON")
-				assert.NotContains(t, m[1], "<")
-				assert.NotContains(t, m[1], "\u2028", "U+2028 ends a JS string in old engines")
+				assert.NoError(t, json.Unmarshal([]byte(raw), &v), "the script's message is valid JSON")
+				assert.NotContains(t, raw, "<")
+				assert.NotContains(t, raw, "\u2028", "U+2028 ends a JS string in old engines")
 			}
 		})
 	}
 	// The script carries the message escaped, and it decodes back to the original text.
-	msg := postedMessage(t, pages["unknown state"].body)
+	msg := webtest.PostedMessage(t, pages["unknown state"].Body)
 	assert.Equal(t, "No session found for state: "+evil, msg["payload"].(map[string]any)["message"])
-	assert.Contains(t, pages["unknown state"].body, `\u003cscript\u003e`)
-	assert.Contains(t, pages["unknown state"].body, `\u2028`)
+	assert.Contains(t, pages["unknown state"].Body, `\u003cscript\u003e`)
+	assert.Contains(t, pages["unknown state"].Body, `\u2028`)
 }
 
 func TestFlowForEveryIntegration(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, demoEndUser)
+	token := createSession(t, srv, webtest.DemoEndUser)
 	tests := []struct {
 		name       string
 		key        string
@@ -345,12 +346,12 @@ func TestFlowForEveryIntegration(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			page := runFlow(t, srv, browser(t), connectURL(srv, tc.key, token, tc.extra), "approve")
-			require.Equal(t, http.StatusOK, page.status, page.body)
-			id := postedMessage(t, page.body)["payload"].(map[string]any)["connectionId"].(string)
+			page := runFlow(t, srv, webtest.Browser(t), connectURL(srv, tc.key, token, tc.extra), "approve")
+			require.Equal(t, http.StatusOK, page.Status, page.Body)
+			id := webtest.PostedMessage(t, page.Body)["payload"].(map[string]any)["connectionId"].(string)
 			resp := readConnection(t, srv, tc.key, id)
-			require.Equal(t, http.StatusOK, resp.status, resp.body)
-			assert.Contains(t, resp.body, `"connection_config":`+tc.wantConfig+`,`)
+			require.Equal(t, http.StatusOK, resp.Status, resp.Body)
+			assert.Contains(t, resp.Body, `"connection_config":`+tc.wantConfig+`,`)
 		})
 	}
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"net"
 	"net/http"
 	"os"
@@ -43,23 +44,23 @@ func TestRealProviderIntegration(t *testing.T) {
 		{UniqueKey: "zendesk-ext", Provider: "zendesk", Endpoints: "real", ClientID: "ext-client", ClientSecret: "ext-secret",
 			AuthorizationURL: external("authorize", zendesk.AuthorizationURL), TokenURL: external("token", zendesk.TokenURL)},
 	}})
-	c := browser(t)
-	connect := get(t, c, connectURL(srv, "zendesk-ext", createSession(t, srv, demoEndUser), "params[subdomain]=acme"), popupHeaders)
-	require.Equal(t, http.StatusFound, connect.status, connect.body)
-	assert.True(t, strings.HasPrefix(connect.header.Get("Location"), provider+"/oauth/authorize/https/acme.zendesk.com/oauth/authorizations/new?response_type=code&client_id=ext-client&"),
-		"the popup goes to the configured authorization URL itself: %s", connect.header.Get("Location"))
-	callback := decideAtProvider(t, c, connect.header.Get("Location"), "approve")
-	page := get(t, c, callback, nil)
-	msg := postedMessage(t, page.body)
-	require.Equal(t, "nango_oauth_callback_success", msg["type"], page.body)
+	c := webtest.Browser(t)
+	connect := webtest.Get(t, c, connectURL(srv, "zendesk-ext", createSession(t, srv, webtest.DemoEndUser), "params[subdomain]=acme"), webtest.PopupHeaders)
+	require.Equal(t, http.StatusFound, connect.Status, connect.Body)
+	assert.True(t, strings.HasPrefix(connect.Header.Get("Location"), provider+"/oauth/authorize/https/acme.zendesk.com/oauth/authorizations/new?response_type=code&client_id=ext-client&"),
+		"the popup goes to the configured authorization URL itself: %s", connect.Header.Get("Location"))
+	callback := webtest.DecideAtProvider(t, c, connect.Header.Get("Location"), "approve")
+	page := webtest.Get(t, c, callback, nil)
+	msg := webtest.PostedMessage(t, page.Body)
+	require.Equal(t, "nango_oauth_callback_success", msg["type"], page.Body)
 	id := msg["payload"].(map[string]any)["connectionId"].(string)
 	conn := readConnection(t, srv, "zendesk-ext", id)
-	require.Equal(t, http.StatusOK, conn.status, conn.body)
-	creds := conn.json(t)["credentials"].(map[string]any)
+	require.Equal(t, http.StatusOK, conn.Status, conn.Body)
+	creds := conn.JSON(t)["credentials"].(map[string]any)
 	assert.True(t, strings.HasPrefix(creds["access_token"].(string), "mock_access_"), "the token came from the external server's token endpoint")
 
-	list := get(t, http.DefaultClient, srv.APIURL()+"/integrations", map[string]string{"Authorization": "Bearer " + srv.SecretKey()})
-	assert.Equal(t, 2, len(list.json(t)["data"].([]any)), "configured integrations replace the default set")
+	list := webtest.Get(t, http.DefaultClient, srv.APIURL()+"/integrations", map[string]string{"Authorization": "Bearer " + srv.SecretKey()})
+	assert.Equal(t, 2, len(list.JSON(t)["data"].([]any)), "configured integrations replace the default set")
 }
 
 // Start refuses a Config it cannot run, naming the field as the config file spells it.
@@ -118,16 +119,16 @@ acme-eu:
     authorization_url: https://eu.acme.test/authorize
 `), 0o600))
 	srv := startConfigured(t, Config{ProvidersFile: path})
-	list := get(t, http.DefaultClient, srv.APIURL()+"/integrations", map[string]string{"Authorization": "Bearer " + srv.SecretKey()})
+	list := webtest.Get(t, http.DefaultClient, srv.APIURL()+"/integrations", map[string]string{"Authorization": "Bearer " + srv.SecretKey()})
 	var keys []string
-	for _, in := range list.json(t)["data"].([]any) {
+	for _, in := range list.JSON(t)["data"].([]any) {
 		keys = append(keys, in.(map[string]any)["unique_key"].(string))
 	}
 	assert.Equal(t, []string{"acme-eu", "acme-oauth"}, keys)
-	page := runFlow(t, srv, browser(t), connectURL(srv, "acme-eu", createSession(t, srv, demoEndUser), ""), "approve")
-	assert.Equal(t, "nango_oauth_callback_success", postedMessage(t, page.body)["type"], page.body)
-	eu := get(t, http.DefaultClient, srv.APIURL()+"/providers/acme-eu", map[string]string{"Authorization": "Bearer " + srv.SecretKey()})
-	data := eu.json(t)["data"].(map[string]any)
+	page := runFlow(t, srv, webtest.Browser(t), connectURL(srv, "acme-eu", createSession(t, srv, webtest.DemoEndUser), ""), "approve")
+	assert.Equal(t, "nango_oauth_callback_success", webtest.PostedMessage(t, page.Body)["type"], page.Body)
+	eu := webtest.Get(t, http.DefaultClient, srv.APIURL()+"/providers/acme-eu", map[string]string{"Authorization": "Bearer " + srv.SecretKey()})
+	data := eu.JSON(t)["data"].(map[string]any)
 	assert.Equal(t, "https://auth.acme.test/token", data["token_url"], "the alias's fields come through")
 	assert.Equal(t, "https://eu.acme.test/authorize", data["authorization_url"], "the entry's own fields win")
 }

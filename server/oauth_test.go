@@ -1,6 +1,7 @@
 package server
 
 import (
+	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"net/http"
 	"net/url"
 	"strings"
@@ -64,12 +65,12 @@ func assertParams(t *testing.T, params []queryParam, want map[string]string, abs
 func TestOAuthConnectRedirect(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, demoEndUser)
-	c := browser(t)
+	token := createSession(t, srv, webtest.DemoEndUser)
+	c := webtest.Browser(t)
 
-	resp := get(t, c, connectURL(srv, "zendesk", token, "params[subdomain]=acme"), popupHeaders)
-	require.Equal(t, http.StatusFound, resp.status, resp.body)
-	realURL, params := redirectTarget(t, srv, resp.header.Get("Location"))
+	resp := webtest.Get(t, c, connectURL(srv, "zendesk", token, "params[subdomain]=acme"), webtest.PopupHeaders)
+	require.Equal(t, http.StatusFound, resp.Status, resp.Body)
+	realURL, params := redirectTarget(t, srv, resp.Header.Get("Location"))
 	assert.Equal(t, "https://acme.zendesk.com/oauth/authorizations/new", realURL)
 	assert.Equal(t, []string{"response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method"}, keysOf(params))
 
@@ -98,12 +99,12 @@ func TestOAuthConnectRedirect(t *testing.T) {
 
 	// The state cookie binds the callback to this browser.
 	var cookie *http.Cookie
-	for _, ck := range (&http.Response{Header: resp.header}).Cookies() {
+	for _, ck := range (&http.Response{Header: resp.Header}).Cookies() {
 		if ck.Name == "oauth2-"+state {
 			cookie = ck
 		}
 	}
-	require.NotNil(t, cookie, resp.header)
+	require.NotNil(t, cookie, resp.Header)
 	assert.True(t, cookie.HttpOnly)
 	assert.Equal(t, http.SameSiteLaxMode, cookie.SameSite)
 	assert.Equal(t, 3600, cookie.MaxAge)
@@ -113,7 +114,7 @@ func TestOAuthConnectRedirect(t *testing.T) {
 func TestOAuthConnectQueryOrder(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, demoEndUser)
+	token := createSession(t, srv, webtest.DemoEndUser)
 	tests := []struct {
 		name     string
 		key      string
@@ -169,9 +170,9 @@ func TestOAuthConnectQueryOrder(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			resp := get(t, browser(t), connectURL(srv, tc.key, token, tc.extra), popupHeaders)
-			require.Equal(t, http.StatusFound, resp.status, resp.body)
-			realURL, params := redirectTarget(t, srv, resp.header.Get("Location"))
+			resp := webtest.Get(t, webtest.Browser(t), connectURL(srv, tc.key, token, tc.extra), webtest.PopupHeaders)
+			require.Equal(t, http.StatusFound, resp.Status, resp.Body)
+			realURL, params := redirectTarget(t, srv, resp.Header.Get("Location"))
 			assert.Equal(t, tc.wantURL, realURL)
 			if tc.wantKeys != nil {
 				assert.Equal(t, tc.wantKeys, keysOf(params))
@@ -184,7 +185,7 @@ func TestOAuthConnectQueryOrder(t *testing.T) {
 func TestOAuthConnectBracketForms(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, demoEndUser)
+	token := createSession(t, srv, webtest.DemoEndUser)
 	// The second form is what URLSearchParams writes once the SDK adds ws_client_id: encoded
 	// brackets, and `+` for a space.
 	for _, extra := range []string{
@@ -192,9 +193,9 @@ func TestOAuthConnectBracketForms(t *testing.T) {
 		"params%5Bsubdomain%5D=acme&params%5Boauth_scopes_override%5D=a%2Cb&authorization_params%5Bhint%5D=a+b",
 	} {
 		t.Run(extra, func(t *testing.T) {
-			resp := get(t, browser(t), connectURL(srv, "zendesk", token, extra+"&ws_client_id=abc"), popupHeaders)
-			require.Equal(t, http.StatusFound, resp.status, resp.body)
-			realURL, params := redirectTarget(t, srv, resp.header.Get("Location"))
+			resp := webtest.Get(t, webtest.Browser(t), connectURL(srv, "zendesk", token, extra+"&ws_client_id=abc"), webtest.PopupHeaders)
+			require.Equal(t, http.StatusFound, resp.Status, resp.Body)
+			realURL, params := redirectTarget(t, srv, resp.Header.Get("Location"))
 			assert.Equal(t, "https://acme.zendesk.com/oauth/authorizations/new", realURL)
 			scope, _ := valueOf(params, "scope")
 			assert.Equal(t, "a b", scope)
@@ -233,9 +234,9 @@ func TestOAuthConnectSessionDefaults(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			resp := get(t, browser(t), connectURL(srv, tc.key, token, tc.extra), popupHeaders)
-			require.Equal(t, http.StatusFound, resp.status, resp.body)
-			realURL, params := redirectTarget(t, srv, resp.header.Get("Location"))
+			resp := webtest.Get(t, webtest.Browser(t), connectURL(srv, tc.key, token, tc.extra), webtest.PopupHeaders)
+			require.Equal(t, http.StatusFound, resp.Status, resp.Body)
+			realURL, params := redirectTarget(t, srv, resp.Header.Get("Location"))
 			assert.Equal(t, tc.wantURL, realURL)
 			assertParams(t, params, tc.want, tc.absent)
 		})
@@ -245,7 +246,7 @@ func TestOAuthConnectSessionDefaults(t *testing.T) {
 func TestOAuthConnectErrors(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, demoEndUser)
+	token := createSession(t, srv, webtest.DemoEndUser)
 	narrow := createSession(t, srv, `{"end_user":{"id":"u"},"allowed_integrations":["github"]}`)
 	apiClient := map[string]string{"Accept": "application/json"}
 	tests := []struct {
@@ -259,11 +260,11 @@ func TestOAuthConnectErrors(t *testing.T) {
 	}{
 		{name: "bad token format, API client", url: srv.APIURL() + "/oauth/connect/zendesk?connect_session_token=nope", headers: apiClient,
 			wantStatus: 401, wantCode: "invalid_connect_session_token_format"},
-		{name: "bad token format, popup", url: srv.APIURL() + "/oauth/connect/zendesk?connect_session_token=nope", headers: popupHeaders,
+		{name: "bad token format, popup", url: srv.APIURL() + "/oauth/connect/zendesk?connect_session_token=nope", headers: webtest.PopupHeaders,
 			wantStatus: 401, wantCode: "invalid_connect_session_token_format", wantPage: true},
 		{name: "unknown token, API client", url: connectURL(srv, "zendesk", sessionTokenPrefix+strings.Repeat("0", 64), ""), headers: apiClient,
 			wantStatus: 401, wantCode: "unknown_connect_session_token"},
-		{name: "unknown token, popup", url: connectURL(srv, "zendesk", sessionTokenPrefix+strings.Repeat("0", 64), ""), headers: popupHeaders,
+		{name: "unknown token, popup", url: connectURL(srv, "zendesk", sessionTokenPrefix+strings.Repeat("0", 64), ""), headers: webtest.PopupHeaders,
 			wantStatus: 401, wantCode: "unknown_connect_session_token", wantPage: true},
 		{name: "no credentials", url: srv.APIURL() + "/oauth/connect/zendesk", headers: apiClient, wantStatus: 401, wantCode: "missing_public_key"},
 		{name: "public key not a uuid", url: srv.APIURL() + "/oauth/connect/zendesk?public_key=x", headers: apiClient, wantStatus: 401, wantCode: "invalid_public_key"},
@@ -273,37 +274,37 @@ func TestOAuthConnectErrors(t *testing.T) {
 			wantStatus: 400, wantCode: "invalid_query_params"},
 		{name: "integration not allowed, API client", url: connectURL(srv, "zendesk", narrow, "params[subdomain]=acme"), headers: apiClient,
 			wantStatus: 400, wantCode: "integration_not_allowed"},
-		{name: "integration not allowed, popup", url: connectURL(srv, "zendesk", narrow, "params[subdomain]=acme"), headers: popupHeaders,
+		{name: "integration not allowed, popup", url: connectURL(srv, "zendesk", narrow, "params[subdomain]=acme"), headers: webtest.PopupHeaders,
 			wantStatus: 400, wantCode: "integration_not_allowed", wantPage: true},
 		{name: "unknown integration is a WSErr page even for API clients", url: connectURL(srv, "nope", token, ""), headers: apiClient,
 			wantStatus: 400, wantCode: "provider_config_err", wantMessage: `Could not find a Provider Config matching the "nope" key.`, wantPage: true},
-		{name: "missing interpolation value", url: connectURL(srv, "zendesk", token, ""), headers: popupHeaders,
+		{name: "missing interpolation value", url: connectURL(srv, "zendesk", token, ""), headers: webtest.PopupHeaders,
 			wantStatus: 400, wantCode: "url_param_err", wantPage: true,
 			wantMessage: "Missing Connection Config param(s) in Auth request to interpolate url https://${connectionConfig.subdomain}.zendesk.com/oauth/authorizations/new. Provided Connection Config: {}"},
-		{name: "missing interpolation value lists the config given", url: connectURL(srv, "shopify", token, "params[region]=eu&params[oauth_scopes_override]=a"), headers: popupHeaders,
+		{name: "missing interpolation value lists the config given", url: connectURL(srv, "shopify", token, "params[region]=eu&params[oauth_scopes_override]=a"), headers: webtest.PopupHeaders,
 			wantStatus: 400, wantCode: "url_param_err", wantPage: true,
 			wantMessage: `Missing Connection Config param(s) in Auth request to interpolate url https://${connectionConfig.subdomain}.myshopify.com/admin/oauth/authorize. Provided Connection Config: {"region":"eu","oauth_scopes_override":"a"}`},
-		{name: "missing key", url: srv.APIURL() + "/oauth/connect/?connect_session_token=" + token, headers: popupHeaders,
+		{name: "missing key", url: srv.APIURL() + "/oauth/connect/?connect_session_token=" + token, headers: webtest.PopupHeaders,
 			wantStatus: 400, wantCode: "no_provider_config_key", wantPage: true},
-		{name: "an API key integration has no popup", url: connectURL(srv, "sendgrid", token, ""), headers: popupHeaders,
+		{name: "an API key integration has no popup", url: connectURL(srv, "sendgrid", token, ""), headers: webtest.PopupHeaders,
 			wantStatus: 400, wantCode: "auth_mode_err", wantMessage: "Auth mode API_KEY not supported.", wantPage: true},
-		{name: "an outbound installation has no authorize URL", url: connectURL(srv, "sentry-oauth", token, ""), headers: popupHeaders,
+		{name: "an outbound installation has no authorize URL", url: connectURL(srv, "sentry-oauth", token, ""), headers: webtest.PopupHeaders,
 			wantStatus: 400, wantCode: "provider_config_err", wantPage: true,
 			wantMessage: `Provider "sentry-oauth" has no authorization URL: it is installed from the provider's side (installation: outbound), through POST /auth/oauth-outbound/sentry-oauth.`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			resp := get(t, browser(t), tc.url, tc.headers)
-			require.Equal(t, tc.wantStatus, resp.status, resp.body)
+			resp := webtest.Get(t, webtest.Browser(t), tc.url, tc.headers)
+			require.Equal(t, tc.wantStatus, resp.Status, resp.Body)
 			if !tc.wantPage {
-				assert.Contains(t, resp.header.Get("Content-Type"), "application/json")
-				errBody := resp.json(t)["error"].(map[string]any)
+				assert.Contains(t, resp.Header.Get("Content-Type"), "application/json")
+				errBody := resp.JSON(t)["error"].(map[string]any)
 				assert.Equal(t, tc.wantCode, errBody["code"])
 				return
 			}
-			assert.Contains(t, resp.header.Get("Content-Type"), "text/html")
-			assert.Contains(t, resp.body, "Connection failed ✕")
-			msg := postedMessage(t, resp.body)
+			assert.Contains(t, resp.Header.Get("Content-Type"), "text/html")
+			assert.Contains(t, resp.Body, "Connection failed ✕")
+			msg := webtest.PostedMessage(t, resp.Body)
 			assert.Equal(t, "nango_oauth_callback_error", msg["type"])
 			payload := msg["payload"].(map[string]any)
 			assert.Equal(t, tc.wantCode, payload["errorType"])
@@ -317,7 +318,7 @@ func TestOAuthConnectErrors(t *testing.T) {
 func TestOAuthConnectPatternRejection(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, demoEndUser)
+	token := createSession(t, srv, webtest.DemoEndUser)
 	tests := []struct {
 		name  string
 		key   string
@@ -337,11 +338,11 @@ func TestOAuthConnectPatternRejection(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			extra := "params%5B" + tc.param + "%5D=" + url.QueryEscape(tc.value)
-			resp := get(t, browser(t), connectURL(srv, tc.key, token, extra), map[string]string{"Accept": "application/json"})
-			require.Equal(t, http.StatusBadRequest, resp.status, resp.body)
-			assert.Empty(t, resp.header.Get("Location"))
-			assert.NotContains(t, resp.body, "evil.com#.zendesk")
-			payload := postedMessage(t, resp.body)["payload"].(map[string]any)
+			resp := webtest.Get(t, webtest.Browser(t), connectURL(srv, tc.key, token, extra), map[string]string{"Accept": "application/json"})
+			require.Equal(t, http.StatusBadRequest, resp.Status, resp.Body)
+			assert.Empty(t, resp.Header.Get("Location"))
+			assert.NotContains(t, resp.Body, "evil.com#.zendesk")
+			payload := webtest.PostedMessage(t, resp.Body)["payload"].(map[string]any)
 			assert.Equal(t, "invalid_connection_config", payload["errorType"])
 			assert.Contains(t, payload["message"], tc.param)
 		})
@@ -351,7 +352,7 @@ func TestOAuthConnectPatternRejection(t *testing.T) {
 func TestOAuthConnectExpiredSession(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, demoEndUser)
+	token := createSession(t, srv, webtest.DemoEndUser)
 	mem(srv).mu.Lock()
 	mem(srv).sessions[tokenHash(token)].ExpiresAt = time.Now().Add(-time.Second)
 	mem(srv).mu.Unlock()
@@ -361,18 +362,18 @@ func TestOAuthConnectExpiredSession(t *testing.T) {
 		wantPage bool
 	}{
 		{name: "API client", headers: map[string]string{"Accept": "application/json"}},
-		{name: "popup", headers: popupHeaders, wantPage: true},
+		{name: "popup", headers: webtest.PopupHeaders, wantPage: true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			resp := get(t, browser(t), connectURL(srv, "zendesk", token, "params[subdomain]=acme"), tc.headers)
-			require.Equal(t, http.StatusUnauthorized, resp.status, resp.body)
+			resp := webtest.Get(t, webtest.Browser(t), connectURL(srv, "zendesk", token, "params[subdomain]=acme"), tc.headers)
+			require.Equal(t, http.StatusUnauthorized, resp.Status, resp.Body)
 			if tc.wantPage {
-				assert.Equal(t, "unknown_connect_session_token", postedMessage(t, resp.body)["payload"].(map[string]any)["errorType"])
-				assert.Contains(t, resp.body, `var targetOrigin = "http://app.test:3000";`)
+				assert.Equal(t, "unknown_connect_session_token", webtest.PostedMessage(t, resp.Body)["payload"].(map[string]any)["errorType"])
+				assert.Contains(t, resp.Body, `var targetOrigin = "http://app.test:3000";`)
 				return
 			}
-			assert.Equal(t, "unknown_connect_session_token", resp.json(t)["error"].(map[string]any)["code"])
+			assert.Equal(t, "unknown_connect_session_token", resp.JSON(t)["error"].(map[string]any)["code"])
 		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"net/http"
 	"strings"
 	"sync"
@@ -18,9 +19,9 @@ func TestHealthOnEveryOrigin(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
 	for _, origin := range []string{srv.AppURL(), srv.APIURL(), srv.ProviderURL()} {
-		resp := get(t, http.DefaultClient, origin+"/health", nil)
-		assert.Equal(t, http.StatusOK, resp.status, origin)
-		assert.JSONEq(t, `{"status":"ok"}`, resp.body, origin)
+		resp := webtest.Get(t, http.DefaultClient, origin+"/health", nil)
+		assert.Equal(t, http.StatusOK, resp.Status, origin)
+		assert.JSONEq(t, `{"status":"ok"}`, resp.Body, origin)
 	}
 }
 
@@ -29,10 +30,10 @@ func TestBodyLimit(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
 	big := `{"end_user":{"id":"u","display_name":"` + strings.Repeat("x", 2<<20) + `"}}`
-	resp := do(t, http.DefaultClient, http.MethodPost, srv.APIURL()+"/connect/sessions", strings.NewReader(big),
+	resp := webtest.Do(t, http.DefaultClient, http.MethodPost, srv.APIURL()+"/connect/sessions", strings.NewReader(big),
 		map[string]string{"Authorization": "Bearer " + srv.SecretKey(), "Content-Type": "application/json"})
-	assert.Equal(t, http.StatusRequestEntityTooLarge, resp.status)
-	assert.Equal(t, "payload_too_big", errorOf(t, resp)["code"])
+	assert.Equal(t, http.StatusRequestEntityTooLarge, resp.Status)
+	assert.Equal(t, "payload_too_big", resp.Envelope(t)["code"])
 
 	req, err := http.NewRequest(http.MethodPost, srv.APIURL()+"/connect/sessions", struct{ *strings.Reader }{strings.NewReader(big)})
 	require.NoError(t, err)
@@ -68,9 +69,9 @@ func TestRequestLogsRedactSecrets(t *testing.T) {
 	t.Parallel()
 	var logs syncBuffer
 	srv := startConfigured(t, Config{Logger: NewLogger(&logs, "json", true)})
-	token := createSession(t, srv, demoEndUser)
-	page := runFlow(t, srv, browser(t), connectURL(srv, "zendesk", token, "params[subdomain]=acme&credentials[oauth_client_secret_override]=hush"), "approve")
-	require.Equal(t, http.StatusOK, page.status)
+	token := createSession(t, srv, webtest.DemoEndUser)
+	page := runFlow(t, srv, webtest.Browser(t), connectURL(srv, "zendesk", token, "params[subdomain]=acme&credentials[oauth_client_secret_override]=hush"), "approve")
+	require.Equal(t, http.StatusOK, page.Status)
 
 	out := logs.String()
 	for _, secret := range []string{token, srv.SecretKey(), "hush", "mock_code_", "mock_access_"} {
@@ -102,18 +103,18 @@ func TestShutdownLetsInFlightRequestsFinish(t *testing.T) {
 	t.Parallel()
 	srv, err := Start(t.Context(), Config{AppAddr: "127.0.0.1:0", APIAddr: "127.0.0.1:0", ProviderAddr: "127.0.0.1:0"})
 	require.NoError(t, err)
-	c := browser(t)
-	connect := get(t, c, connectURL(srv, "zendesk", createSession(t, srv, demoEndUser), "params[subdomain]=acme&authorization_params[nango_dev_fault]=callback_delay:300ms"), popupHeaders)
-	callback := decideAtProvider(t, c, connect.header.Get("Location"), "approve")
-	done := make(chan response)
-	go func() { done <- get(t, c, callback, nil) }()
+	c := webtest.Browser(t)
+	connect := webtest.Get(t, c, connectURL(srv, "zendesk", createSession(t, srv, webtest.DemoEndUser), "params[subdomain]=acme&authorization_params[nango_dev_fault]=callback_delay:300ms"), webtest.PopupHeaders)
+	callback := webtest.DecideAtProvider(t, c, connect.Header.Get("Location"), "approve")
+	done := make(chan webtest.Response)
+	go func() { done <- webtest.Get(t, c, callback, nil) }()
 	time.Sleep(100 * time.Millisecond) // the callback is in flight
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	require.NoError(t, srv.Shutdown(ctx))
 	page := <-done
-	assert.Equal(t, http.StatusOK, page.status)
-	assert.Equal(t, "nango_oauth_callback_success", postedMessage(t, page.body)["type"])
+	assert.Equal(t, http.StatusOK, page.Status)
+	assert.Equal(t, "nango_oauth_callback_success", webtest.PostedMessage(t, page.Body)["type"])
 }
 
 func TestListenersHaveTimeouts(t *testing.T) {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"net/http"
 	"path/filepath"
 	"testing"
@@ -24,22 +25,22 @@ func TestRestartKeepsConnectionsKeyAndSessions(t *testing.T) {
 	t.Parallel()
 	data := filepath.Join(t.TempDir(), "nango-dev.db")
 	first := startConfigured(t, Config{DataFile: data})
-	token := createSession(t, first, demoEndUser)
-	page := runFlow(t, first, browser(t), connectURL(first, "zendesk", token, "params[subdomain]=acme"), "approve")
-	id := postedMessage(t, page.body)["payload"].(map[string]any)["connectionId"].(string)
-	before := readConnection(t, first, "zendesk", id).json(t)
+	token := createSession(t, first, webtest.DemoEndUser)
+	page := runFlow(t, first, webtest.Browser(t), connectURL(first, "zendesk", token, "params[subdomain]=acme"), "approve")
+	id := webtest.PostedMessage(t, page.Body)["payload"].(map[string]any)["connectionId"].(string)
+	before := readConnection(t, first, "zendesk", id).JSON(t)
 	stop(t, first)
 
 	second := startConfigured(t, Config{DataFile: data})
 	assert.Equal(t, first.SecretKey(), second.SecretKey(), "a generated secret key is kept")
 	after := readConnection(t, second, "zendesk", id)
-	require.Equal(t, http.StatusOK, after.status, after.body)
-	got := after.json(t)
+	require.Equal(t, http.StatusOK, after.Status, after.Body)
+	got := after.JSON(t)
 	for _, key := range []string{"id", "connection_id", "created_at", "updated_at", "tags", "end_user", "connection_config", "credentials"} {
 		assert.Equal(t, before[key], got[key], key)
 	}
 	resp := postAuth(t, second, "/api-auth/api-key", "sendgrid", token, "", `{"apiKey":"k"}`)
-	assert.Equal(t, http.StatusOK, resp.status, "the session made before the restart still works: %s", resp.body)
+	assert.Equal(t, http.StatusOK, resp.Status, "the session made before the restart still works: %s", resp.Body)
 }
 
 // A restart while the user is at the consent page still completes the flow: the OAuth state,
@@ -50,16 +51,16 @@ func TestRestartMidConsentCompletesTheFlow(t *testing.T) {
 	addrs := freeAddrs(t, 3)
 	cfg := Config{AppAddr: addrs[0], APIAddr: addrs[1], ProviderAddr: addrs[2], DataFile: data}
 	first := startConfigured(t, cfg)
-	c := browser(t)
-	connect := get(t, c, connectURL(first, "zendesk", createSession(t, first, demoEndUser), "params[subdomain]=acme"), popupHeaders)
-	require.Equal(t, http.StatusFound, connect.status, connect.body)
+	c := webtest.Browser(t)
+	connect := webtest.Get(t, c, connectURL(first, "zendesk", createSession(t, first, webtest.DemoEndUser), "params[subdomain]=acme"), webtest.PopupHeaders)
+	require.Equal(t, http.StatusFound, connect.Status, connect.Body)
 	stop(t, first)
 
 	second := startConfigured(t, cfg)
-	callback := decideAtProvider(t, c, connect.header.Get("Location"), "approve")
-	page := get(t, c, callback, nil)
-	msg := postedMessage(t, page.body)
-	require.Equal(t, "nango_oauth_callback_success", msg["type"], page.body)
+	callback := webtest.DecideAtProvider(t, c, connect.Header.Get("Location"), "approve")
+	page := webtest.Get(t, c, callback, nil)
+	msg := webtest.PostedMessage(t, page.Body)
+	require.Equal(t, "nango_oauth_callback_success", msg["type"], page.Body)
 	id := msg["payload"].(map[string]any)["connectionId"].(string)
-	assert.Equal(t, http.StatusOK, readConnection(t, second, "zendesk", id).status)
+	assert.Equal(t, http.StatusOK, readConnection(t, second, "zendesk", id).Status)
 }

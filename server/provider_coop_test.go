@@ -2,9 +2,8 @@ package server
 
 import (
 	"context"
+	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"net/http"
-	"net/url"
-	"strings"
 	"testing"
 	"time"
 
@@ -21,7 +20,7 @@ func TestCOOP(t *testing.T) {
 		defer cancel()
 		srv.Shutdown(ctx)
 	})
-	token := createSession(t, srv, demoEndUser)
+	token := createSession(t, srv, webtest.DemoEndUser)
 	tests := []struct {
 		name, key, extra string
 		want             string
@@ -33,25 +32,19 @@ func TestCOOP(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			c := browser(t)
-			connect := get(t, c, connectURL(srv, tc.key, token, tc.extra), popupHeaders)
-			require.Equal(t, http.StatusFound, connect.status, connect.body)
-			assert.Empty(t, connect.header.Get("Cross-Origin-Opener-Policy"), "the API host's own pages keep the opener")
+			c := webtest.Browser(t)
+			connect := webtest.Get(t, c, connectURL(srv, tc.key, token, tc.extra), webtest.PopupHeaders)
+			require.Equal(t, http.StatusFound, connect.Status, connect.Body)
+			assert.Empty(t, connect.Header.Get("Cross-Origin-Opener-Policy"), "the API host's own pages keep the opener")
 
-			authorize := connect.header.Get("Location")
-			page := get(t, c, authorize, nil)
-			require.Equal(t, http.StatusOK, page.status, page.body)
-			assert.Equal(t, tc.want, page.header.Get("Cross-Origin-Opener-Policy"), "the consent page")
+			authorize := connect.Header.Get("Location")
+			page := webtest.Get(t, c, authorize, nil)
+			require.Equal(t, http.StatusOK, page.Status, page.Body)
+			assert.Equal(t, tc.want, page.Header.Get("Cross-Origin-Opener-Policy"), "the consent page")
 
-			action := formActionRE.FindStringSubmatch(page.body)
-			query := hiddenQueryRE.FindStringSubmatch(page.body)
-			require.NotNil(t, action)
-			require.NotNil(t, query)
-			form := url.Values{"query": {htmlUnescape(query[1])}, "decision": {"approve"}}
-			decided := do(t, c, http.MethodPost, srv.ProviderURL()+htmlUnescape(action[1]), strings.NewReader(form.Encode()),
-				map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
-			require.Equal(t, http.StatusSeeOther, decided.status, decided.body)
-			assert.Equal(t, tc.want, decided.header.Get("Cross-Origin-Opener-Policy"), "the consent form's redirect")
+			decided := webtest.Decide(t, c, authorize, page, "approve")
+			require.Equal(t, http.StatusSeeOther, decided.Status, decided.Body)
+			assert.Equal(t, tc.want, decided.Header.Get("Cross-Origin-Opener-Policy"), "the consent form's redirect")
 		})
 	}
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"net/http"
 	"strings"
 	"testing"
@@ -10,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func postReconnect(t *testing.T, srv *Server, auth, query, body string) response {
+func postReconnect(t *testing.T, srv *Server, auth, query, body string) webtest.Response {
 	t.Helper()
 	u := srv.APIURL() + "/connect/sessions/reconnect"
 	if query != "" {
@@ -20,24 +21,24 @@ func postReconnect(t *testing.T, srv *Server, auth, query, body string) response
 	if auth != "" {
 		headers["Authorization"] = "Bearer " + auth
 	}
-	return do(t, http.DefaultClient, http.MethodPost, u, strings.NewReader(body), headers)
+	return webtest.Do(t, http.DefaultClient, http.MethodPost, u, strings.NewReader(body), headers)
 }
 
 // reconnectSession asks for a reconnect session token with the secret key.
 func reconnectSession(t *testing.T, srv *Server, body string) string {
 	t.Helper()
 	resp := postReconnect(t, srv, srv.SecretKey(), "", body)
-	require.Equal(t, http.StatusCreated, resp.status, resp.body)
-	return resp.json(t)["data"].(map[string]any)["token"].(string)
+	require.Equal(t, http.StatusCreated, resp.Status, resp.Body)
+	return resp.JSON(t)["data"].(map[string]any)["token"].(string)
 }
 
 func TestReconnectSessionRequests(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, demoEndUser)
+	token := createSession(t, srv, webtest.DemoEndUser)
 	created := postAuth(t, srv, "/api-auth/api-key", "sendgrid", token, "", `{"apiKey":"SG.one"}`)
-	require.Equal(t, http.StatusOK, created.status, created.body)
-	id := created.json(t)["connectionId"].(string)
+	require.Equal(t, http.StatusOK, created.Status, created.Body)
+	id := created.JSON(t)["connectionId"].(string)
 	pair := `"connection_id":"` + id + `","integration_id":"sendgrid"`
 
 	tests := []struct {
@@ -62,51 +63,51 @@ func TestReconnectSessionRequests(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			resp := postReconnect(t, srv, tc.auth, tc.query, tc.body)
-			require.Equal(t, tc.wantStatus, resp.status, resp.body)
+			require.Equal(t, tc.wantStatus, resp.Status, resp.Body)
 			if tc.wantCode != "" {
-				assert.Equal(t, tc.wantCode, errorOf(t, resp)["code"])
-				assert.Contains(t, resp.body, tc.wantDetail)
+				assert.Equal(t, tc.wantCode, resp.Envelope(t)["code"])
+				assert.Contains(t, resp.Body, tc.wantDetail)
 				return
 			}
-			data := resp.json(t)["data"].(map[string]any)
+			data := resp.JSON(t)["data"].(map[string]any)
 			assert.Regexp(t, `^nango_connect_session_[a-f0-9]{64}$`, data["token"])
 			assert.Equal(t, srv.APIURL()+"/connect/?session_token="+data["token"].(string), data["connect_link"])
 			assert.Contains(t, data, "expires_at")
 
-			got := get(t, http.DefaultClient, srv.APIURL()+"/connect/session", map[string]string{"Authorization": "Bearer " + data["token"].(string)})
-			require.Equal(t, http.StatusOK, got.status, got.body)
-			session := got.json(t)["data"].(map[string]any)
+			got := webtest.Get(t, http.DefaultClient, srv.APIURL()+"/connect/session", map[string]string{"Authorization": "Bearer " + data["token"].(string)})
+			require.Equal(t, http.StatusOK, got.Status, got.Body)
+			session := got.JSON(t)["data"].(map[string]any)
 			assert.Equal(t, true, session["isReconnecting"])
 			assert.Equal(t, []any{"sendgrid"}, session["allowed_integrations"])
 			assert.Equal(t, "user-2", session["endUser"].(map[string]any)["id"])
 		})
 	}
-	plain := get(t, http.DefaultClient, srv.APIURL()+"/connect/session", map[string]string{"Authorization": "Bearer " + token})
-	assert.NotContains(t, plain.json(t)["data"], "isReconnecting")
+	plain := webtest.Get(t, http.DefaultClient, srv.APIURL()+"/connect/session", map[string]string{"Authorization": "Bearer " + token})
+	assert.NotContains(t, plain.JSON(t)["data"], "isReconnecting")
 }
 
 func TestReconnectOverwritesViaAPIKey(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, demoEndUser)
+	token := createSession(t, srv, webtest.DemoEndUser)
 	created := postAuth(t, srv, "/api-auth/api-key", "sendgrid", token, "", `{"apiKey":"SG.one"}`)
-	require.Equal(t, http.StatusOK, created.status, created.body)
-	id := created.json(t)["connectionId"].(string)
-	before := readConnection(t, srv, "sendgrid", id).json(t)
+	require.Equal(t, http.StatusOK, created.Status, created.Body)
+	id := created.JSON(t)["connectionId"].(string)
+	before := readConnection(t, srv, "sendgrid", id).JSON(t)
 	time.Sleep(5 * time.Millisecond) // updated_at has millisecond resolution
 
 	again := reconnectSession(t, srv, `{"connection_id":"`+id+`","integration_id":"sendgrid"}`)
 	forbidden := postAuth(t, srv, "/api-auth/api-key", "sendgrid", again, "connection_id="+id, `{"apiKey":"SG.two"}`)
-	assert.Equal(t, "invalid_query_params", errorOf(t, forbidden)["code"], "the session decides the id")
+	assert.Equal(t, "invalid_query_params", forbidden.Envelope(t)["code"], "the session decides the id")
 	other := postAuth(t, srv, "/api-auth/basic", "ashby", again, "", `{"username":"u","password":""}`)
-	assert.Equal(t, "integration_not_allowed", errorOf(t, other)["code"])
+	assert.Equal(t, "integration_not_allowed", other.Envelope(t)["code"])
 	refused := postAuth(t, srv, "/api-auth/api-key", "sendgrid", again, "", `{"apiKey":"invalid"}`)
-	assert.Equal(t, "connection_test_failed", errorOf(t, refused)["code"])
+	assert.Equal(t, "connection_test_failed", refused.Envelope(t)["code"])
 
 	resp := postAuth(t, srv, "/api-auth/api-key", "sendgrid", again, "", `{"apiKey":"SG.two"}`)
-	require.Equal(t, http.StatusOK, resp.status, resp.body)
-	assert.Equal(t, id, resp.json(t)["connectionId"])
-	after := readConnection(t, srv, "sendgrid", id).json(t)
+	require.Equal(t, http.StatusOK, resp.Status, resp.Body)
+	assert.Equal(t, id, resp.JSON(t)["connectionId"])
+	after := readConnection(t, srv, "sendgrid", id).JSON(t)
 	assert.Equal(t, before["id"], after["id"])
 	assert.Equal(t, before["created_at"], after["created_at"])
 	assert.NotEqual(t, before["updated_at"], after["updated_at"])
@@ -118,24 +119,24 @@ func TestReconnectOverwritesViaAPIKey(t *testing.T) {
 func TestReconnectOverwritesViaOAuth(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, demoEndUser)
-	page := runFlow(t, srv, browser(t), connectURL(srv, "zendesk", token, "params[subdomain]=acme"), "approve")
-	require.Equal(t, http.StatusOK, page.status, page.body)
-	id := postedMessage(t, page.body)["payload"].(map[string]any)["connectionId"].(string)
-	before := readConnection(t, srv, "zendesk", id).json(t)
+	token := createSession(t, srv, webtest.DemoEndUser)
+	page := runFlow(t, srv, webtest.Browser(t), connectURL(srv, "zendesk", token, "params[subdomain]=acme"), "approve")
+	require.Equal(t, http.StatusOK, page.Status, page.Body)
+	id := webtest.PostedMessage(t, page.Body)["payload"].(map[string]any)["connectionId"].(string)
+	before := readConnection(t, srv, "zendesk", id).JSON(t)
 	time.Sleep(5 * time.Millisecond)
 
 	again := reconnectSession(t, srv, `{"connection_id":"`+id+`","integration_id":"zendesk","end_user":{"id":"user-1"},"tags":{"plan":"team"}}`)
-	forbidden := get(t, browser(t), connectURL(srv, "zendesk", again, "params[subdomain]=acme&connection_id="+id), nil)
-	assert.Equal(t, "invalid_query_params", errorOf(t, forbidden)["code"])
+	forbidden := webtest.Get(t, webtest.Browser(t), connectURL(srv, "zendesk", again, "params[subdomain]=acme&connection_id="+id), nil)
+	assert.Equal(t, "invalid_query_params", forbidden.Envelope(t)["code"])
 
 	conn, wsID := dialSDKSocket(t, srv)
-	page = runFlow(t, srv, browser(t), connectURL(srv, "zendesk", again, "params[subdomain]=acme&ws_client_id="+wsID), "approve")
-	require.Equal(t, http.StatusOK, page.status, page.body)
-	assert.Equal(t, id, postedMessage(t, page.body)["payload"].(map[string]any)["connectionId"])
-	assert.Equal(t, id, readFrame(t, conn)["connection_id"])
+	page = runFlow(t, srv, webtest.Browser(t), connectURL(srv, "zendesk", again, "params[subdomain]=acme&ws_client_id="+wsID), "approve")
+	require.Equal(t, http.StatusOK, page.Status, page.Body)
+	assert.Equal(t, id, webtest.PostedMessage(t, page.Body)["payload"].(map[string]any)["connectionId"])
+	assert.Equal(t, id, webtest.ReadFrame(t, conn)["connection_id"])
 
-	after := readConnection(t, srv, "zendesk", id).json(t)
+	after := readConnection(t, srv, "zendesk", id).JSON(t)
 	assert.Equal(t, before["id"], after["id"])
 	assert.Equal(t, before["created_at"], after["created_at"])
 	assert.NotEqual(t, before["updated_at"], after["updated_at"])

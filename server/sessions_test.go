@@ -1,6 +1,7 @@
 package server
 
 import (
+	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"net/http"
 	"regexp"
 	"strings"
@@ -36,10 +37,10 @@ func TestCreateSessionAuth(t *testing.T) {
 			if tc.header != "" {
 				headers["Authorization"] = tc.header
 			}
-			resp := do(t, http.DefaultClient, http.MethodPost, srv.APIURL()+"/connect/sessions", strings.NewReader(body), headers)
-			require.Equal(t, tc.wantStatus, resp.status, resp.body)
+			resp := webtest.Do(t, http.DefaultClient, http.MethodPost, srv.APIURL()+"/connect/sessions", strings.NewReader(body), headers)
+			require.Equal(t, tc.wantStatus, resp.Status, resp.Body)
 			if tc.wantCode != "" {
-				errBody := resp.json(t)["error"].(map[string]any)
+				errBody := resp.JSON(t)["error"].(map[string]any)
 				assert.Equal(t, tc.wantCode, errBody["code"])
 				assert.NotEmpty(t, errBody["message"])
 			}
@@ -82,10 +83,10 @@ func TestCreateSessionSuccess(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
 	before := time.Now()
-	resp := do(t, http.DefaultClient, http.MethodPost, srv.APIURL()+"/connect/sessions", strings.NewReader(demoEndUser),
+	resp := webtest.Do(t, http.DefaultClient, http.MethodPost, srv.APIURL()+"/connect/sessions", strings.NewReader(webtest.DemoEndUser),
 		map[string]string{"Authorization": "Bearer " + srv.SecretKey()})
-	require.Equal(t, http.StatusCreated, resp.status, resp.body)
-	data := resp.json(t)["data"].(map[string]any)
+	require.Equal(t, http.StatusCreated, resp.Status, resp.Body)
+	data := resp.JSON(t)["data"].(map[string]any)
 	token := data["token"].(string)
 	assert.Regexp(t, regexp.MustCompile(`^nango_connect_session_[a-f0-9]{64}$`), token)
 	assert.Equal(t, srv.APIURL()+"/connect/?session_token="+token, data["connect_link"])
@@ -103,18 +104,18 @@ func TestCreateSessionSuccess(t *testing.T) {
 
 	// The token is reusable: it reads its session as often as needed, until deleted.
 	for range 2 {
-		got := get(t, http.DefaultClient, srv.APIURL()+"/connect/session", map[string]string{"Authorization": "Bearer " + token})
-		require.Equal(t, http.StatusOK, got.status, got.body)
-		session := got.json(t)["data"].(map[string]any)
+		got := webtest.Get(t, http.DefaultClient, srv.APIURL()+"/connect/session", map[string]string{"Authorization": "Bearer " + token})
+		require.Equal(t, http.StatusOK, got.Status, got.Body)
+		session := got.JSON(t)["data"].(map[string]any)
 		assert.Equal(t, map[string]any{"id": "user-1", "email": "jane@example.com", "display_name": "Jane", "tags": nil,
 			"organization": map[string]any{"id": "org-1", "display_name": "Acme"}}, session["endUser"])
 		assert.Contains(t, session, "connectUISettings")
 	}
-	del := do(t, http.DefaultClient, http.MethodDelete, srv.APIURL()+"/connect/session", nil, map[string]string{"Authorization": "Bearer " + token})
-	assert.Equal(t, http.StatusNoContent, del.status)
-	gone := get(t, http.DefaultClient, srv.APIURL()+"/connect/session", map[string]string{"Authorization": "Bearer " + token})
-	assert.Equal(t, http.StatusUnauthorized, gone.status)
-	assert.Contains(t, gone.body, "unknown_connect_session_token")
+	del := webtest.Do(t, http.DefaultClient, http.MethodDelete, srv.APIURL()+"/connect/session", nil, map[string]string{"Authorization": "Bearer " + token})
+	assert.Equal(t, http.StatusNoContent, del.Status)
+	gone := webtest.Get(t, http.DefaultClient, srv.APIURL()+"/connect/session", map[string]string{"Authorization": "Bearer " + token})
+	assert.Equal(t, http.StatusUnauthorized, gone.Status)
+	assert.Contains(t, gone.Body, "unknown_connect_session_token")
 }
 
 func TestCreateSessionValidation(t *testing.T) {
@@ -178,14 +179,14 @@ func TestCreateSessionValidation(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			resp := do(t, http.DefaultClient, http.MethodPost, srv.APIURL()+"/connect/sessions"+tc.query, strings.NewReader(tc.body),
+			resp := webtest.Do(t, http.DefaultClient, http.MethodPost, srv.APIURL()+"/connect/sessions"+tc.query, strings.NewReader(tc.body),
 				map[string]string{"Authorization": "Bearer " + srv.SecretKey()})
-			require.Equal(t, http.StatusBadRequest, resp.status, resp.body)
-			errBody := resp.json(t)["error"].(map[string]any)
+			require.Equal(t, http.StatusBadRequest, resp.Status, resp.Body)
+			errBody := resp.JSON(t)["error"].(map[string]any)
 			assert.Equal(t, tc.wantCode, errBody["code"])
-			require.NotEmpty(t, errBody["errors"], resp.body)
+			require.NotEmpty(t, errBody["errors"], resp.Body)
 			want := map[string]any{"code": tc.wantError.Code, "message": tc.wantError.Message, "path": tc.wantError.Path}
-			assert.Contains(t, errBody["errors"], want, resp.body)
+			assert.Contains(t, errBody["errors"], want, resp.Body)
 		})
 	}
 }
@@ -197,7 +198,7 @@ func TestSessionTags(t *testing.T) {
 		body string
 		want map[string]string
 	}{
-		{name: "generated from end user and organization", body: demoEndUser,
+		{name: "generated from end user and organization", body: webtest.DemoEndUser,
 			want: map[string]string{"end_user_id": "user-1", "end_user_email": "jane@example.com", "end_user_display_name": "Jane", "organization_id": "org-1", "organization_display_name": "Acme", "plan": "pro"}},
 		{name: "end user tags kept when the total stays within ten", body: `{"end_user":{"id":"u","tags":{"Region":"eu","bad key":"x"}}}`,
 			want: map[string]string{"end_user_id": "u", "region": "eu"}},
@@ -222,7 +223,7 @@ func TestSessionTags(t *testing.T) {
 func TestSessionTokenAuth(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, demoEndUser)
+	token := createSession(t, srv, webtest.DemoEndUser)
 	tests := []struct {
 		name       string
 		header     string
@@ -240,10 +241,10 @@ func TestSessionTokenAuth(t *testing.T) {
 			if tc.header != "" {
 				headers["Authorization"] = tc.header
 			}
-			resp := get(t, http.DefaultClient, srv.APIURL()+"/connect/session", headers)
-			require.Equal(t, tc.wantStatus, resp.status, resp.body)
+			resp := webtest.Get(t, http.DefaultClient, srv.APIURL()+"/connect/session", headers)
+			require.Equal(t, tc.wantStatus, resp.Status, resp.Body)
 			if tc.wantCode != "" {
-				assert.Equal(t, tc.wantCode, resp.json(t)["error"].(map[string]any)["code"])
+				assert.Equal(t, tc.wantCode, resp.JSON(t)["error"].(map[string]any)["code"])
 			}
 		})
 	}
@@ -252,7 +253,7 @@ func TestSessionTokenAuth(t *testing.T) {
 func TestExpiredSession(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, demoEndUser)
+	token := createSession(t, srv, webtest.DemoEndUser)
 	_, ok, _ := srv.api.store.session(token, time.Now().Add(29*time.Minute))
 	assert.True(t, ok)
 	_, ok, _ = srv.api.store.session(token, time.Now().Add(31*time.Minute))

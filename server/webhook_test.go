@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -18,9 +19,9 @@ import (
 
 // delivery is one webhook a receiver got.
 type delivery struct {
-	body   map[string]any
+	Body   map[string]any
 	raw    []byte
-	header http.Header
+	Header http.Header
 }
 
 // webhookReceiver records deliveries; status decides each answer (attempt counts from 1).
@@ -33,7 +34,7 @@ func webhookReceiver(t *testing.T, status func(attempt int32) int) (*httptest.Se
 		n := attempts.Add(1)
 		var body map[string]any
 		_ = json.Unmarshal(raw, &body)
-		got <- delivery{body: body, raw: raw, header: r.Header.Clone()}
+		got <- delivery{Body: body, raw: raw, Header: r.Header.Clone()}
 		w.WriteHeader(status(n))
 	}))
 	t.Cleanup(rcv.Close)
@@ -67,8 +68,8 @@ func TestAuthWebhookOnCreationAndOverride(t *testing.T) {
 	t.Parallel()
 	rcv, got, _ := webhookReceiver(t, ok200)
 	srv := startWithWebhook(t, WebhookConfig{URL: rcv.URL + "/hooks/nango", SigningKey: "whsec"})
-	page := runFlow(t, srv, browser(t), connectURL(srv, "zendesk", createSession(t, srv, demoEndUser), "params[subdomain]=acme"), "approve")
-	id := postedMessage(t, page.body)["payload"].(map[string]any)["connectionId"].(string)
+	page := runFlow(t, srv, webtest.Browser(t), connectURL(srv, "zendesk", createSession(t, srv, webtest.DemoEndUser), "params[subdomain]=acme"), "approve")
+	id := webtest.PostedMessage(t, page.Body)["payload"].(map[string]any)["connectionId"].(string)
 
 	d := next(t, got)
 	assert.Equal(t, map[string]any{
@@ -76,20 +77,20 @@ func TestAuthWebhookOnCreationAndOverride(t *testing.T) {
 		"connectionId": id, "providerConfigKey": "zendesk", "provider": "zendesk", "authMode": "OAUTH2", "environment": "staging",
 		"tags":    map[string]any{"end_user_id": "user-1", "end_user_email": "jane@example.com", "end_user_display_name": "Jane", "organization_id": "org-1", "organization_display_name": "Acme", "plan": "pro"},
 		"endUser": map[string]any{"endUserId": "user-1", "endUserEmail": "jane@example.com", "organizationId": "org-1"},
-	}, d.body)
+	}, d.Body)
 	assert.Regexp(t, `^\{"authMode":"OAUTH2","connectionId":`, string(d.raw), "keys are sorted, as Nango's stringifyStable writes them")
 	legacy := sha256.Sum256(append([]byte("whsec"), d.raw...))
 	mac := hmac.New(sha256.New, []byte("whsec"))
 	mac.Write(d.raw)
-	assert.Equal(t, hex.EncodeToString(legacy[:]), d.header.Get("X-Nango-Signature"))
-	assert.Equal(t, hex.EncodeToString(mac.Sum(nil)), d.header.Get("X-Nango-Hmac-Sha256"))
-	assert.Equal(t, "application/json", d.header.Get("Content-Type"))
+	assert.Equal(t, hex.EncodeToString(legacy[:]), d.Header.Get("X-Nango-Signature"))
+	assert.Equal(t, hex.EncodeToString(mac.Sum(nil)), d.Header.Get("X-Nango-Hmac-Sha256"))
+	assert.Equal(t, "application/json", d.Header.Get("Content-Type"))
 
 	token := reconnectSession(t, srv, `{"connection_id":"`+id+`","integration_id":"zendesk"}`)
-	runFlow(t, srv, browser(t), connectURL(srv, "zendesk", token, "params[subdomain]=acme"), "approve")
+	runFlow(t, srv, webtest.Browser(t), connectURL(srv, "zendesk", token, "params[subdomain]=acme"), "approve")
 	d = next(t, got)
-	assert.Equal(t, "override", d.body["operation"])
-	assert.Equal(t, id, d.body["connectionId"])
+	assert.Equal(t, "override", d.Body["operation"])
+	assert.Equal(t, id, d.Body["connectionId"])
 }
 
 // Failures send success:false with Nango's error types, and no tags or end user.
@@ -106,20 +107,20 @@ func TestAuthWebhookOnFailure(t *testing.T) {
 		{"token response unreadable", "zendesk", "params[subdomain]=acme&authorization_params[nango_dev_fault]=token_malformed", "approve", "unable_to_parse_token_response", "OAUTH2"},
 	}
 	for _, tc := range tests {
-		runFlow(t, srv, browser(t), connectURL(srv, tc.key, createSession(t, srv, demoEndUser), tc.extra), tc.decision)
+		runFlow(t, srv, webtest.Browser(t), connectURL(srv, tc.key, createSession(t, srv, webtest.DemoEndUser), tc.extra), tc.decision)
 		d := next(t, got)
-		assert.Equal(t, false, d.body["success"], tc.name)
-		assert.Equal(t, "creation", d.body["operation"], tc.name)
-		assert.Equal(t, tc.wantType, d.body["error"].(map[string]any)["type"], tc.name)
-		assert.NotEmpty(t, d.body["error"].(map[string]any)["description"], tc.name)
-		assert.NotContains(t, d.body, "tags", tc.name)
-		assert.NotContains(t, d.body, "endUser", tc.name)
+		assert.Equal(t, false, d.Body["success"], tc.name)
+		assert.Equal(t, "creation", d.Body["operation"], tc.name)
+		assert.Equal(t, tc.wantType, d.Body["error"].(map[string]any)["type"], tc.name)
+		assert.NotEmpty(t, d.Body["error"].(map[string]any)["description"], tc.name)
+		assert.NotContains(t, d.Body, "tags", tc.name)
+		assert.NotContains(t, d.Body, "endUser", tc.name)
 	}
-	resp := postAuth(t, srv, "/api-auth/api-key", "sendgrid", createSession(t, srv, demoEndUser), "", `{"apiKey":"invalid-key"}`)
-	require.Equal(t, http.StatusBadRequest, resp.status)
+	resp := postAuth(t, srv, "/api-auth/api-key", "sendgrid", createSession(t, srv, webtest.DemoEndUser), "", `{"apiKey":"invalid-key"}`)
+	require.Equal(t, http.StatusBadRequest, resp.Status)
 	d := next(t, got)
-	assert.Equal(t, map[string]any{"type": "connection_test_failed", "description": errorOf(t, resp)["message"]}, d.body["error"])
-	assert.Equal(t, "API_KEY", d.body["authMode"])
+	assert.Equal(t, map[string]any{"type": "connection_test_failed", "description": resp.Envelope(t)["message"]}, d.Body["error"])
+	assert.Equal(t, "API_KEY", d.Body["authMode"])
 }
 
 // A session's webhook_url_override wins over the configured URL.
@@ -130,7 +131,7 @@ func TestAuthWebhookOverrideURL(t *testing.T) {
 	srv := startWithWebhook(t, WebhookConfig{URL: primary.URL})
 	connectWithAPIKey(t, srv, `{"end_user":{"id":"u"},"webhook_url_override":"`+override.URL+`/mine"}`)
 	d := next(t, fromOverride)
-	assert.Equal(t, "creation", d.body["operation"])
+	assert.Equal(t, "creation", d.Body["operation"])
 	select {
 	case <-fromPrimary:
 		t.Fatal("the configured URL got the webhook too")
@@ -150,7 +151,7 @@ func TestAuthWebhookRetries(t *testing.T) {
 			return http.StatusNoContent
 		})
 		srv := startWithWebhook(t, WebhookConfig{URL: rcv.URL, MaxAttempts: 5})
-		connectWithAPIKey(t, srv, demoEndUser)
+		connectWithAPIKey(t, srv, webtest.DemoEndUser)
 		first, second, third := next(t, got), next(t, got), next(t, got)
 		assert.Equal(t, first.raw, second.raw)
 		assert.Equal(t, first.raw, third.raw)
@@ -161,7 +162,7 @@ func TestAuthWebhookRetries(t *testing.T) {
 		t.Parallel()
 		rcv, got, attempts := webhookReceiver(t, func(int32) int { return http.StatusInternalServerError })
 		srv := startWithWebhook(t, WebhookConfig{URL: rcv.URL, MaxAttempts: 3})
-		connectWithAPIKey(t, srv, demoEndUser)
+		connectWithAPIKey(t, srv, webtest.DemoEndUser)
 		for range 3 {
 			next(t, got)
 		}
@@ -180,7 +181,7 @@ func TestAuthWebhookNeverBlocksTheFlow(t *testing.T) {
 	t.Cleanup(func() { close(release) }) // runs before the server's shutdown, which drains
 	start := time.Now()
 	for range 3 {
-		connectWithAPIKey(t, srv, demoEndUser)
+		connectWithAPIKey(t, srv, webtest.DemoEndUser)
 	}
 	assert.Less(t, time.Since(start), 2*time.Second)
 }

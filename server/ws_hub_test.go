@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -55,7 +56,7 @@ func dialHub(t *testing.T, wsURL string, opts *websocket.DialOptions) (*websocke
 	conn, _, err := websocket.Dial(ctx, wsURL, opts)
 	require.NoError(t, err)
 	t.Cleanup(func() { conn.CloseNow() })
-	ack := readFrame(t, conn)
+	ack := webtest.ReadFrame(t, conn)
 	require.Equal(t, "connection_ack", ack["message_type"])
 	id, _ := ack["ws_client_id"].(string)
 	require.Regexp(t, uuidV4Pattern, id)
@@ -139,7 +140,7 @@ func TestWebSocketResume(t *testing.T) {
 		clock.Advance(90 * time.Second)
 		resumed, got := dialHub(t, wsURL+"?ws_client_id="+id, nil)
 		assert.Equal(t, id, got, "the ack carries the resumed id")
-		frame := readFrame(t, resumed)
+		frame := webtest.ReadFrame(t, resumed)
 		assert.Equal(t, map[string]any{"message_type": "success", "provider_config_key": "zendesk", "connection_id": "c1", "is_pending": false}, frame)
 	})
 	t.Run("a resumed id without a result is just acked", func(t *testing.T) {
@@ -149,7 +150,7 @@ func TestWebSocketResume(t *testing.T) {
 		resumed, got := dialHub(t, wsURL+"?ws_client_id="+id, nil)
 		assert.Equal(t, id, got)
 		hub.publish(id, result)
-		assert.Equal(t, "success", readFrame(t, resumed)["message_type"], "results reach the new socket")
+		assert.Equal(t, "success", webtest.ReadFrame(t, resumed)["message_type"], "results reach the new socket")
 	})
 	t.Run("an unknown id gets a fresh one", func(t *testing.T) {
 		for _, requested := range []string{"6f1d4c3b-2a19-4e8f-9d7c-5b4a39281706", "not valid!", ""} {
@@ -175,13 +176,13 @@ func TestWebSocketResume(t *testing.T) {
 		_, _, err := first.Read(ctx)
 		assert.Error(t, err, "the old socket is closed")
 		hub.publish(id, result)
-		assert.Equal(t, "success", readFrame(t, second)["message_type"])
+		assert.Equal(t, "success", webtest.ReadFrame(t, second)["message_type"])
 	})
 	t.Run("one outcome per id, as Nango", func(t *testing.T) {
 		conn, id := dialHub(t, wsURL, nil)
 		hub.publish(id, result)
 		hub.publish(id, wsMessage{MessageType: "error", ErrorType: "late"})
-		assert.Equal(t, "success", readFrame(t, conn)["message_type"])
+		assert.Equal(t, "success", webtest.ReadFrame(t, conn)["message_type"])
 		ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 		defer cancel()
 		_, _, err := conn.Read(ctx)

@@ -2,7 +2,7 @@ package server
 
 import (
 	"context"
-	"encoding/json"
+	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"net/http"
 	"strings"
 	"testing"
@@ -28,28 +28,17 @@ func dialSDKSocketAt(t *testing.T, srv *Server, path string) (*websocket.Conn, s
 	})
 	require.NoError(t, err)
 	t.Cleanup(func() { conn.CloseNow() })
-	ack := readFrame(t, conn)
+	ack := webtest.ReadFrame(t, conn)
 	assert.Equal(t, "connection_ack", ack["message_type"])
 	id, _ := ack["ws_client_id"].(string)
 	require.NotEmpty(t, id)
 	return conn, id
 }
 
-func readFrame(t *testing.T, conn *websocket.Conn) map[string]any {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
-	defer cancel()
-	_, data, err := conn.Read(ctx)
-	require.NoError(t, err)
-	var v map[string]any
-	require.NoError(t, json.Unmarshal(data, &v))
-	return v
-}
-
 func TestWebSocketSuccess(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, demoEndUser)
+	token := createSession(t, srv, webtest.DemoEndUser)
 	// The SDK first builds the query with raw brackets, then re-serializes it with
 	// URLSearchParams once it has the ws_client_id: both forms must work.
 	forms := map[string]string{
@@ -59,10 +48,10 @@ func TestWebSocketSuccess(t *testing.T) {
 	for name, query := range forms {
 		t.Run(name, func(t *testing.T) {
 			conn, id := dialSDKSocket(t, srv)
-			page := runFlow(t, srv, browser(t), connectURL(srv, "zendesk", token, query+id), "approve")
-			require.Equal(t, http.StatusOK, page.status, page.body)
-			frame := readFrame(t, conn)
-			connectionID := postedMessage(t, page.body)["payload"].(map[string]any)["connectionId"]
+			page := runFlow(t, srv, webtest.Browser(t), connectURL(srv, "zendesk", token, query+id), "approve")
+			require.Equal(t, http.StatusOK, page.Status, page.Body)
+			frame := webtest.ReadFrame(t, conn)
+			connectionID := webtest.PostedMessage(t, page.Body)["payload"].(map[string]any)["connectionId"]
 			assert.Equal(t, map[string]any{"message_type": "success", "provider_config_key": "zendesk", "connection_id": connectionID, "is_pending": false}, frame)
 		})
 	}
@@ -71,23 +60,23 @@ func TestWebSocketSuccess(t *testing.T) {
 func TestWebSocketResumeAcrossAFlow(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, demoEndUser)
+	token := createSession(t, srv, webtest.DemoEndUser)
 	_, id := dialSDKSocket(t, srv)
-	c := browser(t)
-	resp := get(t, c, connectURL(srv, "zendesk", token, "params%5Bsubdomain%5D=acme&ws_client_id="+id), popupHeaders)
-	require.Equal(t, http.StatusFound, resp.status, resp.body)
-	callback := decideAtProvider(t, c, resp.header.Get("Location"), "approve")
+	c := webtest.Browser(t)
+	resp := webtest.Get(t, c, connectURL(srv, "zendesk", token, "params%5Bsubdomain%5D=acme&ws_client_id="+id), webtest.PopupHeaders)
+	require.Equal(t, http.StatusFound, resp.Status, resp.Body)
+	callback := webtest.DecideAtProvider(t, c, resp.Header.Get("Location"), "approve")
 
 	assert.Equal(t, 1, srv.DropWebSockets(), "a proxy cuts the socket during the consent")
 	require.Eventually(t, func() bool { open, _ := srv.hub.counts(); return open == 0 }, time.Second, 5*time.Millisecond)
-	page := get(t, c, callback, nil)
-	require.Equal(t, http.StatusOK, page.status, page.body)
+	page := webtest.Get(t, c, callback, nil)
+	require.Equal(t, http.StatusOK, page.Status, page.Body)
 
 	conn, resumed := dialSDKSocketAt(t, srv, "/?ws_client_id="+id)
 	assert.Equal(t, id, resumed)
-	frame := readFrame(t, conn)
+	frame := webtest.ReadFrame(t, conn)
 	assert.Equal(t, "success", frame["message_type"])
-	assert.Equal(t, postedMessage(t, page.body)["payload"].(map[string]any)["connectionId"], frame["connection_id"])
+	assert.Equal(t, webtest.PostedMessage(t, page.Body)["payload"].(map[string]any)["connectionId"], frame["connection_id"])
 }
 
 func TestWebSocketRefused(t *testing.T) {
@@ -108,12 +97,12 @@ func TestWebsocketsPath(t *testing.T) {
 	srv, err := Start(t.Context(), Config{AppAddr: "127.0.0.1:0", APIAddr: "127.0.0.1:0", ProviderAddr: "127.0.0.1:0", WebsocketsPath: "/nango/ws"})
 	require.NoError(t, err)
 	t.Cleanup(func() { srv.Shutdown(context.Background()) })
-	token := createSession(t, srv, demoEndUser)
+	token := createSession(t, srv, webtest.DemoEndUser)
 	conn, id := dialSDKSocketAt(t, srv, "/nango/ws")
-	page := runFlow(t, srv, browser(t), connectURL(srv, "zendesk", token, "params[subdomain]=acme&ws_client_id="+id), "approve")
-	require.Equal(t, http.StatusOK, page.status, page.body)
-	assert.Equal(t, "success", readFrame(t, conn)["message_type"])
-	assert.Equal(t, http.StatusNotFound, get(t, http.DefaultClient, srv.APIURL()+"/", nil).status, "/ is no longer the socket")
+	page := runFlow(t, srv, webtest.Browser(t), connectURL(srv, "zendesk", token, "params[subdomain]=acme&ws_client_id="+id), "approve")
+	require.Equal(t, http.StatusOK, page.Status, page.Body)
+	assert.Equal(t, "success", webtest.ReadFrame(t, conn)["message_type"])
+	assert.Equal(t, http.StatusNotFound, webtest.Get(t, http.DefaultClient, srv.APIURL()+"/", nil).Status, "/ is no longer the socket")
 
 	for _, bad := range []string{"ws", "/with space", "/{x}", "/integrations", "/connect/session", "/oauth/callback"} {
 		_, err := Start(t.Context(), Config{AppAddr: "127.0.0.1:0", APIAddr: "127.0.0.1:0", ProviderAddr: "127.0.0.1:0", WebsocketsPath: bad})
@@ -124,11 +113,11 @@ func TestWebsocketsPath(t *testing.T) {
 func TestWebSocketError(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, demoEndUser)
+	token := createSession(t, srv, webtest.DemoEndUser)
 	conn, id := dialSDKSocket(t, srv)
-	page := get(t, browser(t), connectURL(srv, "zendesk", token, "ws_client_id="+id), popupHeaders)
-	require.Equal(t, http.StatusBadRequest, page.status)
-	frame := readFrame(t, conn)
+	page := webtest.Get(t, webtest.Browser(t), connectURL(srv, "zendesk", token, "ws_client_id="+id), webtest.PopupHeaders)
+	require.Equal(t, http.StatusBadRequest, page.Status)
+	frame := webtest.ReadFrame(t, conn)
 	assert.Equal(t, "error", frame["message_type"])
 	assert.Equal(t, "zendesk", frame["provider_config_key"])
 	assert.Equal(t, "url_param_err", frame["error_type"])
@@ -151,14 +140,14 @@ func TestShutdownClosesSockets(t *testing.T) {
 func TestWebSocketDenied(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, demoEndUser)
+	token := createSession(t, srv, webtest.DemoEndUser)
 	conn, id := dialSDKSocket(t, srv)
-	page := runFlow(t, srv, browser(t), connectURL(srv, "zendesk", token, "params%5Bsubdomain%5D=acme&ws_client_id="+id), "deny")
-	require.Equal(t, http.StatusBadRequest, page.status)
-	frame := readFrame(t, conn)
+	page := runFlow(t, srv, webtest.Browser(t), connectURL(srv, "zendesk", token, "params%5Bsubdomain%5D=acme&ws_client_id="+id), "deny")
+	require.Equal(t, http.StatusBadRequest, page.Status)
+	frame := webtest.ReadFrame(t, conn)
 	assert.Equal(t, "error", frame["message_type"])
 	assert.Equal(t, "zendesk", frame["provider_config_key"])
 	assert.Equal(t, "callback_err", frame["error_type"])
 	assert.Equal(t, "Did not get authorization code in the callback. Provider error: error: access_denied; error_description: The user denied access", frame["error_desc"])
-	assert.Equal(t, postedMessage(t, page.body)["payload"].(map[string]any)["connectionId"], frame["connection_id"])
+	assert.Equal(t, webtest.PostedMessage(t, page.Body)["payload"].(map[string]any)["connectionId"], frame["connection_id"])
 }

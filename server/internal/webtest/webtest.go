@@ -1,0 +1,177 @@
+// Package webtest holds what the dev server's tests share to speak HTTP to its origins as a
+// browser and a backend do: a popup-like client, requests that return the whole response, the
+// consent form of the mock provider, and readers for what the callback page posts and what the
+// SDK's WebSocket sends. It is imported by tests only.
+package webtest
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/stretchr/testify/require"
+)
+
+// Browser is an HTTP client that acts like the popup: it keeps cookies but does not follow
+// redirects, so each hop can be inspected.
+func Browser(t *testing.T) *http.Client {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	return &http.Client{
+		Jar:           jar,
+		Timeout:       10 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+// PopupHeaders are what Chromium sends on the popup's navigation to /oauth/connect.
+var PopupHeaders = map[string]string{
+	"Referer":        "http://app.test:3000/",
+	"Sec-Fetch-Dest": "document",
+	"Accept":         "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+}
+
+// Response is a whole response, read.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   string
+}
+
+// JSON decodes the body as a JSON object.
+func (r Response) JSON(t *testing.T) map[string]any {
+	t.Helper()
+	var v map[string]any
+	require.NoError(t, json.Unmarshal([]byte(r.Body), &v), r.Body)
+	return v
+}
+
+// Envelope is the error object of Nango's {"error":{"code","message"}} envelope.
+func (r Response) Envelope(t *testing.T) map[string]any {
+	t.Helper()
+	e, ok := r.JSON(t)["error"].(map[string]any)
+	require.True(t, ok, r.Body)
+	return e
+}
+
+// Do sends a request with the given headers and reads the whole response.
+func Do(t *testing.T, c *http.Client, method, rawURL string, body io.Reader, headers map[string]string) Response {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), method, rawURL, body)
+	require.NoError(t, err)
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := c.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return Response{Status: resp.StatusCode, Header: resp.Header, Body: string(data)}
+}
+
+// Get is Do for a GET without a body.
+func Get(t *testing.T, c *http.Client, rawURL string, headers map[string]string) Response {
+	t.Helper()
+	return Do(t, c, http.MethodGet, rawURL, nil, headers)
+}
+
+// DemoEndUser is a session body with an end user, an organization and a tag.
+const DemoEndUser = `{"end_user":{"id":"user-1","email":"jane@example.com","display_name":"Jane"},"organization":{"id":"org-1","display_name":"Acme"},"tags":{"plan":"pro"}}`
+
+// CreateSession asks the API host at apiURL for a connect session token with the secret key.
+func CreateSession(t *testing.T, apiURL, secretKey, body string) string {
+	t.Helper()
+	resp := Do(t, http.DefaultClient, http.MethodPost, apiURL+"/connect/sessions", strings.NewReader(body),
+		map[string]string{"Authorization": "Bearer " + secretKey, "Content-Type": "application/json"})
+	require.Equal(t, http.StatusCreated, resp.Status, resp.Body)
+	data := resp.JSON(t)["data"].(map[string]any)
+	return data["token"].(string)
+}
+
+// ConnectURL is the popup's first URL for an integration, with extra query pairs.
+func ConnectURL(apiURL, key, token, extra string) string {
+	u := apiURL + "/oauth/connect/" + key + "?connect_session_token=" + token
+	if extra != "" {
+		u += "&" + extra
+	}
+	return u
+}
+
+var (
+	hiddenQueryRE = regexp.MustCompile(`name="query" value="([^"]*)"`)
+	formActionRE  = regexp.MustCompile(`<form method="post" action="([^"]*)"`)
+	messageRE     = regexp.MustCompile(`var message = (\{.*\});`)
+)
+
+// Decide submits the consent form of a consent page (served from authorizeURL) with a decision,
+// "approve" or "deny", as the page's buttons do, and returns the response: a redirect to the
+// client's redirect_uri.
+func Decide(t *testing.T, c *http.Client, authorizeURL string, page Response, decision string) Response {
+	t.Helper()
+	action := formActionRE.FindStringSubmatch(page.Body)
+	query := hiddenQueryRE.FindStringSubmatch(page.Body)
+	require.NotNil(t, action, page.Body)
+	require.NotNil(t, query, page.Body)
+	u, err := url.Parse(authorizeURL)
+	require.NoError(t, err)
+	form := url.Values{"query": {htmlUnescape(query[1])}, "decision": {decision}}
+	return Do(t, c, http.MethodPost, u.Scheme+"://"+u.Host+htmlUnescape(action[1]), strings.NewReader(form.Encode()),
+		map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
+}
+
+// DecideAtProvider opens the consent page at authorizeURL and clicks a button; it returns the
+// URL the provider sends the popup back to.
+func DecideAtProvider(t *testing.T, c *http.Client, authorizeURL, decision string) string {
+	t.Helper()
+	page := Get(t, c, authorizeURL, nil)
+	require.Equal(t, http.StatusOK, page.Status, page.Body)
+	resp := Decide(t, c, authorizeURL, page, decision)
+	require.Equal(t, http.StatusSeeOther, resp.Status, resp.Body)
+	return resp.Header.Get("Location")
+}
+
+func htmlUnescape(s string) string {
+	return strings.NewReplacer("&amp;", "&", "&#43;", "+", "&#34;", `"`, "&#39;", "'", "&lt;", "<", "&gt;", ">").Replace(s)
+}
+
+// PostedMessage reads the message the callback page posts to its opener.
+func PostedMessage(t *testing.T, page string) map[string]any {
+	t.Helper()
+	raw, ok := MessageScript(page)
+	require.True(t, ok, page)
+	var v map[string]any
+	require.NoError(t, json.Unmarshal([]byte(raw), &v))
+	return v
+}
+
+// MessageScript is the message as the callback page's script writes it (JSON, escaped for a
+// script element), and whether the page has one.
+func MessageScript(page string) (string, bool) {
+	m := messageRE.FindStringSubmatch(page)
+	if m == nil {
+		return "", false
+	}
+	return m[1], true
+}
+
+// ReadFrame reads one JSON frame of the SDK's WebSocket.
+func ReadFrame(t *testing.T, conn *websocket.Conn) map[string]any {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	_, data, err := conn.Read(ctx)
+	require.NoError(t, err)
+	var v map[string]any
+	require.NoError(t, json.Unmarshal(data, &v))
+	return v
+}

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"net"
 	"net/http"
 	"os"
@@ -10,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
 	"golang.org/x/oauth2"
 )
 
@@ -50,8 +51,8 @@ func (a *api) oauthCallback(w http.ResponseWriter, r *http.Request) {
 		a.failFlow(w, r, errUnknownProviderConfigKey(st.ProviderConfigKey), ref)
 		return
 	}
-	faults, _ := parseFaults(st.Faults)
-	if !sleepFault(r.Context(), w, faults[faultCallbackDelay]) {
+	faults, _ := catalog.ParseFaults(st.Faults)
+	if !sleepFault(r.Context(), w, faults[catalog.FaultCallbackDelay]) {
 		return
 	}
 	p := in.Provider
@@ -130,11 +131,11 @@ func callbackError(q url.Values) *apiError {
 // golang.org/x/oauth2, sending the provider's token_params and the PKCE verifier.
 func (a *api) exchangeCode(ctx context.Context, in *integration, st *oauthState, code string) (oauth2Credentials, map[string]any, error) {
 	p := in.Provider
-	rawURL, ok := interpolate(in.TokenURL, st.ConnectionConfig, true)
+	rawURL, ok := catalog.Interpolate(in.TokenURL, st.ConnectionConfig, true)
 	if !ok {
 		return oauth2Credentials{}, nil, errors.New("the token URL cannot be interpolated")
 	}
-	tokenURL, err := parseProviderURL(rawURL)
+	tokenURL, err := catalog.ParseProviderURL(rawURL)
 	if err != nil {
 		return oauth2Credentials{}, nil, err
 	}
@@ -157,7 +158,7 @@ func (a *api) exchangeCode(ctx context.Context, in *integration, st *oauthState,
 			continue // x/oauth2 sends grant_type=authorization_code itself
 		}
 		tmpl, _ := p.TokenParams.String(k)
-		v, _ := interpolate(tmpl, st.ConnectionConfig, false)
+		v, _ := catalog.Interpolate(tmpl, st.ConnectionConfig, false)
 		opts = append(opts, oauth2.SetAuthURLParam(k, v))
 	}
 	ctx, cancel := context.WithTimeout(context.WithValue(ctx, oauth2.HTTPClient, a.client), 10*time.Second)
@@ -214,9 +215,9 @@ func isNetworkError(err error) bool {
 
 // endpoint is where the API host sends the popup (kind "authorize") or the code (kind
 // "token"): the real URL for a real integration, its mock twin otherwise.
-func (a *api) endpoint(in *integration, kind string, u providerURL) string {
+func (a *api) endpoint(in *integration, kind string, u catalog.ProviderURL) string {
 	if in.Real {
 		return u.String()
 	}
-	return a.providerURL + mockPath(kind, u)
+	return a.providerURL + catalog.MockPath(kind, u)
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+
+	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
 )
 
 // Config says where the dev server listens and what it serves. The zero value is a working
@@ -53,7 +55,7 @@ type Config struct {
 
 // withDefaults fills the defaults and checks what can be checked without the catalog or the
 // store, reporting the first bad field by its config-file name.
-func (cfg Config) withDefaults() (Config, faultSet, error) {
+func (cfg Config) withDefaults() (Config, catalog.FaultSet, error) {
 	defaults := []struct {
 		field *string
 		value string
@@ -78,7 +80,7 @@ func (cfg Config) withDefaults() (Config, faultSet, error) {
 	if cfg.Webhook.MaxAttempts < 0 || cfg.Webhook.MaxAttempts > 20 {
 		return cfg, nil, configErr("webhook.max_attempts", "must be between 1 and 20")
 	}
-	faults, err := parseFaults(cfg.Faults...)
+	faults, err := catalog.ParseFaults(cfg.Faults...)
 	if err != nil {
 		return cfg, nil, configErr("faults", "%v", err)
 	}
@@ -86,19 +88,19 @@ func (cfg Config) withDefaults() (Config, faultSet, error) {
 }
 
 // loadProviders reads the catalog: the embedded one, or ProvidersFile.
-func (cfg Config) loadProviders() (*catalog, error) {
+func (cfg Config) loadProviders() (*catalog.Catalog, error) {
 	if cfg.ProvidersFile == "" {
-		return loadCatalog(providersYAML)
+		return catalog.Load(catalog.ProvidersYAML)
 	}
 	data, err := os.ReadFile(cfg.ProvidersFile)
 	if err != nil {
 		return nil, configErr("providers", "%v", err)
 	}
-	cat, err := loadCatalog(data)
+	cat, err := catalog.Load(data)
 	if err != nil {
 		return nil, configErr("providers", "%s: %v", cfg.ProvidersFile, err)
 	}
-	if len(cat.names) == 0 {
+	if len(cat.Names) == 0 {
 		return nil, configErr("providers", "%s holds no provider", cfg.ProvidersFile)
 	}
 	return cat, nil

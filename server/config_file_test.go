@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -27,7 +28,7 @@ func TestConfigFileReadmeExample(t *testing.T) {
 	require.True(t, ok, "the README has the example")
 	example, _, _ := strings.Cut("# nango-dev.yaml"+rest, "```")
 	dir := t.TempDir()
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "providers.yaml"), providersYAML, 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "providers.yaml"), catalog.ProvidersYAML, 0o600))
 	t.Setenv("NANGO_SECRET_KEY", "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b")
 	t.Setenv("NANGO_WEBHOOK_SIGNING_KEY", "whsec")
 	t.Setenv("GITHUB_CLIENT_ID", "gh-id")

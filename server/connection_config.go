@@ -5,22 +5,24 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
 )
 
 // validateConnectionConfig checks each value the end user gave against the provider's field
 // rules (pattern, enum). Nango does not, and its decode-and-retry URL building then lets
 // `subdomain=evil.com#` redirect the popup to another host; here such a value never reaches a URL.
-func validateConnectionConfig(p *provider, config *orderedMap) *apiError {
+func validateConnectionConfig(p *catalog.Provider, config *catalog.OrderedMap) *apiError {
 	for _, f := range p.Fields {
 		v, ok := config.String(f.Name)
 		if !ok {
 			continue
 		}
-		if f.check != nil && !f.check.MatchString(v) {
-			return invalidConnectionConfig(fmt.Sprintf("Invalid Connection Config param %q: %s does not match the pattern %s.", f.Name, compactJSON(v), f.Pattern))
+		if f.Check != nil && !f.Check.MatchString(v) {
+			return invalidConnectionConfig(fmt.Sprintf("Invalid Connection Config param %q: %s does not match the pattern %s.", f.Name, catalog.CompactJSON(v), f.Pattern))
 		}
 		if len(f.Enum) > 0 && !slices.Contains(f.Enum, v) {
-			return invalidConnectionConfig(fmt.Sprintf("Invalid Connection Config param %q: %s is not one of %s.", f.Name, compactJSON(v), strings.Join(f.Enum, ", ")))
+			return invalidConnectionConfig(fmt.Sprintf("Invalid Connection Config param %q: %s is not one of %s.", f.Name, catalog.CompactJSON(v), strings.Join(f.Enum, ", ")))
 		}
 	}
 	return nil
@@ -33,7 +35,7 @@ func invalidConnectionConfig(message string) *apiError {
 // storedConnectionConfig is the connection_config kept with a connection: the flow's config
 // with oauth_scopes_override as an array (as Nango stores it), the credential overrides moved
 // out, and the token response's metadata keys filled in where the config has no value.
-func storedConnectionConfig(p *provider, flow *orderedMap, tokenResponse map[string]any) *orderedMap {
+func storedConnectionConfig(p *catalog.Provider, flow *catalog.OrderedMap, tokenResponse map[string]any) *catalog.OrderedMap {
 	out := flow.Clone()
 	for _, key := range []string{"oauth_client_id_override", "oauth_client_secret_override", "oauth_refresh_token_override"} {
 		out.Delete(key)

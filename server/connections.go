@@ -3,6 +3,8 @@ package server
 import (
 	"net/http"
 	"time"
+
+	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
 )
 
 // connectionQueryKeys are the query keys GET /connection/{id} accepts (its zod schema is strict).
@@ -50,7 +52,7 @@ func formatConnection(c *connection) map[string]any {
 	}
 	config := c.ConnectionConfig
 	if config == nil {
-		config = newOrderedMap()
+		config = catalog.NewOrderedMap()
 	}
 	out := connectionSummary(c)
 	out["connection_config"] = config

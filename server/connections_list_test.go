@@ -1,12 +1,12 @@
 package server
 
 import (
-	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"net/http"
 	"net/url"
 	"regexp"
 	"testing"
 
+	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

@@ -1,11 +1,11 @@
 package server
 
 import (
-	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"net/http"
 	"testing"
 	"time"
 
+	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

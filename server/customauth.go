@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"strings"
+
+	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
 )
 
 // authRoute is one of the SDK's non-popup endpoints (docs: nango-protocol.md §1.9), mounted at
@@ -27,7 +29,7 @@ type authRoute struct {
 type authRequest struct {
 	in           *integration
 	body         map[string]any
-	config       *orderedMap // params, then the session's connection_config defaults
+	config       *catalog.OrderedMap // params, then the session's connection_config defaults
 	connectionID string
 	existing     *connection // the connection being overwritten, if any
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 )
@@ -30,11 +31,11 @@ func checkClientCredentials(body map[string]any) *apiError {
 // OAuth2ClientCredentials.
 func connectClientCredentials(ctx context.Context, a *api, req *authRequest) (any, *apiError) {
 	p := req.in.Provider
-	rawURL, ok := interpolate(p.TokenURL, req.config, true)
+	rawURL, ok := catalog.Interpolate(p.TokenURL, req.config, true)
 	if !ok {
-		return nil, jsonErr(errMissingConnectionConfig(p.TokenURL, compactJSON(req.config)))
+		return nil, jsonErr(errMissingConnectionConfig(p.TokenURL, catalog.CompactJSON(req.config)))
 	}
-	tokenURL, err := parseProviderURL(rawURL)
+	tokenURL, err := catalog.ParseProviderURL(rawURL)
 	if err != nil {
 		return nil, newError(http.StatusBadRequest, "invalid_connection_config", fmt.Sprintf("The Connection Config does not make a valid url from %s.", p.TokenURL))
 	}
@@ -42,7 +43,7 @@ func connectClientCredentials(ctx context.Context, a *api, req *authRequest) (an
 	conf := &clientcredentials.Config{
 		ClientID:       clientID,
 		ClientSecret:   clientSecret,
-		TokenURL:       a.providerURL + mockPath("token", tokenURL),
+		TokenURL:       a.providerURL + catalog.MockPath("token", tokenURL),
 		AuthStyle:      oauth2.AuthStyleInParams,
 		EndpointParams: url.Values{},
 	}
@@ -57,7 +58,7 @@ func connectClientCredentials(ctx context.Context, a *api, req *authRequest) (an
 			continue // clientcredentials sends it
 		}
 		tmpl, _ := p.TokenParams.String(k)
-		if v, ok := interpolate(tmpl, req.config, false); ok {
+		if v, ok := catalog.Interpolate(tmpl, req.config, false); ok {
 			conf.EndpointParams.Set(k, v)
 		}
 	}

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
 )
 
 // Defaults an AWS_SIGV4 integration's integration_config would hold in Nango.
@@ -27,8 +29,8 @@ const (
 // with the credentials, as Nango's TwoStepCredentials.
 func connectTwoStep(ctx context.Context, a *api, req *authRequest) (any, *apiError) {
 	p := req.in.Provider
-	if _, ok := interpolate(p.TokenURL, req.config, true); !ok {
-		return nil, jsonErr(errMissingConnectionConfig(p.TokenURL, compactJSON(req.config)))
+	if _, ok := catalog.Interpolate(p.TokenURL, req.config, true); !ok {
+		return nil, jsonErr(errMissingConnectionConfig(p.TokenURL, catalog.CompactJSON(req.config)))
 	}
 	grant, err := a.testCredentials(ctx, req.in, req.body, req.config)
 	if err != nil {

@@ -5,6 +5,8 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+
+	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
 )
 
 // customAuthRoutes are the SDK's non-popup endpoints, each with the body schema of its Nango
@@ -58,8 +60,8 @@ func strictBody(keys ...bodyKey) func(map[string]any) *apiError {
 func anyBody(map[string]any) *apiError { return nil }
 
 // credentialsOf builds a stored credentials object, keys in the given order.
-func credentialsOf(kv ...any) *orderedMap {
-	m := newOrderedMap()
+func credentialsOf(kv ...any) *catalog.OrderedMap {
+	m := catalog.NewOrderedMap()
 	for i := 0; i+1 < len(kv); i += 2 {
 		m.Set(kv[i].(string), kv[i+1])
 	}
@@ -68,7 +70,7 @@ func credentialsOf(kv ...any) *orderedMap {
 
 // withBody copies the body's fields into m after its own, in sorted order (a decoded JSON
 // object has lost its order); m's keys win.
-func withBody(m *orderedMap, body map[string]any) *orderedMap {
+func withBody(m *catalog.OrderedMap, body map[string]any) *catalog.OrderedMap {
 	for _, k := range slices.Sorted(maps.Keys(body)) {
 		if _, taken := m.Get(k); !taken {
 			m.Set(k, body[k])
@@ -103,7 +105,7 @@ func connectBasic(ctx context.Context, a *api, req *authRequest) (any, *apiError
 
 // connectNone stores an unauthenticated connection: Nango keeps empty credentials.
 func connectNone(context.Context, *api, *authRequest) (any, *apiError) {
-	return newOrderedMap(), nil
+	return catalog.NewOrderedMap(), nil
 }
 
 // connectTBA stores NetSuite-style token-based auth. Like Nango, the connection_config gets the
@@ -116,7 +118,7 @@ func connectTBA(ctx context.Context, a *api, req *authRequest) (any, *apiError) 
 			return newError(http.StatusBadRequest, "invalid_credentials", "The provided credentials did not succeed in a test API call")
 		})
 	}
-	override := newOrderedMap()
+	override := catalog.NewOrderedMap()
 	if id := bodyString(req.body, "oauth_client_id_override"); id != "" {
 		override.Set("client_id", id)
 	}

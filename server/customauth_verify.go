@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
 )
 
 // providerGrant is what the mock provider hands back for accepted credentials: a token the
@@ -36,7 +38,7 @@ func (e *credentialsRejected) Error() string {
 // testCredentials calls the provider's API over HTTP, as Nango's connection test does, and
 // returns its grant, a *credentialsRejected, or a transport error. Credentials travel in the
 // body only and are never logged.
-func (a *api) testCredentials(ctx context.Context, in *integration, creds map[string]any, config *orderedMap) (providerGrant, error) {
+func (a *api) testCredentials(ctx context.Context, in *integration, creds map[string]any, config *catalog.OrderedMap) (providerGrant, error) {
 	payload, err := json.Marshal(map[string]any{"credentials": creds, "connection_config": config})
 	if err != nil {
 		return providerGrant{}, err

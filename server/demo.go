@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"sort"
 	"time"
+
+	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
 )
 
 // demoApp is the demo web app and its backend, on their own origin: the backend holds the
@@ -86,11 +88,11 @@ func (d *demoApp) connectSession(w http.ResponseWriter, r *http.Request) {
 
 // demoIntegration is an integration with the connection_config fields the form asks for.
 type demoIntegration struct {
-	UniqueKey        string        `json:"unique_key"`
-	Provider         string        `json:"provider"`
-	DisplayName      string        `json:"display_name"`
-	DocsConnect      string        `json:"docs_connect,omitempty"`
-	ConnectionConfig []configField `json:"connection_config"`
+	UniqueKey        string                `json:"unique_key"`
+	Provider         string                `json:"provider"`
+	DisplayName      string                `json:"display_name"`
+	DocsConnect      string                `json:"docs_connect,omitempty"`
+	ConnectionConfig []catalog.ConfigField `json:"connection_config"`
 }
 
 // integrations is GET /api/integrations: GET /integrations, then GET /providers/{provider} for
@@ -126,7 +128,7 @@ func (d *demoApp) integrations(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		in.DocsConnect = p.Data.DocsConnect
-		in.ConnectionConfig = []configField{}
+		in.ConnectionConfig = []catalog.ConfigField{}
 		for name, raw := range p.Data.ConnectionConfig {
 			f := fieldFromJSON(name, raw)
 			if f.Automated || f.Hidden {
@@ -173,14 +175,14 @@ func (d *demoApp) connection(w http.ResponseWriter, r *http.Request) {
 
 // fieldFromJSON reads a field of GET /providers/{provider} leniently: a YAML example or
 // default may be a number.
-func fieldFromJSON(name string, m map[string]any) configField {
+func fieldFromJSON(name string, m map[string]any) catalog.ConfigField {
 	text := func(k string) string {
 		if v, ok := m[k]; ok && v != nil {
 			return fmt.Sprint(v)
 		}
 		return ""
 	}
-	f := configField{
+	f := catalog.ConfigField{
 		Name: name, Type: text("type"), Title: text("title"), Description: text("description"),
 		Example: text("example"), Pattern: text("pattern"), Format: text("format"), Prefix: text("prefix"),
 		Suffix: text("suffix"), DocSection: text("doc_section"), DefaultValue: text("default_value"),

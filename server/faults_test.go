@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"net/http"
 	"net/url"
 	"strings"
@@ -10,24 +9,10 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-func TestParseFaults(t *testing.T) {
-	t.Parallel()
-	set, err := parseFaults("coop, slow_consent:250ms", "callback_delay")
-	require.NoError(t, err)
-	assert.Equal(t, faultSet{faultCOOP: 0, faultSlowConsent: 250 * time.Millisecond, faultCallbackDelay: 3 * time.Second}, set)
-	assert.Equal(t, "callback_delay:3s,coop,slow_consent:250ms", set.String())
-	back, err := parseFaults(set.String())
-	require.NoError(t, err)
-	assert.Equal(t, set, back, "the canonical form reads back")
-	for _, bad := range []string{"cop", "coop:1s", "slow_consent:forever", "callback_delay:3h"} {
-		_, err := parseFaults(bad)
-		assert.Error(t, err, bad)
-	}
-}
 
 // consentAndCallback runs a flow to its callback page with the given extra query, returning the
 // consent response (undecided) and the callback page.

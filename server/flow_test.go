@@ -2,12 +2,12 @@ package server
 
 import (
 	"encoding/json"
-	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
 )
 
 // api is the Nango API host: its handlers and what they need.
@@ -17,7 +19,7 @@ type api struct {
 	secretKey    string
 	apiURL       string
 	providerURL  string
-	catalog      *catalog
+	catalog      *catalog.Catalog
 	integrations *integrations
 	store        store
 	hub          *wsHub
@@ -35,7 +37,7 @@ type api struct {
 // mock provider with a dev client, or by real OAuth endpoints (IntegrationConfig.Endpoints).
 type integration struct {
 	UniqueKey    string
-	Provider     *provider
+	Provider     *catalog.Provider
 	ClientID     string
 	ClientSecret string
 	Scopes       string // comma-separated, as Nango stores oauth_scopes
@@ -45,7 +47,7 @@ type integration struct {
 	Real bool
 	// AuthorizationURL and TokenURL are the templates used (the provider's unless configured).
 	AuthorizationURL, TokenURL string
-	Faults                     faultSet // configured for this integration, server-wide ones included
+	Faults                     catalog.FaultSet // configured for this integration, server-wide ones included
 }
 
 type integrations struct {
@@ -57,7 +59,7 @@ type integrations struct {
 // name and seeded with its default scopes as Nango seeds a new integration. Its client secret
 // is derived from the store's seed, so a persisted OAuth state still redeems after a restart;
 // only the API host and the mock provider ever see it.
-func mockIntegration(p *provider, seed string, now time.Time) *integration {
+func mockIntegration(p *catalog.Provider, seed string, now time.Time) *integration {
 	return &integration{
 		UniqueKey:        p.Name,
 		Provider:         p,
@@ -123,7 +125,7 @@ func (a *api) getProvider(w http.ResponseWriter, r *http.Request) {
 	if _, ok := a.requireSessionOrSecret(w, r); !ok {
 		return
 	}
-	p, ok := a.catalog.get(r.PathValue("provider"))
+	p, ok := a.catalog.Get(r.PathValue("provider"))
 	if !ok {
 		writeError(w, newError(http.StatusNotFound, "not_found", "Unknown provider"))
 		return
@@ -145,7 +147,7 @@ func (a *api) logoURL(providerName string) string {
 // without reaching Nango's CDN.
 func (a *api) logo(w http.ResponseWriter, r *http.Request) {
 	name, ok := strings.CutSuffix(r.PathValue("file"), ".svg")
-	p, known := a.catalog.get(name)
+	p, known := a.catalog.Get(name)
 	if !ok || !known {
 		writeError(w, newError(http.StatusNotFound, "not_found", "Unknown logo"))
 		return

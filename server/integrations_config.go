@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
 )
 
 // IntegrationConfig declares one integration, as a Nango environment's integration settings do.
@@ -50,11 +52,11 @@ func configErr(field, format string, args ...any) *ConfigError {
 // buildIntegrations makes the server's integrations: one mock integration per catalog provider
 // when none are configured (or MockAllProviders asks for them too), then the configured ones,
 // which win over a default of the same key.
-func buildIntegrations(cfg Config, cat *catalog, server faultSet, seed string, now time.Time) (*integrations, error) {
+func buildIntegrations(cfg Config, cat *catalog.Catalog, server catalog.FaultSet, seed string, now time.Time) (*integrations, error) {
 	ins := &integrations{byKey: map[string]*integration{}}
 	if len(cfg.Integrations) == 0 || cfg.MockAllProviders {
-		for _, name := range cat.names {
-			in := mockIntegration(cat.providers[name], seed, now)
+		for _, name := range cat.Names {
+			in := mockIntegration(cat.Providers[name], seed, now)
 			in.Faults = server
 			ins.add(in)
 		}
@@ -77,19 +79,19 @@ func buildIntegrations(cfg Config, cat *catalog, server faultSet, seed string, n
 			}
 			mockClients[in.ClientID] = in.UniqueKey
 		}
-		faults, err := parseFaults(ic.Faults...)
+		faults, err := catalog.ParseFaults(ic.Faults...)
 		if err != nil {
 			return nil, configErr(field+".faults", "%v", err)
 		}
-		if len(faults.socketOnly()) > 0 {
-			return nil, configErr(field+".faults", "%v", errSocketFault("an integration"))
+		if len(faults.SocketOnly()) > 0 {
+			return nil, configErr(field+".faults", "%v", catalog.SocketFaultError("an integration"))
 		}
-		in.Faults = server.union(faults)
+		in.Faults = server.Union(faults)
 		ins.add(in)
 	}
 	for _, in := range ins.list {
 		if cfg.COOP[in.UniqueKey] {
-			in.Faults = in.Faults.union(faultSet{faultCOOP: 0})
+			in.Faults = in.Faults.Union(catalog.FaultSet{catalog.FaultCOOP: 0})
 		}
 	}
 	sort.Slice(ins.list, func(i, j int) bool { return ins.list[i].UniqueKey < ins.list[j].UniqueKey })
@@ -97,7 +99,7 @@ func buildIntegrations(cfg Config, cat *catalog, server faultSet, seed string, n
 }
 
 // configuredIntegration checks one IntegrationConfig and fills in its defaults.
-func configuredIntegration(field string, ic IntegrationConfig, cat *catalog, seed string, now time.Time) (*integration, error) {
+func configuredIntegration(field string, ic IntegrationConfig, cat *catalog.Catalog, seed string, now time.Time) (*integration, error) {
 	if ic.UniqueKey == "" {
 		return nil, configErr(field+".unique_key", "required")
 	}
@@ -108,7 +110,7 @@ func configuredIntegration(field string, ic IntegrationConfig, cat *catalog, see
 	if name == "" {
 		name = ic.UniqueKey
 	}
-	p, ok := cat.get(name)
+	p, ok := cat.Get(name)
 	if !ok {
 		f := field + ".provider"
 		if ic.Provider == "" {
@@ -150,7 +152,7 @@ func configuredIntegration(field string, ic IntegrationConfig, cat *catalog, see
 			if u.value == "" {
 				continue
 			}
-			if _, err := parseProviderURL(placeholderRE.ReplaceAllString(u.value, "x")); err != nil {
+			if _, err := catalog.ParseProviderURL(catalog.PlaceholderRE.ReplaceAllString(u.value, "x")); err != nil {
 				return nil, configErr(field+"."+u.key, "must be an http(s) URL without query or fragment (it may hold ${connectionConfig.X})")
 			}
 			*u.dst = u.value

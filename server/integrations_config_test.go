@@ -1,7 +1,6 @@
 package server
 
 import (
-	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"net"
 	"net/http"
 	"os"
@@ -9,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -33,9 +34,9 @@ func TestRealProviderIntegration(t *testing.T) {
 	t.Parallel()
 	addrs := freeAddrs(t, 3)
 	provider := "http://" + addrs[2]
-	cat, err := loadCatalog(providersYAML)
+	cat, err := catalog.Load(catalog.ProvidersYAML)
 	require.NoError(t, err)
-	zendesk, _ := cat.get("zendesk")
+	zendesk, _ := cat.Get("zendesk")
 	external := func(kind, real string) string {
 		return provider + "/oauth/" + kind + "/" + strings.Replace(real, "://", "/", 1)
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -53,4 +54,21 @@ func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
 // health is GET /health on every listener, for a CI job or a container to wait on.
 func health(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// sleepFault waits out a fault's delay, or until the request is gone (the user closed the
+// popup), and lifts the listener's write timeout for as long as the wait needs.
+func sleepFault(ctx context.Context, w http.ResponseWriter, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(d + writeTimeout))
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }

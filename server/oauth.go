@@ -3,8 +3,11 @@ package server
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
+
+	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
 )
 
 // oauthStateTTL bounds how long a user may take at the provider.
@@ -129,7 +132,7 @@ func (a *api) oauthConnect(w http.ResponseWriter, r *http.Request) {
 	if !in.Real && len(faults) > 0 {
 		// The mock provider learns the flow's faults from the authorize query.
 		authParams = authParams.Clone()
-		authParams.Set(faultParam, faults.String())
+		authParams.Set(catalog.FaultParam, faults.String())
 	}
 	target, apiErr := a.authorizeRequest(in, st, authParams, userScope)
 	if apiErr != nil {
@@ -147,7 +150,7 @@ func (a *api) oauthConnect(w http.ResponseWriter, r *http.Request) {
 	})
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, target, http.StatusFound)
-	if faults.has(faultWSDrop) && ref.WSClientID != "" {
+	if faults.Has(catalog.FaultWSDrop) && ref.WSClientID != "" {
 		// The popup is on its way to the provider: the SDK's socket goes down mid-flow, as a
 		// proxy's idle timeout or a network change would cut it. Its id stays resumable.
 		a.hub.drop(ref.WSClientID)
@@ -173,18 +176,18 @@ func (a *api) authenticateConnect(q *connectQuery) (*connectSession, *apiError) 
 // twin) with the query in the order simple-oauth2 writes it: response_type, client_id,
 // redirect_uri, scope, state, then the template authorization_params, the PKCE pair and the
 // request's authorization_params on top.
-func (a *api) authorizeRequest(in *integration, st *oauthState, reqParams *orderedMap, userScope string) (string, *apiError) {
+func (a *api) authorizeRequest(in *integration, st *oauthState, reqParams *catalog.OrderedMap, userScope string) (string, *apiError) {
 	p := in.Provider
 	config := st.ConnectionConfig
-	provided := compactJSON(config)
-	rawURL, ok := interpolate(in.AuthorizationURL, config, true)
+	provided := catalog.CompactJSON(config)
+	rawURL, ok := catalog.Interpolate(in.AuthorizationURL, config, true)
 	if !ok {
 		return "", errMissingConnectionConfig(in.AuthorizationURL, provided)
 	}
-	templateParams := newOrderedMap()
+	templateParams := catalog.NewOrderedMap()
 	for _, k := range p.AuthorizationParams.Keys() {
 		tmpl, _ := p.AuthorizationParams.String(k)
-		v, ok := interpolate(tmpl, config, false)
+		v, ok := catalog.Interpolate(tmpl, config, false)
 		if !ok {
 			return "", errMissingConnectionConfig("authorization_params", provided)
 		}
@@ -192,14 +195,14 @@ func (a *api) authorizeRequest(in *integration, st *oauthState, reqParams *order
 	}
 	for _, k := range p.TokenParams.Keys() {
 		tmpl, _ := p.TokenParams.String(k)
-		if _, ok := interpolate(tmpl, config, false); !ok {
+		if _, ok := catalog.Interpolate(tmpl, config, false); !ok {
 			return "", errMissingConnectionConfig("token_params", provided)
 		}
 	}
-	if _, ok := interpolate(in.TokenURL, config, true); !ok {
+	if _, ok := catalog.Interpolate(in.TokenURL, config, true); !ok {
 		return "", errMissingConnectionConfig(in.TokenURL, provided)
 	}
-	real, err := parseProviderURL(rawURL)
+	real, err := catalog.ParseProviderURL(rawURL)
 	if err != nil {
 		return "", invalidConnectionConfig(fmt.Sprintf("The Connection Config does not make a valid url from %s. Provided Connection Config: %s", in.AuthorizationURL, provided))
 	}
@@ -247,4 +250,29 @@ func (a *api) callbackURL() string { return a.apiURL + "/oauth/callback" }
 // oauthConnectMissingKey answers /oauth/connect/ without a key.
 func (a *api) oauthConnectMissingKey(w http.ResponseWriter, r *http.Request) {
 	a.failFlow(w, r, errNoProviderConfigKey(), flowRef{OpenerOrigin: refererOrigin(r)})
+}
+
+// queryParam is one key of an authorize query, in order.
+type queryParam struct{ Key, Value string }
+
+// orderedQuery mimics URLSearchParams.set: an existing key keeps its place, a new one is appended.
+type orderedQuery []queryParam
+
+func (q *orderedQuery) set(key, value string) {
+	for i := range *q {
+		if (*q)[i].Key == key {
+			(*q)[i].Value = value
+			return
+		}
+	}
+	*q = append(*q, queryParam{key, value})
+}
+
+// encode writes the query as application/x-www-form-urlencoded, as URLSearchParams does.
+func (q orderedQuery) encode() string {
+	parts := make([]string, len(q))
+	for i, p := range q {
+		parts[i] = url.QueryEscape(p.Key) + "=" + url.QueryEscape(p.Value)
+	}
+	return strings.Join(parts, "&")
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
 )
 
 // undefinedParam marks `authorization_params[k]=undefined`, which the SDK sends for an
@@ -16,9 +18,9 @@ type connectQuery struct {
 	PublicKey           string
 	ConnectionID        string
 	WSClientID          string
-	Params              *orderedMap // string values; webhook_url dropped
-	AuthorizationParams *orderedMap // string or undefinedParam values
-	Credentials         *orderedMap // string values
+	Params              *catalog.OrderedMap // string values; webhook_url dropped
+	AuthorizationParams *catalog.OrderedMap // string or undefinedParam values
+	Credentials         *catalog.OrderedMap // string values
 }
 
 // parseConnectQuery reads the query in order (Nango builds its objects in query order).
@@ -26,7 +28,7 @@ type connectQuery struct {
 // SDK's searchParams.set); unescaping the key handles both. A bracket key given twice is
 // dropped, as qs turns it into an array that Nango ignores.
 func parseConnectQuery(raw string) (*connectQuery, *apiError) {
-	q := &connectQuery{Params: newOrderedMap(), AuthorizationParams: newOrderedMap(), Credentials: newOrderedMap()}
+	q := &connectQuery{Params: catalog.NewOrderedMap(), AuthorizationParams: catalog.NewOrderedMap(), Credentials: catalog.NewOrderedMap()}
 	seen := map[string]int{}
 	type pair struct{ key, value string }
 	var pairs []pair

@@ -1,13 +1,13 @@
 package server
 
 import (
-	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

@@ -2,12 +2,12 @@ package server
 
 import (
 	"context"
-	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"net/http"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

@@ -2,11 +2,11 @@ package server
 
 import (
 	"context"
-	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"net/http"
 	"testing"
 	"time"
 
+	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

@@ -3,32 +3,29 @@ package server
 import (
 	"net/http"
 	"net/url"
-)
 
-// coopParam is the older, COOP-only form of a flow fault: the SDK passes
-// `authorization_params: {nango_dev_coop: 'same-origin'}`. It means the same as
-// nango_dev_fault=coop.
-const coopParam = "nango_dev_coop"
+	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+)
 
 // flowFaults are the faults the mock provider applies to one authorization request: those of
 // the client's integration (configured, server-wide included) and those the authorize query
 // carries. The API host writes a flow's whole set into the query, so a provider reached as an
 // external one (a "real" integration pointing here) applies them too. A query the API host
 // would have refused is read as no fault.
-func (m *mockProvider) flowFaults(rawQuery string) faultSet {
+func (m *mockProvider) flowFaults(rawQuery string) catalog.FaultSet {
 	q, err := url.ParseQuery(rawQuery)
 	if err != nil {
-		return faultSet{}
+		return catalog.FaultSet{}
 	}
-	set := faultSet{}
+	set := catalog.FaultSet{}
 	if c, ok := m.client(q.Get("client_id")); ok {
-		set = set.union(c.Faults)
+		set = set.Union(c.Faults)
 	}
-	if fromQuery, err := parseFaults(q[faultParam]...); err == nil {
-		set = set.union(fromQuery)
+	if fromQuery, err := catalog.ParseFaults(q[catalog.FaultParam]...); err == nil {
+		set = set.Union(fromQuery)
 	}
-	if q.Get(coopParam) == "same-origin" {
-		set[faultCOOP] = 0
+	if q.Get(catalog.COOPParam) == "same-origin" {
+		set[catalog.FaultCOOP] = 0
 	}
 	return set
 }
@@ -38,19 +35,19 @@ func (m *mockProvider) flowFaults(rawQuery string) faultSet {
 // in the popup must carry the header for the popup to lose window.opener, and each later page of
 // that origin must too for it to stay lost; so the consent page, the consent form's redirect and
 // an access_denied fault's redirect all carry it.
-func applyCOOP(w http.ResponseWriter, faults faultSet) {
-	if faults.has(faultCOOP) {
+func applyCOOP(w http.ResponseWriter, faults catalog.FaultSet) {
+	if faults.Has(catalog.FaultCOOP) {
 		w.Header().Set("Cross-Origin-Opener-Policy", "same-origin")
 	}
 }
 
 // tokenFault answers the token request as a failing provider would, and reports whether it did.
-func tokenFault(w http.ResponseWriter, faults faultSet) bool {
+func tokenFault(w http.ResponseWriter, faults catalog.FaultSet) bool {
 	switch {
-	case faults.has(faultToken500):
+	case faults.Has(catalog.FaultToken500):
 		oauthError(w, http.StatusInternalServerError, "server_error", "The authorization server failed (nango-dev fault token_500).")
 		return true
-	case faults.has(faultTokenMalformed):
+	case faults.Has(catalog.FaultTokenMalformed):
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")
 		_, _ = w.Write([]byte(`{"access_token":"mock_access_truncated","token_type":`))

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
 )
 
 // codeTTL is how long an authorization code may wait for its exchange (RFC 6749 §4.1.2
@@ -25,20 +27,20 @@ type mockClient struct {
 	DisplayName      string
 	AuthorizationURL string // the provider's templates, to bind a code to its host
 	TokenURL         string
-	Faults           faultSet // the integration's: configured, server-wide and coop
+	Faults           catalog.FaultSet // the integration's: configured, server-wide and coop
 
-	authorize *templateMatcher
-	token     *templateMatcher
+	authorize *catalog.TemplateMatcher
+	token     *catalog.TemplateMatcher
 }
 
 // mockCode is an issued authorization code and everything it is bound to.
 type mockCode struct {
 	ClientID    string
 	RedirectURI string
-	Values      *orderedMap // config values read from the authorize URL, still encoded
-	Challenge   string      // S256: parseAuthorize accepts no other method
+	Values      *catalog.OrderedMap // config values read from the authorize URL, still encoded
+	Challenge   string              // S256: parseAuthorize accepts no other method
 	Scope       string
-	Faults      faultSet // the flow's faults, for the token endpoint
+	Faults      catalog.FaultSet // the flow's faults, for the token endpoint
 	ExpiresAt   time.Time
 }
 
@@ -60,8 +62,8 @@ func newMockProvider(origin string, pg *pages, log *slog.Logger) *mockProvider {
 }
 
 func (m *mockProvider) register(c mockClient) {
-	c.authorize = newTemplateMatcher(c.AuthorizationURL)
-	c.token = newTemplateMatcher(c.TokenURL)
+	c.authorize = catalog.NewTemplateMatcher(c.AuthorizationURL)
+	c.token = catalog.NewTemplateMatcher(c.TokenURL)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.clients[c.ID] = &c
@@ -71,7 +73,7 @@ func (m *mockProvider) register(c mockClient) {
 type consentRequest struct {
 	client   *mockClient
 	realURL  string // the provider's authorize URL, without query
-	values   *orderedMap
+	values   *catalog.OrderedMap
 	query    url.Values
 	rawQuery string
 }
@@ -80,7 +82,7 @@ type consentRequest struct {
 // as a provider would: a known client, its registered redirect_uri, response_type=code, and an
 // authorize URL that the client's provider template could have produced.
 func (m *mockProvider) parseAuthorize(escapedPath, rawQuery string) (*consentRequest, string) {
-	real, err := realURLFromPath(escapedPath, "/oauth/authorize/")
+	real, err := catalog.RealURLFromMockPath(escapedPath, "/oauth/authorize/")
 	if err != nil {
 		return nil, "The authorization URL is not valid."
 	}
@@ -101,23 +103,11 @@ func (m *mockProvider) parseAuthorize(escapedPath, rawQuery string) (*consentReq
 	case q.Get("code_challenge") != "" && q.Get("code_challenge_method") != "S256":
 		return nil, "Only the S256 code_challenge_method is supported."
 	}
-	values, ok := client.authorize.match(real.String())
+	values, ok := client.authorize.Match(real.String())
 	if !ok {
 		return nil, fmt.Sprintf("%s is not an authorization URL of %s.", real.String(), client.DisplayName)
 	}
 	return &consentRequest{client: client, realURL: real.String(), values: values, query: q, rawQuery: rawQuery}, ""
-}
-
-// realURLFromPath turns /oauth/{kind}/{scheme}/{host}/{path} back into scheme://host/path,
-// keeping the path's percent-encoding as the API host wrote it.
-func realURLFromPath(escapedPath, prefix string) (providerURL, error) {
-	rest, ok := strings.CutPrefix(escapedPath, prefix)
-	if !ok {
-		return providerURL{}, fmt.Errorf("nango: unexpected mock path %q", escapedPath)
-	}
-	scheme, rest, _ := strings.Cut(rest, "/")
-	host, path, _ := strings.Cut(rest, "/")
-	return parseProviderURL(scheme + "://" + host + "/" + path)
 }
 
 type consentView struct {
@@ -141,14 +131,14 @@ func (m *mockProvider) consent(w http.ResponseWriter, r *http.Request) {
 		m.pages.render(w, http.StatusBadRequest, "consent.html", consentView{Error: problem}, true)
 		return
 	}
-	if !sleepFault(r.Context(), w, faults[faultSlowConsent]) {
+	if !sleepFault(r.Context(), w, faults[catalog.FaultSlowConsent]) {
 		return
 	}
-	if faults.has(faultAccessDenied) {
+	if faults.Has(catalog.FaultAccessDenied) {
 		m.redirectBack(w, r, req, url.Values{"error": {"access_denied"}, "error_description": {"The user denied access"}})
 		return
 	}
-	if faults.has(faultAutoApprove) {
+	if faults.Has(catalog.FaultAutoApprove) {
 		m.redirectBack(w, r, req, url.Values{"code": {m.issueCode(req, faults)}})
 		return
 	}
@@ -191,7 +181,7 @@ func (m *mockProvider) decide(w http.ResponseWriter, r *http.Request) {
 
 // issueCode mints a single-use code bound to the client, the redirect_uri, the real
 // authorization URL and the PKCE challenge of an approved request.
-func (m *mockProvider) issueCode(req *consentRequest, faults faultSet) string {
+func (m *mockProvider) issueCode(req *consentRequest, faults catalog.FaultSet) string {
 	code := "mock_code_" + randomHex(24)
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -3,6 +3,8 @@ package server
 import (
 	"net/http"
 	"net/url"
+
+	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
 )
 
 // token is POST /oauth/token/{scheme}/{host}/{path...}, RFC 6749 §4.1.3: the code is redeemed
@@ -45,9 +47,9 @@ func (m *mockProvider) token(w http.ResponseWriter, r *http.Request) {
 		oauthError(w, http.StatusBadRequest, "invalid_grant", "The redirect_uri does not match the authorization request.")
 		return
 	}
-	called, err := realURLFromPath(r.URL.EscapedPath(), "/oauth/token/")
-	expectedRaw, interpolated := interpolate(client.TokenURL, code.Values, false)
-	expected, err2 := parseProviderURL(expectedRaw)
+	called, err := catalog.RealURLFromMockPath(r.URL.EscapedPath(), "/oauth/token/")
+	expectedRaw, interpolated := catalog.Interpolate(client.TokenURL, code.Values, false)
+	expected, err2 := catalog.ParseProviderURL(expectedRaw)
 	if err != nil || !interpolated || err2 != nil || called.String() != expected.String() {
 		oauthError(w, http.StatusBadRequest, "invalid_grant", "The authorization code was not issued for this token endpoint.")
 		return

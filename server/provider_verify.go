@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
 )
 
 // rejectedPrefix is the mock provider's one credential rule: a credential whose value starts
@@ -82,7 +84,7 @@ func (m *mockProvider) clientCredentials(w http.ResponseWriter, r *http.Request)
 		oauthError(w, http.StatusUnauthorized, "invalid_client", "Client authentication failed.")
 		return
 	}
-	called, err := realURLFromPath(r.URL.EscapedPath(), "/oauth/token/")
+	called, err := catalog.RealURLFromMockPath(r.URL.EscapedPath(), "/oauth/token/")
 	if err != nil || !m.isTokenURL(called.String()) {
 		oauthError(w, http.StatusBadRequest, "invalid_request", "This is not the token URL of any provider.")
 		return
@@ -109,7 +111,7 @@ func (m *mockProvider) isTokenURL(u string) bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, c := range m.clients {
-		if _, ok := c.token.match(u); ok {
+		if _, ok := c.token.Match(u); ok {
 			return true
 		}
 	}

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
 )
 
 // Server is a running dev server: three listeners, three origins (four with the Connect UI's).
@@ -60,7 +62,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 }
 
 // start does the part of Start that runs with the store open.
-func start(ctx context.Context, cfg Config, serverFaults faultSet, cat *catalog, pg *pages, st store, log *slog.Logger) (*Server, error) {
+func start(ctx context.Context, cfg Config, serverFaults catalog.FaultSet, cat *catalog.Catalog, pg *pages, st store, log *slog.Logger) (*Server, error) {
 	if cfg.SecretKey == "" {
 		key, err := st.setting("secret_key", newUUID)
 		if err != nil {
@@ -105,7 +107,7 @@ func start(ctx context.Context, cfg Config, serverFaults faultSet, cat *catalog,
 		hub:         newWSHub(log, wsOptions{}),
 		store:       st,
 	}
-	s.hub.setRefuse(serverFaults.has(faultWSRefuse))
+	s.hub.setRefuse(serverFaults.Has(catalog.FaultWSRefuse))
 
 	client := &http.Client{
 		Timeout:   15 * time.Second,

@@ -1,6 +1,10 @@
 package server
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+)
 
 // validateSessionBody checks a POST /connect/sessions body against the schema of Nango's
 // postSessions.ts (strict objects, string limits, tag rules) and returns every issue at once.
@@ -114,9 +118,9 @@ func (v *validator) faults(body map[string]any) {
 		if !ok {
 			continue
 		}
-		set, err := parseFaults(spec)
-		if err == nil && len(set.socketOnly()) > 0 {
-			err = errSocketFault("a session")
+		set, err := catalog.ParseFaults(spec)
+		if err == nil && len(set.SocketOnly()) > 0 {
+			err = catalog.SocketFaultError("a session")
 		}
 		if err != nil {
 			v.add([]any{"nango_dev_faults", i}, "custom", err.Error())

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	bolt "go.etcd.io/bbolt"
@@ -42,13 +43,13 @@ func TestStoreContract(t *testing.T) {
 			_, ok, _ = s.session("tok", t0)
 			assert.False(t, ok)
 
-			config := newOrderedMap()
+			config := catalog.NewOrderedMap()
 			config.Set("subdomain", "acme")
 			require.NoError(t, s.putState(&oauthState{State: "st", ConnectionConfig: config, ExpiresAt: t0.Add(time.Hour)}, t0))
 			st, ok, err := s.takeState("st", t0)
 			require.NoError(t, err)
 			require.True(t, ok)
-			assert.Equal(t, `{"subdomain":"acme"}`, compactJSON(st.ConnectionConfig))
+			assert.Equal(t, `{"subdomain":"acme"}`, catalog.CompactJSON(st.ConnectionConfig))
 			_, ok, _ = s.takeState("st", t0)
 			assert.False(t, ok, "a state is single use")
 

@@ -1,6 +1,10 @@
 package server
 
-import "time"
+import (
+	"time"
+
+	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+)
 
 // The records the store keeps: connect sessions, pending OAuth states and connections. Every
 // field is exported so the persistent store can encode them as JSON; none of them leaves the
@@ -39,9 +43,9 @@ type organization struct {
 }
 
 type integrationDefaults struct {
-	UserScopes          *string     `json:"user_scopes,omitempty"`
-	AuthorizationParams *orderedMap `json:"authorization_params,omitempty"` // nil: not set
-	ConnectionConfig    *orderedMap `json:"connection_config,omitempty"`    // nil: not set
+	UserScopes          *string             `json:"user_scopes,omitempty"`
+	AuthorizationParams *catalog.OrderedMap `json:"authorization_params,omitempty"` // nil: not set
+	ConnectionConfig    *catalog.OrderedMap `json:"connection_config,omitempty"`    // nil: not set
 }
 
 type integrationOverride struct {
@@ -54,7 +58,7 @@ type oauthState struct {
 	ProviderConfigKey  string
 	Provider           string
 	ConnectionID       string
-	ConnectionConfig   *orderedMap
+	ConnectionConfig   *catalog.OrderedMap
 	SessionID          string
 	EndUser            *endUser
 	Tags               map[string]string
@@ -77,7 +81,7 @@ type connection struct {
 	Provider           string
 	EndUser            *endUser
 	Tags               map[string]string
-	ConnectionConfig   *orderedMap
+	ConnectionConfig   *catalog.OrderedMap
 	Credentials        any // in Nango's shape for the auth mode: oauth2Credentials, or a JSON object
 	WebhookURLOverride *string
 	CreatedAt          time.Time

@@ -1,13 +1,13 @@
 package server
 
 import (
-	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"net/http"
 	"time"
+
+	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
 )
 
 // WebhookConfig says where the auth webhooks go and how they are signed and retried.
@@ -76,17 +76,6 @@ type webhookError struct {
 	Description string `json:"description"`
 }
 
-// stableJSON writes v as JSON.stringify would after sorting keys: no HTML escaping.
-func stableJSON(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimRight(buf.Bytes(), "\n"), nil
-}
-
 // signWebhook sets Nango's two signature headers: the legacy SHA-256 of key+body and the HMAC.
 func signWebhook(h http.Header, key string, body []byte) {
 	legacy := sha256.Sum256(append([]byte(key), body...))
@@ -126,7 +115,7 @@ func (a *api) queueWebhook(override *string, body map[string]any) {
 	if target == "" || a.webhooks == nil {
 		return
 	}
-	data, err := stableJSON(body)
+	data, err := catalog.StableJSON(body)
 	if err != nil {
 		a.log.Error("webhook body", "err", err)
 		return

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
 )
 
 // ServeHTTP upgrades the SDK's WebSocket (websocketsPath on the API host). Any origin may
@@ -58,8 +59,8 @@ func (h *wsHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // socketFaultRequested reads the ws_refuse fault from the upgrade's own query, which a page sets
 // with the SDK option websocketsPath: '/?nango_dev_fault=ws_refuse' (docs/wire.md §8).
 func socketFaultRequested(r *http.Request) bool {
-	faults, err := parseFaults(r.URL.Query()[faultParam]...)
-	return err == nil && faults.has(faultWSRefuse)
+	faults, err := catalog.ParseFaults(r.URL.Query()[catalog.FaultParam]...)
+	return err == nil && faults.Has(catalog.FaultWSRefuse)
 }
 
 // keepAlive pings the socket so that proxies with idle timeouts do not cut a long consent

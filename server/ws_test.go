@@ -2,13 +2,13 @@ package server
 
 import (
 	"context"
-	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

@@ -1,4 +1,4 @@
-package server
+package catalog
 
 import (
 	_ "embed"
@@ -10,20 +10,20 @@ import (
 	"github.com/goccy/go-yaml"
 )
 
-// providersYAML is the provider catalog, in the format of Nango's providers.yaml.
+// ProvidersYAML is the provider catalog, in the format of Nango's providers.yaml.
 //
-//go:embed catalog/providers.yaml
-var providersYAML []byte
+//go:embed providers.yaml
+var ProvidersYAML []byte
 
-// provider is one catalog entry, after its alias (if any) is merged in.
-type provider struct {
+// Provider is one catalog entry, after its alias (if any) is merged in.
+type Provider struct {
 	Name                   string
 	DisplayName            string
 	AuthMode               string
 	AuthorizationURL       string
 	TokenURL               string
-	AuthorizationParams    *orderedMap // string values
-	TokenParams            *orderedMap // string values
+	AuthorizationParams    *OrderedMap // string values
+	TokenParams            *OrderedMap // string values
 	ScopeSeparator         string
 	DefaultScopes          []string
 	DisablePKCE            bool
@@ -32,13 +32,13 @@ type provider struct {
 	CodeParamInCallback    string
 	TokenResponseMetadata  []string
 	Docs                   string
-	Fields                 []configField
+	Fields                 []ConfigField
 	// Raw is the whole merged entry, served as is by GET /providers/{provider}.
 	Raw map[string]any
 }
 
-// configField is one connection_config field (Nango's SimplifiedJSONSchema).
-type configField struct {
+// ConfigField is one connection_config field (Nango's SimplifiedJSONSchema).
+type ConfigField struct {
 	Name         string   `json:"name"`
 	Type         string   `json:"type,omitempty"`
 	Title        string   `json:"title,omitempty"`
@@ -57,22 +57,24 @@ type configField struct {
 	Secret       bool     `json:"secret,omitempty"`
 	Order        int      `json:"order,omitempty"`
 
-	check *regexp.Regexp // the pattern in Go's dialect; nil when it has none
+	Check *regexp.Regexp `json:"-"` // the pattern in Go's dialect; nil when it has none
 }
 
-type catalog struct {
-	providers map[string]*provider
-	names     []string // sorted
+// Catalog is a loaded providers.yaml: every provider by name.
+type Catalog struct {
+	Providers map[string]*Provider
+	Names     []string // sorted
 }
 
-func (c *catalog) get(name string) (*provider, bool) {
-	p, ok := c.providers[name]
+// Get finds a provider by name.
+func (c *Catalog) Get(name string) (*Provider, bool) {
+	p, ok := c.Providers[name]
 	return p, ok
 }
 
-// loadCatalog parses a providers.yaml. Keys are kept in file order because the Connect UI
+// Load parses a providers.yaml. Keys are kept in file order because the Connect UI
 // builds its form in that order.
-func loadCatalog(data []byte) (*catalog, error) {
+func Load(data []byte) (*Catalog, error) {
 	var top yaml.MapSlice
 	if err := yaml.UnmarshalWithOptions(data, &top, yaml.UseOrderedMap()); err != nil {
 		return nil, fmt.Errorf("nango: parse provider catalog: %w", err)
@@ -85,7 +87,7 @@ func loadCatalog(data []byte) (*catalog, error) {
 		}
 		entries[fmt.Sprint(item.Key)] = entry
 	}
-	c := &catalog{providers: map[string]*provider{}}
+	c := &Catalog{Providers: map[string]*Provider{}}
 	for name := range entries {
 		merged, err := mergeAlias(name, entries, 0)
 		if err != nil {
@@ -95,10 +97,10 @@ func loadCatalog(data []byte) (*catalog, error) {
 		if err != nil {
 			return nil, err
 		}
-		c.providers[name] = p
-		c.names = append(c.names, name)
+		c.Providers[name] = p
+		c.Names = append(c.Names, name)
 	}
-	sort.Strings(c.names)
+	sort.Strings(c.Names)
 	return c, nil
 }
 
@@ -140,8 +142,8 @@ func mergeAlias(name string, entries map[string]yaml.MapSlice, depth int) (yaml.
 	return merged, nil
 }
 
-func parseProvider(name string, entry yaml.MapSlice) (*provider, error) {
-	p := &provider{
+func parseProvider(name string, entry yaml.MapSlice) (*Provider, error) {
+	p := &Provider{
 		Name:                   name,
 		DisplayName:            scalar(lookup(entry, "display_name")),
 		AuthMode:               scalar(lookup(entry, "auth_mode")),
@@ -177,9 +179,9 @@ func parseProvider(name string, entry yaml.MapSlice) (*provider, error) {
 	return p, nil
 }
 
-func parseField(name string, v any) (configField, error) {
+func parseField(name string, v any) (ConfigField, error) {
 	m, _ := v.(yaml.MapSlice)
-	f := configField{
+	f := ConfigField{
 		Name:         name,
 		Type:         scalar(lookup(m, "type")),
 		Title:        scalar(lookup(m, "title")),
@@ -203,7 +205,7 @@ func parseField(name string, v any) (configField, error) {
 		if err != nil {
 			return f, fmt.Errorf("field %s: %w", name, err)
 		}
-		f.check = re
+		f.Check = re
 	}
 	return f, nil
 }
@@ -262,8 +264,8 @@ func stringList(v any) []string {
 	return out
 }
 
-func stringMap(v any) *orderedMap {
-	m := newOrderedMap()
+func stringMap(v any) *OrderedMap {
+	m := NewOrderedMap()
 	ms, _ := v.(yaml.MapSlice)
 	for _, item := range ms {
 		m.Set(fmt.Sprint(item.Key), scalar(item.Value))

@@ -1,4 +1,4 @@
-package server
+package catalog
 
 import (
 	"testing"
@@ -9,10 +9,10 @@ import (
 
 func TestEmbeddedCatalog(t *testing.T) {
 	t.Parallel()
-	cat, err := loadCatalog(providersYAML)
+	cat, err := Load(ProvidersYAML)
 	require.NoError(t, err)
 	for _, name := range []string{"zendesk", "shopify", "github", "slack", "google", "hubspot", "salesforce", "notion", "linear", "jira"} {
-		p, ok := cat.get(name)
+		p, ok := cat.Get(name)
 		require.True(t, ok, name)
 		assert.Equal(t, "OAUTH2", p.AuthMode, name)
 		assert.NotEmpty(t, p.AuthorizationURL, name)
@@ -20,37 +20,37 @@ func TestEmbeddedCatalog(t *testing.T) {
 		assert.NotEmpty(t, p.DisplayName, name)
 		assert.NotEmpty(t, p.Docs, name)
 	}
-	zendesk, _ := cat.get("zendesk")
+	zendesk, _ := cat.Get("zendesk")
 	require.Len(t, zendesk.Fields, 1)
 	f := zendesk.Fields[0]
-	assert.Equal(t, configField{Name: "subdomain", Type: "string", Title: "Zendesk Domain", Description: "The subdomain of your Zendesk account",
-		Example: "domain", Pattern: "^[a-z0-9_-]+$", Prefix: "https://", Suffix: ".zendesk.com", DocSection: "#step-1-finding-your-subdomain", check: f.check}, f)
+	assert.Equal(t, ConfigField{Name: "subdomain", Type: "string", Title: "Zendesk Domain", Description: "The subdomain of your Zendesk account",
+		Example: "domain", Pattern: "^[a-z0-9_-]+$", Prefix: "https://", Suffix: ".zendesk.com", DocSection: "#step-1-finding-your-subdomain", Check: f.Check}, f)
 	assert.Equal(t, []string{"grant_type", "expires_in"}, zendesk.TokenParams.Keys())
 
-	shopify, _ := cat.get("shopify")
+	shopify, _ := cat.Get("shopify")
 	expiring, _ := shopify.TokenParams.String("expiring")
 	assert.Equal(t, "1", expiring, "a numeric token param is kept as its text")
 
-	slack, _ := cat.get("slack")
+	slack, _ := cat.Get("slack")
 	assert.Equal(t, ",", slack.ScopeSeparator)
 	assert.True(t, slack.DisablePKCE)
 
-	jira, _ := cat.get("jira")
+	jira, _ := cat.Get("jira")
 	assert.Equal(t, []string{"offline_access"}, jira.DefaultScopes)
 	assert.Equal(t, []string{"audience", "prompt"}, jira.AuthorizationParams.Keys())
 
-	salesforce, _ := cat.get("salesforce")
+	salesforce, _ := cat.Get("salesforce")
 	require.Len(t, salesforce.Fields, 2)
 	assert.Equal(t, []string{"instance_url", "hostname"}, []string{salesforce.Fields[0].Name, salesforce.Fields[1].Name}, "fields keep file order")
 	hostname := salesforce.Fields[1]
-	require.NotNil(t, hostname.check)
-	assert.True(t, hostname.check.MatchString("acme.my.salesforce.com"))
-	assert.False(t, hostname.check.MatchString("evil.com#"))
+	require.NotNil(t, hostname.Check)
+	assert.True(t, hostname.Check.MatchString("acme.my.salesforce.com"))
+	assert.False(t, hostname.Check.MatchString("evil.com#"))
 }
 
 func TestCatalogAlias(t *testing.T) {
 	t.Parallel()
-	cat, err := loadCatalog([]byte(`
+	cat, err := Load([]byte(`
 base:
     display_name: Base
     auth_mode: OAUTH2
@@ -67,7 +67,7 @@ child:
     docs: https://example.com/child
 `))
 	require.NoError(t, err)
-	child, ok := cat.get("child")
+	child, ok := cat.Get("child")
 	require.True(t, ok)
 	assert.Equal(t, "Child", child.DisplayName)
 	assert.Equal(t, "OAUTH2", child.AuthMode)
@@ -76,11 +76,11 @@ child:
 	assert.Equal(t, "https://example.com/child", child.Docs)
 	assert.NotContains(t, child.Raw, "alias")
 	assert.Equal(t, "Child", child.Raw["display_name"])
-	assert.Equal(t, []string{"base", "child"}, cat.names)
+	assert.Equal(t, []string{"base", "child"}, cat.Names)
 
-	_, err = loadCatalog([]byte("a:\n    alias: b\n"))
+	_, err = Load([]byte("a:\n    alias: b\n"))
 	assert.Error(t, err, "an unknown alias is an error")
-	_, err = loadCatalog([]byte("a:\n    alias: b\nb:\n    alias: a\n"))
+	_, err = Load([]byte("a:\n    alias: b\nb:\n    alias: a\n"))
 	assert.Error(t, err, "a circular alias is an error")
 }
 

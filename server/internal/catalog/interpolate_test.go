@@ -1,4 +1,4 @@
-package server
+package catalog
 
 import (
 	"testing"
@@ -8,8 +8,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func configOf(pairs ...string) *orderedMap {
-	m := newOrderedMap()
+func configOf(pairs ...string) *OrderedMap {
+	m := NewOrderedMap()
 	for i := 0; i+1 < len(pairs); i += 2 {
 		m.Set(pairs[i], pairs[i+1])
 	}
@@ -21,7 +21,7 @@ func TestInterpolate(t *testing.T) {
 	tests := []struct {
 		name     string
 		template string
-		config   *orderedMap
+		config   *OrderedMap
 		encode   bool
 		want     string
 		wantOK   bool
@@ -36,7 +36,7 @@ func TestInterpolate(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, ok := interpolate(tc.template, tc.config, tc.encode)
+			got, ok := Interpolate(tc.template, tc.config, tc.encode)
 			assert.Equal(t, tc.wantOK, ok)
 			if tc.wantOK {
 				assert.Equal(t, tc.want, got)
@@ -67,7 +67,7 @@ func TestParseProviderURL(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			u, err := parseProviderURL(tc.raw)
+			u, err := ParseProviderURL(tc.raw)
 			if tc.wantErr {
 				assert.Error(t, err)
 				return
@@ -80,42 +80,21 @@ func TestParseProviderURL(t *testing.T) {
 
 func TestTemplateMatcher(t *testing.T) {
 	t.Parallel()
-	m := newTemplateMatcher("https://${connectionConfig.hostname}/services/oauth2/authorize || https://login.salesforce.com/services/oauth2/authorize")
-	vals, ok := m.match("https://acme.my.salesforce.com/services/oauth2/authorize")
+	m := NewTemplateMatcher("https://${connectionConfig.hostname}/services/oauth2/authorize || https://login.salesforce.com/services/oauth2/authorize")
+	vals, ok := m.Match("https://acme.my.salesforce.com/services/oauth2/authorize")
 	require.True(t, ok)
 	host, _ := vals.String("hostname")
 	assert.Equal(t, "acme.my.salesforce.com", host)
-	vals, ok = m.match("https://login.salesforce.com/services/oauth2/authorize")
+	vals, ok = m.Match("https://login.salesforce.com/services/oauth2/authorize")
 	require.True(t, ok)
 	host, _ = vals.String("hostname")
 	assert.Equal(t, "login.salesforce.com", host, "the first alternative matches the fallback host too")
-	_, ok = m.match("https://evil.test/other")
+	_, ok = m.Match("https://evil.test/other")
 	assert.False(t, ok)
 
-	dashed := newTemplateMatcher("https://${connectionConfig.accounts-server}/oauth")
-	vals, ok = dashed.match("https://accounts.zoho.eu/oauth")
+	dashed := NewTemplateMatcher("https://${connectionConfig.accounts-server}/oauth")
+	vals, ok = dashed.Match("https://accounts.zoho.eu/oauth")
 	require.True(t, ok)
 	server, _ := vals.String("accounts-server")
 	assert.Equal(t, "accounts.zoho.eu", server)
-}
-
-func TestParseConnectQuery(t *testing.T) {
-	t.Parallel()
-	q, apiErr := parseConnectQuery("connect_session_token=t&params[b]=2&params%5Ba%5D=1&params[webhook_url]=x&params[d][e]=f" +
-		"&authorization_params[prompt]=undefined&authorization_params[x]=a+b&params[dup]=1&params[dup]=2&credentials[oauth_client_id_override]=id")
-	require.Nil(t, apiErr)
-	assert.Equal(t, "t", q.SessionToken)
-	assert.Equal(t, []string{"b", "a"}, q.Params.Keys(), "query order, bracket forms alike, webhook_url, nested and repeated keys dropped")
-	v, _ := q.AuthorizationParams.Get("prompt")
-	assert.Equal(t, undefinedParam{}, v)
-	x, _ := q.AuthorizationParams.String("x")
-	assert.Equal(t, "a b", x, "a raw + is a space, as qs reads it")
-	id, _ := q.Credentials.String("oauth_client_id_override")
-	assert.Equal(t, "id", id)
-
-	_, apiErr = parseConnectQuery("connect_session_token=a&connect_session_token=b")
-	require.NotNil(t, apiErr)
-	assert.Equal(t, "invalid_query_params", apiErr.Code)
-	_, apiErr = parseConnectQuery("params[a]=%zz")
-	require.NotNil(t, apiErr)
 }

@@ -1,31 +1,30 @@
-package server
+package catalog
 
 import (
 	"fmt"
-	"net/url"
 	"regexp"
 	"strings"
 
 	"github.com/nango-wasm/nango-wasm/wasm/auth"
 )
 
-// placeholderRE finds ${…} in provider templates (authorization_url, token_url, params).
-var placeholderRE = regexp.MustCompile(`\$\{([^}]*)\}`)
+// PlaceholderRE finds ${…} in provider templates (authorization_url, token_url, params).
+var PlaceholderRE = regexp.MustCompile(`\$\{([^}]*)\}`)
 
 // authorityRE is what the host part of an interpolated provider URL may hold. Values are
 // percent-encoded before they are interpolated, so a value that tried to end the host early
 // (`evil.com#`, `evil.com/`, `user@evil.com`) leaves a `%` here and is refused.
 var authorityRE = regexp.MustCompile(`^[A-Za-z0-9.-]+(:[0-9]{1,5})?$`)
 
-// interpolate fills ${connectionConfig.X} from config. A template may hold alternatives
+// Interpolate fills ${connectionConfig.X} from config. A template may hold alternatives
 // separated by `||`; the first whose placeholders all have a value wins (Nango's fallback rule).
 // Empty values count as missing. With encode, values are percent-encoded as encodeURIComponent
 // does, and nothing is ever decoded again.
-func interpolate(template string, config *orderedMap, encode bool) (string, bool) {
+func Interpolate(template string, config *OrderedMap, encode bool) (string, bool) {
 	for _, alt := range strings.Split(template, "||") {
 		alt = strings.TrimSpace(alt)
 		complete := true
-		out := placeholderRE.ReplaceAllStringFunc(alt, func(m string) string {
+		out := PlaceholderRE.ReplaceAllStringFunc(alt, func(m string) string {
 			name := strings.TrimSpace(m[2 : len(m)-1])
 			name = strings.TrimPrefix(name, "connectionConfig.")
 			v, ok := config.String(name)
@@ -45,74 +44,50 @@ func interpolate(template string, config *orderedMap, encode bool) (string, bool
 	return "", false
 }
 
-// providerURL is an interpolated provider URL split as the mock provider's paths carry it.
-type providerURL struct {
+// ProviderURL is an interpolated provider URL split as the mock provider's paths carry it.
+type ProviderURL struct {
 	Scheme, Host, Path string // Path starts with "/", and stays percent-encoded
 }
 
-func (u providerURL) String() string { return u.Scheme + "://" + u.Host + u.Path }
+func (u ProviderURL) String() string { return u.Scheme + "://" + u.Host + u.Path }
 
-// parseProviderURL checks that an interpolated URL still has the shape of its template: an
+// ParseProviderURL checks that an interpolated URL still has the shape of its template: an
 // http(s) scheme, a plain host, and a path, with no query or fragment smuggled in.
-func parseProviderURL(raw string) (providerURL, error) {
+func ParseProviderURL(raw string) (ProviderURL, error) {
 	scheme, rest, ok := strings.Cut(raw, "://")
 	if !ok || (scheme != "https" && scheme != "http") {
-		return providerURL{}, fmt.Errorf("nango: %q is not an http(s) URL", raw)
+		return ProviderURL{}, fmt.Errorf("nango: %q is not an http(s) URL", raw)
 	}
 	host, path, _ := strings.Cut(rest, "/")
 	if !authorityRE.MatchString(host) {
-		return providerURL{}, fmt.Errorf("nango: %q has an invalid host", raw)
+		return ProviderURL{}, fmt.Errorf("nango: %q has an invalid host", raw)
 	}
 	if strings.ContainsAny(path, "?#") {
-		return providerURL{}, fmt.Errorf("nango: %q has a query or fragment", raw)
+		return ProviderURL{}, fmt.Errorf("nango: %q has a query or fragment", raw)
 	}
-	return providerURL{Scheme: scheme, Host: strings.ToLower(host), Path: "/" + path}, nil
+	return ProviderURL{Scheme: scheme, Host: strings.ToLower(host), Path: "/" + path}, nil
 }
 
-// mockPath maps a real provider URL onto the mock provider: /{kind}/{scheme}/{host}{path}.
-func mockPath(kind string, u providerURL) string {
+// MockPath maps a real provider URL onto the mock provider: /{kind}/{scheme}/{host}{path}.
+func MockPath(kind string, u ProviderURL) string {
 	return "/oauth/" + kind + "/" + u.Scheme + "/" + u.Host + u.Path
 }
 
-// queryParam is one key of an authorize query, in order.
-type queryParam struct{ Key, Value string }
-
-// orderedQuery mimics URLSearchParams.set: an existing key keeps its place, a new one is appended.
-type orderedQuery []queryParam
-
-func (q *orderedQuery) set(key, value string) {
-	for i := range *q {
-		if (*q)[i].Key == key {
-			(*q)[i].Value = value
-			return
-		}
-	}
-	*q = append(*q, queryParam{key, value})
-}
-
-// encode writes the query as application/x-www-form-urlencoded, as URLSearchParams does.
-func (q orderedQuery) encode() string {
-	parts := make([]string, len(q))
-	for i, p := range q {
-		parts[i] = url.QueryEscape(p.Key) + "=" + url.QueryEscape(p.Value)
-	}
-	return strings.Join(parts, "&")
-}
-
-// templateMatcher recognizes URLs made from one template (with its `||` alternatives) and
+// TemplateMatcher recognizes URLs made from one template (with its `||` alternatives) and
 // recovers the values that were interpolated into it.
-type templateMatcher struct {
+type TemplateMatcher struct {
 	alts []*regexp.Regexp
 }
 
-func newTemplateMatcher(template string) *templateMatcher {
-	m := &templateMatcher{}
+// NewTemplateMatcher compiles a template (authorization_url or token_url) into a matcher.
+func NewTemplateMatcher(template string) *TemplateMatcher {
+	m := &TemplateMatcher{}
 	for _, alt := range strings.Split(template, "||") {
 		alt = strings.TrimSpace(alt)
 		var expr strings.Builder
 		expr.WriteString("^")
 		last := 0
-		for _, loc := range placeholderRE.FindAllStringSubmatchIndex(alt, -1) {
+		for _, loc := range PlaceholderRE.FindAllStringSubmatchIndex(alt, -1) {
 			expr.WriteString(regexp.QuoteMeta(alt[last:loc[0]]))
 			name := strings.TrimPrefix(strings.TrimSpace(alt[loc[2]:loc[3]]), "connectionConfig.")
 			fmt.Fprintf(&expr, "(?P<%s>[^/?#]+)", sanitizeGroupName(name))
@@ -126,14 +101,14 @@ func newTemplateMatcher(template string) *templateMatcher {
 	return m
 }
 
-// match returns the (still encoded) values interpolated into u, or ok=false.
-func (m *templateMatcher) match(u string) (*orderedMap, bool) {
+// Match returns the (still encoded) values interpolated into u, or ok=false.
+func (m *TemplateMatcher) Match(u string) (*OrderedMap, bool) {
 	for _, re := range m.alts {
 		sub := re.FindStringSubmatch(u)
 		if sub == nil {
 			continue
 		}
-		vals := newOrderedMap()
+		vals := NewOrderedMap()
 		for i, name := range re.SubexpNames() {
 			if name != "" {
 				vals.Set(restoreGroupName(name), sub[i])
@@ -154,3 +129,15 @@ var (
 	groupNameSanitizer = strings.NewReplacer("-", "_2d_", ".", "_2e_")
 	groupNameRestorer  = strings.NewReplacer("_2d_", "-", "_2e_", ".")
 )
+
+// RealURLFromMockPath turns /oauth/{kind}/{scheme}/{host}/{path} back into scheme://host/path,
+// keeping the path's percent-encoding as the API host wrote it.
+func RealURLFromMockPath(escapedPath, prefix string) (ProviderURL, error) {
+	rest, ok := strings.CutPrefix(escapedPath, prefix)
+	if !ok {
+		return ProviderURL{}, fmt.Errorf("nango: unexpected mock path %q", escapedPath)
+	}
+	scheme, rest, _ := strings.Cut(rest, "/")
+	host, path, _ := strings.Cut(rest, "/")
+	return ParseProviderURL(scheme + "://" + host + "/" + path)
+}

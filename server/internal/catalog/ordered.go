@@ -1,4 +1,4 @@
-package server
+package catalog
 
 import (
 	"bytes"
@@ -7,31 +7,32 @@ import (
 	"strconv"
 )
 
-// orderedMap is a JSON object that keeps its keys in insertion order. Nango builds connection
+// OrderedMap is a JSON object that keeps its keys in insertion order. Nango builds connection
 // configs and authorization params as JS objects, whose order shows in the authorize query and
 // in error messages ("Provided Connection Config: {…}"); a Go map would sort them.
-type orderedMap struct {
+type OrderedMap struct {
 	keys []string
 	vals map[string]any
 }
 
-func newOrderedMap() *orderedMap { return &orderedMap{vals: map[string]any{}} }
+// NewOrderedMap is an empty object.
+func NewOrderedMap() *OrderedMap { return &OrderedMap{vals: map[string]any{}} }
 
-func (m *orderedMap) Len() int {
+func (m *OrderedMap) Len() int {
 	if m == nil {
 		return 0
 	}
 	return len(m.keys)
 }
 
-func (m *orderedMap) Keys() []string {
+func (m *OrderedMap) Keys() []string {
 	if m == nil {
 		return nil
 	}
 	return m.keys
 }
 
-func (m *orderedMap) Get(k string) (any, bool) {
+func (m *OrderedMap) Get(k string) (any, bool) {
 	if m == nil {
 		return nil, false
 	}
@@ -40,14 +41,14 @@ func (m *orderedMap) Get(k string) (any, bool) {
 }
 
 // Set replaces a value in place, or appends a new key, as assigning to a JS object does.
-func (m *orderedMap) Set(k string, v any) {
+func (m *OrderedMap) Set(k string, v any) {
 	if _, ok := m.vals[k]; !ok {
 		m.keys = append(m.keys, k)
 	}
 	m.vals[k] = v
 }
 
-func (m *orderedMap) Delete(k string) {
+func (m *OrderedMap) Delete(k string) {
 	if _, ok := m.vals[k]; !ok {
 		return
 	}
@@ -60,14 +61,14 @@ func (m *orderedMap) Delete(k string) {
 	}
 }
 
-func (m *orderedMap) Clone() *orderedMap {
-	c := newOrderedMap()
+func (m *OrderedMap) Clone() *OrderedMap {
+	c := NewOrderedMap()
 	c.Assign(m)
 	return c
 }
 
 // Assign copies from's entries over m's, in from's order, as Object.assign(m, from) does.
-func (m *orderedMap) Assign(from *orderedMap) {
+func (m *OrderedMap) Assign(from *OrderedMap) {
 	for _, k := range from.Keys() {
 		m.Set(k, from.vals[k])
 	}
@@ -75,7 +76,7 @@ func (m *orderedMap) Assign(from *orderedMap) {
 
 // String returns the value as interpolation sees it: JS's String(v) for scalars, and
 // ok=false for missing, empty and structured values, which Nango treats as missing.
-func (m *orderedMap) String(k string) (string, bool) {
+func (m *OrderedMap) String(k string) (string, bool) {
 	v, ok := m.Get(k)
 	if !ok {
 		return "", false
@@ -98,7 +99,7 @@ func (m *orderedMap) String(k string) (string, bool) {
 	return s, s != ""
 }
 
-func (m *orderedMap) MarshalJSON() ([]byte, error) {
+func (m *OrderedMap) MarshalJSON() ([]byte, error) {
 	if m == nil {
 		return []byte("null"), nil
 	}
@@ -127,7 +128,7 @@ func (m *orderedMap) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads an object keeping its key order; numbers stay json.Number so they are
 // written back exactly as received.
-func (m *orderedMap) UnmarshalJSON(data []byte) error {
+func (m *OrderedMap) UnmarshalJSON(data []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	tok, err := dec.Token()
@@ -137,7 +138,7 @@ func (m *orderedMap) UnmarshalJSON(data []byte) error {
 	if d, ok := tok.(json.Delim); !ok || d != '{' {
 		return fmt.Errorf("nango: expected a JSON object")
 	}
-	*m = orderedMap{vals: map[string]any{}}
+	*m = OrderedMap{vals: map[string]any{}}
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
@@ -154,12 +155,23 @@ func (m *orderedMap) UnmarshalJSON(data []byte) error {
 	return err
 }
 
-// compactJSON renders v as JSON.stringify would: no HTML escaping (the text is escaped where it
+// CompactJSON renders v as JSON.stringify would: no HTML escaping (the text is escaped where it
 // is shown, not here).
-func compactJSON(v any) string {
-	b, err := stableJSON(v)
+func CompactJSON(v any) string {
+	b, err := StableJSON(v)
 	if err != nil {
 		return "{}"
 	}
 	return string(b)
+}
+
+// StableJSON writes v as JSON.stringify would after sorting keys: no HTML escaping.
+func StableJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+	"golang.org/x/oauth2"
 )
 
 // oauthStateTTL bounds how long a user may take at the provider.
@@ -123,7 +124,7 @@ func (a *api) oauthConnect(w http.ResponseWriter, r *http.Request) {
 		ExpiresAt:          a.now().Add(oauthStateTTL),
 	}
 	if !p.DisablePKCE {
-		st.CodeVerifier = randomHex(24)
+		st.CodeVerifier = oauth2.GenerateVerifier()
 	}
 	userScope := ""
 	if defaults.UserScopes != nil {
@@ -224,7 +225,7 @@ func (a *api) authorizeRequest(in *integration, st *oauthState, reqParams *catal
 	}
 	merged := templateParams
 	if st.CodeVerifier != "" {
-		merged.Set("code_challenge", pkceChallenge(st.CodeVerifier))
+		merged.Set("code_challenge", oauth2.S256ChallengeFromVerifier(st.CodeVerifier))
 		merged.Set("code_challenge_method", "S256")
 	}
 	if p.Name == "slack" && userScope != "" {

@@ -10,6 +10,7 @@ import (
 	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/oauth2"
 )
 
 // redirectTarget splits the provider redirect into the real authorize URL and its query, in order.
@@ -88,9 +89,9 @@ func TestOAuthConnectRedirect(t *testing.T) {
 	st := mem(srv).states[state]
 	mem(srv).mu.Unlock()
 	require.NotNil(t, st)
-	assert.Regexp(t, `^[a-f0-9]{48}$`, st.CodeVerifier)
+	assert.Regexp(t, `^[A-Za-z0-9_-]{43}$`, st.CodeVerifier, "RFC 7636 §4.1: 32 random octets, base64url")
 	challenge, _ := valueOf(params, "code_challenge")
-	assert.Equal(t, pkceChallenge(st.CodeVerifier), challenge)
+	assert.Equal(t, oauth2.S256ChallengeFromVerifier(st.CodeVerifier), challenge)
 	method, _ := valueOf(params, "code_challenge_method")
 	assert.Equal(t, "S256", method)
 	assert.Equal(t, "http://app.test:3000", st.OpenerOrigin)

@@ -5,6 +5,7 @@ import (
 	"net/url"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+	"golang.org/x/oauth2"
 )
 
 // token is POST /oauth/token/{scheme}/{host}/{path...}, RFC 6749 §4.1.3: the code is redeemed
@@ -60,7 +61,7 @@ func (m *mockProvider) token(w http.ResponseWriter, r *http.Request) {
 			oauthError(w, http.StatusBadRequest, "invalid_grant", "The code_verifier is missing (PKCE).")
 			return
 		}
-		if !secretsEqual(pkceChallenge(verifier), code.Challenge) {
+		if !secretsEqual(oauth2.S256ChallengeFromVerifier(verifier), code.Challenge) {
 			oauthError(w, http.StatusBadRequest, "invalid_grant", "PKCE verification failed: the code_verifier does not match the code_challenge.")
 			return
 		}

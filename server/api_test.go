@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nango-wasm/nango-wasm/server/internal/web"
 	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -141,7 +142,7 @@ func TestStartURLsAndKey(t *testing.T) {
 	assert.NotEqual(t, srv.AppURL(), srv.APIURL())
 
 	generated := startServer(t)
-	assert.Regexp(t, uuidV4Pattern, generated.SecretKey())
+	assert.Regexp(t, web.UUIDv4Pattern, generated.SecretKey())
 }
 
 func TestNotFoundAndTelemetry(t *testing.T) {

@@ -4,11 +4,13 @@ import (
 	"crypto/subtle"
 	"net/http"
 	"strings"
+
+	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
 
 // bearerToken reads the Authorization header as Nango does: the token is whatever follows the
 // last "Bearer " (a header without that prefix is taken whole), and an empty one is malformed.
-func bearerToken(r *http.Request) (string, *apiError) {
+func bearerToken(r *http.Request) (string, *web.Error) {
 	header := r.Header.Get("Authorization")
 	if header == "" {
 		return "", errMissingAuthHeader
@@ -21,8 +23,8 @@ func bearerToken(r *http.Request) (string, *apiError) {
 	return token, nil
 }
 
-func (a *api) checkSecretKey(token string) *apiError {
-	if !uuidV4Pattern.MatchString(token) {
+func (a *api) checkSecretKey(token string) *web.Error {
+	if !web.UUIDv4Pattern.MatchString(token) {
 		return errInvalidSecretKeyFormat
 	}
 	if subtle.ConstantTimeCompare([]byte(token), []byte(a.secretKey)) != 1 {
@@ -31,7 +33,7 @@ func (a *api) checkSecretKey(token string) *apiError {
 	return nil
 }
 
-func (a *api) checkSessionToken(token string) (*connectSession, *apiError) {
+func (a *api) checkSessionToken(token string) (*connectSession, *web.Error) {
 	if !sessionTokenPattern.MatchString(token) {
 		return nil, errInvalidSessionFormat
 	}
@@ -53,7 +55,7 @@ func (a *api) requireSecretKey(w http.ResponseWriter, r *http.Request) bool {
 		err = a.checkSecretKey(token)
 	}
 	if err != nil {
-		writeError(w, err)
+		web.WriteError(w, err)
 		return false
 	}
 	return true
@@ -63,12 +65,12 @@ func (a *api) requireSecretKey(w http.ResponseWriter, r *http.Request) bool {
 func (a *api) requireSession(w http.ResponseWriter, r *http.Request) (*connectSession, string, bool) {
 	token, err := bearerToken(r)
 	if err != nil {
-		writeError(w, err)
+		web.WriteError(w, err)
 		return nil, "", false
 	}
 	sess, err := a.checkSessionToken(token)
 	if err != nil {
-		writeError(w, err)
+		web.WriteError(w, err)
 		return nil, "", false
 	}
 	return sess, token, true
@@ -80,19 +82,19 @@ func (a *api) requireSession(w http.ResponseWriter, r *http.Request) (*connectSe
 func (a *api) requireSessionOrSecret(w http.ResponseWriter, r *http.Request) (*connectSession, bool) {
 	token, err := bearerToken(r)
 	if err != nil {
-		writeError(w, err)
+		web.WriteError(w, err)
 		return nil, false
 	}
 	if strings.HasPrefix(token, sessionTokenPrefix) {
 		sess, err := a.checkSessionToken(token)
 		if err != nil {
-			writeError(w, err)
+			web.WriteError(w, err)
 			return nil, false
 		}
 		return sess, true
 	}
 	if err := a.checkSecretKey(token); err != nil {
-		writeError(w, err)
+		web.WriteError(w, err)
 		return nil, false
 	}
 	return nil, true

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+	"github.com/nango-wasm/nango-wasm/server/internal/web"
 	"golang.org/x/oauth2"
 )
 
@@ -52,7 +53,7 @@ func (a *api) oauthCallback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	faults, _ := catalog.ParseFaults(st.Faults)
-	if !sleepFault(r.Context(), w, faults[catalog.FaultCallbackDelay]) {
+	if !web.Wait(r.Context(), w, faults[catalog.FaultCallbackDelay]) {
 		return
 	}
 	p := in.Provider
@@ -102,14 +103,14 @@ func (a *api) oauthCallback(w http.ResponseWriter, r *http.Request) {
 	if st.WSClientID != "" {
 		a.hub.publish(st.WSClientID, wsMessage{MessageType: "success", ProviderConfigKey: conn.ProviderConfigKey, ConnectionID: conn.ConnectionID, IsPending: new(false)})
 	}
-	a.pages.callback(w, http.StatusOK, callbackView{
+	a.renderCallback(w, http.StatusOK, callbackView{
 		Message:      callbackMessage{Type: "nango_oauth_callback_success", Payload: successPayload{ProviderConfigKey: conn.ProviderConfigKey, ConnectionID: conn.ConnectionID}},
 		TargetOrigin: targetOrigin(st.OpenerOrigin),
 	})
 }
 
 // callbackError is Nango's InvalidCallbackOAuth2, quoting the provider's own error keys.
-func callbackError(q url.Values) *apiError {
+func callbackError(q url.Values) *web.Error {
 	e := wsErr("callback_err", "Did not get authorization code in the callback.")
 	var parts []string
 	for _, key := range providerErrorKeys {

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"regexp"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
 
 // Config says where the dev server listens and what it serves. The zero value is a working
@@ -53,6 +55,9 @@ type Config struct {
 	COOP map[string]bool
 }
 
+// websocketsPathPattern keeps WebsocketsPath a plain path, usable as a ServeMux pattern.
+var websocketsPathPattern = regexp.MustCompile(`^/[A-Za-z0-9._~/-]*$`)
+
 // withDefaults fills the defaults and checks what can be checked without the catalog or the
 // store, reporting the first bad field by its config-file name.
 func (cfg Config) withDefaults() (Config, catalog.FaultSet, error) {
@@ -71,10 +76,10 @@ func (cfg Config) withDefaults() (Config, catalog.FaultSet, error) {
 	if !websocketsPathPattern.MatchString(cfg.WebsocketsPath) {
 		return cfg, nil, configErr("websockets_path", "%q must start with / and hold only letters, digits and -._~/", cfg.WebsocketsPath)
 	}
-	if cfg.SecretKey != "" && !uuidV4Pattern.MatchString(cfg.SecretKey) {
+	if cfg.SecretKey != "" && !web.UUIDv4Pattern.MatchString(cfg.SecretKey) {
 		return cfg, nil, configErr("secret_key", "must be a UUID v4, as Nango's secret keys are")
 	}
-	if u := cfg.Webhook.URL; u != "" && !isHTTPURL(u) {
+	if u := cfg.Webhook.URL; u != "" && !web.IsHTTPURL(u) {
 		return cfg, nil, configErr("webhook.url", "%q is not an http(s) URL", safeURL(u))
 	}
 	if cfg.Webhook.MaxAttempts < 0 || cfg.Webhook.MaxAttempts > 20 {

@@ -4,6 +4,8 @@ import (
 	"embed"
 	"io/fs"
 	"net/http"
+
+	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
 
 // connectUIFiles is the Connect UI page (connectui/): Nango's Connect UI for the dev server,
@@ -34,10 +36,10 @@ func connectUIHandler(prefix string) http.Handler {
 }
 
 // connectUIRoutes is the Connect UI's own origin: the page at /, and the SDK it runs.
-func connectUIRoutes(sdk sdkFiles) http.Handler {
+func connectUIRoutes(sdk web.SDKFiles) http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /sdk/{file}", sdk.serve)
-	mux.HandleFunc("GET /health", health)
+	mux.HandleFunc("GET /sdk/{file}", sdk.Serve)
+	mux.HandleFunc("GET /health", web.Health)
 	mux.Handle("GET /", connectUIHandler("/"))
 	return mux
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/nango-wasm/nango-wasm/server/internal/web"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -45,7 +46,7 @@ func TestConnectUIRoutes(t *testing.T) {
 	t.Parallel()
 	dist := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dist, "nango.js"), []byte("export default 1;"), 0o644))
-	h := connectUIRoutes(newSDKFiles(dist))
+	h := connectUIRoutes(web.NewSDKFiles(dist))
 	for path, want := range map[string]string{"/": "connect.js", "/connect.js": "session_token", "/sdk/nango.js": "export default 1;", "/health": `"ok"`} {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))

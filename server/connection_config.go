@@ -7,12 +7,13 @@ import (
 	"strings"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
 
 // validateConnectionConfig checks each value the end user gave against the provider's field
 // rules (pattern, enum). Nango does not, and its decode-and-retry URL building then lets
 // `subdomain=evil.com#` redirect the popup to another host; here such a value never reaches a URL.
-func validateConnectionConfig(p *catalog.Provider, config *catalog.OrderedMap) *apiError {
+func validateConnectionConfig(p *catalog.Provider, config *catalog.OrderedMap) *web.Error {
 	for _, f := range p.Fields {
 		v, ok := config.String(f.Name)
 		if !ok {
@@ -28,8 +29,8 @@ func validateConnectionConfig(p *catalog.Provider, config *catalog.OrderedMap) *
 	return nil
 }
 
-func invalidConnectionConfig(message string) *apiError {
-	return &apiError{Status: http.StatusBadRequest, Code: "invalid_connection_config", Message: message, WSErr: true}
+func invalidConnectionConfig(message string) *web.Error {
+	return &web.Error{Status: http.StatusBadRequest, Code: "invalid_connection_config", Message: message, WSErr: true}
 }
 
 // storedConnectionConfig is the connection_config kept with a connection: the flow's config

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
 
 // connectionQueryKeys are the query keys GET /connection/{id} accepts (its zod schema is strict).
@@ -17,18 +18,18 @@ func (a *api) getConnection(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	var v validator
-	v.strictQuery(q, connectionQueryKeys...)
+	var v web.Validator
+	v.StrictQuery(q, connectionQueryKeys...)
 	key := q.Get("provider_config_key")
 	if key == "" {
-		v.expected([]any{"provider_config_key"}, "string", nil, false)
+		v.Expected([]any{"provider_config_key"}, "string", nil, false)
 	}
-	if len(v.errs) > 0 {
-		writeError(w, invalidQuery(v.errs))
+	if len(v.Errs) > 0 {
+		web.WriteError(w, web.InvalidQuery(v.Errs))
 		return
 	}
 	if _, ok := a.integrations.get(key); !ok {
-		writeError(w, errUnknownProviderConfig)
+		web.WriteError(w, errUnknownProviderConfig)
 		return
 	}
 	conn, ok, err := a.store.fetchConnection(key, r.PathValue("connectionId"), a.now())
@@ -37,10 +38,10 @@ func (a *api) getConnection(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !ok {
-		writeError(w, errConnectionNotFound)
+		web.WriteError(w, errConnectionNotFound)
 		return
 	}
-	writeJSON(w, http.StatusOK, formatConnection(conn))
+	web.WriteJSON(w, http.StatusOK, formatConnection(conn))
 }
 
 // formatConnection writes a connection as Nango's formatter does for GET /connection/{id}:

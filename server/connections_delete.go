@@ -1,6 +1,10 @@
 package server
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/nango-wasm/nango-wasm/server/internal/web"
+)
 
 // deleteConnection is DELETE /connection/{connectionId}?provider_config_key=<key> (and
 // /connections/{connectionId}): a backend removes a connection, as Nango's
@@ -12,20 +16,20 @@ func (a *api) deleteConnection(w http.ResponseWriter, r *http.Request) {
 	}
 	id := r.PathValue("connectionId")
 	if !connectionIDPattern.MatchString(id) || len(id) > 255 {
-		writeError(w, &apiError{Status: http.StatusBadRequest, Code: "invalid_uri_params", Errors: []fieldError{{Code: "invalid_format", Message: "Invalid string: must match pattern /" + connectionIDPattern.String() + "/", Path: []any{"connectionId"}}}})
+		web.WriteError(w, &web.Error{Status: http.StatusBadRequest, Code: "invalid_uri_params", Errors: []web.FieldError{{Code: "invalid_format", Message: "Invalid string: must match pattern /" + connectionIDPattern.String() + "/", Path: []any{"connectionId"}}}})
 		return
 	}
 	q := r.URL.Query()
-	var v validator
-	v.strictQuery(q, "provider_config_key")
+	var v web.Validator
+	v.StrictQuery(q, "provider_config_key")
 	key := ""
 	if values := q["provider_config_key"]; len(values) == 1 {
-		key, _ = v.strValue(values[0], true, []any{"provider_config_key"}, strRule{max: 255, pattern: providerConfigKeyRE})
+		key, _ = v.StrValue(values[0], true, []any{"provider_config_key"}, web.StrRule{Max: 255, Pattern: providerConfigKeyRE})
 	} else {
-		v.expected([]any{"provider_config_key"}, "string", []any{}, len(values) > 1)
+		v.Expected([]any{"provider_config_key"}, "string", []any{}, len(values) > 1)
 	}
-	if len(v.errs) > 0 {
-		writeError(w, invalidQuery(v.errs))
+	if len(v.Errs) > 0 {
+		web.WriteError(w, web.InvalidQuery(v.Errs))
 		return
 	}
 	deleted, err := a.store.deleteConnection(key, id)
@@ -34,9 +38,9 @@ func (a *api) deleteConnection(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !deleted {
-		writeError(w, newError(http.StatusBadRequest, "unknown_connection", "Failed to find connection"))
+		web.WriteError(w, web.NewError(http.StatusBadRequest, "unknown_connection", "Failed to find connection"))
 		return
 	}
 	a.log.Info("connection deleted", "integration", key, "connection_id", id)
-	writeJSON(w, http.StatusOK, map[string]bool{"success": true})
+	web.WriteJSON(w, http.StatusOK, map[string]bool{"success": true})
 }

@@ -6,8 +6,9 @@ import (
 	"net/url"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
+
+	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
 
 // connectionListKeys are the plain query keys GET /connections accepts; tags come as
@@ -88,7 +89,7 @@ func (a *api) listConnections(w http.ResponseWriter, r *http.Request) {
 	}
 	f, errs := parseConnectionFilter(r.URL.Query())
 	if len(errs) > 0 {
-		writeError(w, invalidQuery(errs))
+		web.WriteError(w, web.InvalidQuery(errs))
 		return
 	}
 	list, err := a.store.listConnections(f)
@@ -102,20 +103,20 @@ func (a *api) listConnections(w http.ResponseWriter, r *http.Request) {
 		summary["created"] = jsTime(c.CreatedAt) // the list says created, with a Z
 		out = append(out, summary)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"connections": out})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"connections": out})
 }
 
 // parseConnectionFilter validates the query as Nango's getConnections schema does and returns
 // every issue at once.
-func parseConnectionFilter(q url.Values) (connectionFilter, []fieldError) {
-	var v validator
+func parseConnectionFilter(q url.Values) (connectionFilter, []web.FieldError) {
+	var v web.Validator
 	var f connectionFilter
 	tags := map[string]string{}
 	unknown := map[string]any{}
 	for key, values := range q {
 		if name, ok := bracketKey(key, "tags"); ok {
 			if len(values) > 1 {
-				v.expected([]any{"tags", name}, "string", []any{}, true)
+				v.Expected([]any{"tags", name}, "string", []any{}, true)
 				continue
 			}
 			tags[name] = values[0]
@@ -126,60 +127,34 @@ func parseConnectionFilter(q url.Values) (connectionFilter, []fieldError) {
 			continue
 		}
 		if len(values) > 1 {
-			v.expected([]any{key}, "string", []any{}, true)
+			v.Expected([]any{key}, "string", []any{}, true)
 		}
 	}
-	v.strict(unknown, []any{})
-	one := func(key string, rule strRule) string {
+	v.Strict(unknown, []any{})
+	one := func(key string, rule web.StrRule) string {
 		values := q[key]
 		if len(values) != 1 {
 			return ""
 		}
-		s, _ := v.strValue(values[0], true, []any{key}, rule)
+		s, _ := v.StrValue(values[0], true, []any{key}, rule)
 		return s
 	}
-	nonEmpty := strRule{min: 1, max: 255}
+	nonEmpty := web.StrRule{Min: 1, Max: 255}
 	f.ConnectionID = one("connectionId", nonEmpty)
 	f.Search = one("search", nonEmpty)
 	f.EndUserID = one("endUserId", nonEmpty)
 	f.OrganizationID = one("endUserOrganizationId", nonEmpty)
-	if ids := one("integrationId", strRule{min: 1}); ids != "" {
+	if ids := one("integrationId", web.StrRule{Min: 1}); ids != "" {
 		for _, id := range strings.Split(ids, ",") {
 			f.IntegrationIDs = append(f.IntegrationIDs, strings.TrimSpace(id))
 		}
 	}
-	f.Limit = v.number(q, "limit", 1, 2000)
-	f.Page = v.number(q, "page", 0, math.MaxInt32)
+	f.Limit = v.Number(q, "limit", 1, 2000)
+	f.Page = v.Number(q, "page", 0, math.MaxInt32)
 	if len(tags) > 0 {
 		normalized, errs := validateTags(tags)
-		v.errs = append(v.errs, errs...)
+		v.Errs = append(v.Errs, errs...)
 		f.Tags = normalized
 	}
-	return f, v.errs
-}
-
-// number reads a z.coerce.number() query value within [lo, hi]; 0 when absent or invalid.
-func (v *validator) number(q url.Values, key string, lo, hi float64) int {
-	values := q[key]
-	if len(values) != 1 {
-		return 0
-	}
-	raw := strings.TrimSpace(values[0])
-	n, err := strconv.ParseFloat(raw, 64)
-	if raw == "" {
-		n, err = 0, nil // JavaScript's Number('') is 0
-	}
-	if err != nil || math.IsNaN(n) {
-		v.add([]any{key}, "invalid_type", "Invalid input: expected number, received NaN")
-		return 0
-	}
-	switch {
-	case n < lo:
-		v.add([]any{key}, "too_small", "Too small: expected number to be >="+strconv.FormatFloat(lo, 'f', -1, 64))
-	case n > hi:
-		v.add([]any{key}, "too_big", "Too big: expected number to be <="+strconv.FormatFloat(hi, 'f', -1, 64))
-	default:
-		return int(n)
-	}
-	return 0
+	return f, v.Errs
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
 
 // authRoute is one of the SDK's non-popup endpoints (docs: nango-protocol.md §1.9), mounted at
@@ -19,10 +20,10 @@ type authRoute struct {
 	// unknown integration, 400 instead of 404.
 	ccStyle bool
 	// check validates the body, as the controller's zod schema does.
-	check func(body map[string]any) *apiError
+	check func(body map[string]any) *web.Error
 	// connect obtains the credentials (testing them with the mock provider where the mode has
 	// something to test) and may add to req.config. It returns Nango's stored shape.
-	connect func(ctx context.Context, a *api, req *authRequest) (any, *apiError)
+	connect func(ctx context.Context, a *api, req *authRequest) (any, *web.Error)
 }
 
 // authRequest is what a custom-auth POST has established by the time its mode takes over.
@@ -46,7 +47,7 @@ type ccReply struct {
 	ConnectionID      string `json:"connectionId"`
 }
 
-var errInvalidContentType = newError(http.StatusUnsupportedMediaType, "invalid_content_type", "Content-Type header must be application/json")
+var errInvalidContentType = web.NewError(http.StatusUnsupportedMediaType, "invalid_content_type", "Content-Type header must be application/json")
 
 // customAuth serves one non-popup endpoint, in the order of Nango's middlewares and controllers:
 // content type, session, body, query, integration, auth mode, allowed integrations, reconnect,
@@ -55,36 +56,36 @@ func (a *api) customAuth(route authRoute) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		contentType := r.Header.Get("Content-Type")
 		if contentType != "" && !strings.HasPrefix(contentType, "application/json") {
-			writeError(w, errInvalidContentType)
+			web.WriteError(w, errInvalidContentType)
 			return
 		}
 		q, apiErr := parseConnectQuery(r.URL.RawQuery)
 		if apiErr != nil {
-			writeError(w, apiErr)
+			web.WriteError(w, apiErr)
 			return
 		}
 		sess, apiErr := a.authenticateConnect(q)
 		if apiErr != nil {
-			writeError(w, apiErr)
+			web.WriteError(w, apiErr)
 			return
 		}
 		// Express parses only a JSON body; without a Content-Type the controller sees {}.
 		body := map[string]any{}
 		if contentType != "" {
-			if body, _, apiErr = readJSONObject(w, r); apiErr != nil {
-				writeError(w, apiErr)
+			if body, _, apiErr = web.ReadJSONObject(w, r); apiErr != nil {
+				web.WriteError(w, apiErr)
 				return
 			}
 		} else {
-			_, _ = io.Copy(io.Discard, http.MaxBytesReader(w, r.Body, 1<<20))
+			_, _ = io.Copy(io.Discard, http.MaxBytesReader(w, r.Body, web.MaxBodyBytes))
 		}
 		if apiErr := route.check(body); apiErr != nil {
-			writeError(w, apiErr)
+			web.WriteError(w, apiErr)
 			return
 		}
 		req, apiErr := a.prepareAuth(route, r.PathValue("providerConfigKey"), q, sess)
 		if apiErr != nil {
-			writeError(w, apiErr)
+			web.WriteError(w, apiErr)
 			return
 		}
 		req.body = body
@@ -92,7 +93,7 @@ func (a *api) customAuth(route authRoute) http.Handler {
 		if apiErr != nil {
 			a.log.Info("custom auth failed", "error_code", apiErr.Code, "integration", req.in.UniqueKey)
 			a.failureWebhook(req.in.UniqueKey, req.connectionID, req.in.Provider.Name, route.authMode, sess.WebhookURLOverride, apiErr.Code, apiErr.Message)
-			writeError(w, apiErr)
+			web.WriteError(w, apiErr)
 			return
 		}
 		conn, created, err := a.store.upsertConnection(&connection{
@@ -112,21 +113,21 @@ func (a *api) customAuth(route authRoute) http.Handler {
 		a.log.Info("connection stored", "integration", conn.ProviderConfigKey, "connection_id", conn.ConnectionID, "auth_mode", route.authMode)
 		a.connectionWebhook(conn, created, route.authMode)
 		if route.ccStyle {
-			writeJSON(w, http.StatusOK, ccReply{ProviderConfigKey: conn.ProviderConfigKey, ConnectionID: conn.ConnectionID})
+			web.WriteJSON(w, http.StatusOK, ccReply{ProviderConfigKey: conn.ProviderConfigKey, ConnectionID: conn.ConnectionID})
 			return
 		}
-		writeJSON(w, http.StatusOK, authReply{ConnectionID: conn.ConnectionID, ProviderConfigKey: conn.ProviderConfigKey})
+		web.WriteJSON(w, http.StatusOK, authReply{ConnectionID: conn.ConnectionID, ProviderConfigKey: conn.ProviderConfigKey})
 	})
 }
 
 // prepareAuth runs the checks every custom-auth controller shares once the body is valid, and
 // works out the connection id and connection_config.
-func (a *api) prepareAuth(route authRoute, key string, q *connectQuery, sess *connectSession) (*authRequest, *apiError) {
+func (a *api) prepareAuth(route authRoute, key string, q *connectQuery, sess *connectSession) (*authRequest, *web.Error) {
 	if q.ConnectionID != "" && (!connectionIDPattern.MatchString(q.ConnectionID) || len(q.ConnectionID) > 255) {
-		return nil, invalidQuery([]fieldError{{Code: "invalid_format", Message: "Invalid string: must match pattern /" + connectionIDPattern.String() + "/", Path: []any{"connection_id"}}})
+		return nil, web.InvalidQuery([]web.FieldError{{Code: "invalid_format", Message: "Invalid string: must match pattern /" + connectionIDPattern.String() + "/", Path: []any{"connection_id"}}})
 	}
 	if !providerConfigKeyRE.MatchString(key) || len(key) > 255 {
-		return nil, &apiError{Status: http.StatusBadRequest, Code: "invalid_uri_params", Errors: []fieldError{{Code: "invalid_format", Message: "Invalid string: must match pattern /" + providerConfigKeyRE.String() + "/", Path: []any{"providerConfigKey"}}}}
+		return nil, &web.Error{Status: http.StatusBadRequest, Code: "invalid_uri_params", Errors: []web.FieldError{{Code: "invalid_format", Message: "Invalid string: must match pattern /" + providerConfigKeyRE.String() + "/", Path: []any{"providerConfigKey"}}}}
 	}
 	if q.ConnectionID != "" {
 		return nil, errConnectionIDForbidden()
@@ -137,15 +138,15 @@ func (a *api) prepareAuth(route authRoute, key string, q *connectQuery, sess *co
 		if route.ccStyle {
 			status = http.StatusBadRequest
 		}
-		return nil, newError(status, "unknown_provider_config", fmt.Sprintf("There is no Provider Configuration matching the key %q.", key))
+		return nil, web.NewError(status, "unknown_provider_config", fmt.Sprintf("There is no Provider Configuration matching the key %q.", key))
 	}
 	if in.Provider.AuthMode != route.authMode {
-		return nil, newError(http.StatusBadRequest, "invalid_auth_mode", fmt.Sprintf("Invalid auth mode. The provider does not support this auth mode. (%s uses %s; %s/%s is for %s.)", key, in.Provider.AuthMode, route.path, key, route.authMode))
+		return nil, web.NewError(http.StatusBadRequest, "invalid_auth_mode", fmt.Sprintf("Invalid auth mode. The provider does not support this auth mode. (%s uses %s; %s/%s is for %s.)", key, in.Provider.AuthMode, route.path, key, route.authMode))
 	}
 	if !sess.allows(key) {
 		return nil, errIntegrationNotAllowed(key)
 	}
-	req := &authRequest{in: in, connectionID: newUUID(), config: q.Params.Clone()}
+	req := &authRequest{in: in, connectionID: web.NewUUID(), config: q.Params.Clone()}
 	reconnectID, apiErr := a.reconnectTarget(sess, key)
 	if apiErr != nil {
 		return nil, apiErr

@@ -10,18 +10,19 @@ import (
 	"time"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+	"github.com/nango-wasm/nango-wasm/server/internal/web"
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 )
 
 // checkClientCredentials is oauth2RequestCC's own check: client_id and client_secret must be
 // present, with Nango's NangoError codes and messages.
-func checkClientCredentials(body map[string]any) *apiError {
+func checkClientCredentials(body map[string]any) *web.Error {
 	if bodyString(body, "client_id") == "" {
-		return newError(http.StatusBadRequest, "missing_client_id", "Missing param 'oauth_client_id'.")
+		return web.NewError(http.StatusBadRequest, "missing_client_id", "Missing param 'oauth_client_id'.")
 	}
 	if bodyString(body, "client_secret") == "" {
-		return newError(http.StatusBadRequest, "missing_client_secret", "Missing param 'oauth_client_secret'.")
+		return web.NewError(http.StatusBadRequest, "missing_client_secret", "Missing param 'oauth_client_secret'.")
 	}
 	return nil
 }
@@ -29,7 +30,7 @@ func checkClientCredentials(body map[string]any) *apiError {
 // connectClientCredentials gets a token with grant_type=client_credentials from the provider's
 // (mock) token endpoint over HTTP, with the end user's client, and stores Nango's
 // OAuth2ClientCredentials.
-func connectClientCredentials(ctx context.Context, a *api, req *authRequest) (any, *apiError) {
+func connectClientCredentials(ctx context.Context, a *api, req *authRequest) (any, *web.Error) {
 	p := req.in.Provider
 	rawURL, ok := catalog.Interpolate(p.TokenURL, req.config, true)
 	if !ok {
@@ -37,7 +38,7 @@ func connectClientCredentials(ctx context.Context, a *api, req *authRequest) (an
 	}
 	tokenURL, err := catalog.ParseProviderURL(rawURL)
 	if err != nil {
-		return nil, newError(http.StatusBadRequest, "invalid_connection_config", fmt.Sprintf("The Connection Config does not make a valid url from %s.", p.TokenURL))
+		return nil, web.NewError(http.StatusBadRequest, "invalid_connection_config", fmt.Sprintf("The Connection Config does not make a valid url from %s.", p.TokenURL))
 	}
 	clientID, clientSecret := bodyString(req.body, "client_id"), bodyString(req.body, "client_secret")
 	conf := &clientcredentials.Config{
@@ -69,10 +70,10 @@ func connectClientCredentials(ctx context.Context, a *api, req *authRequest) (an
 		var re *oauth2.RetrieveError
 		if errors.As(err, &re) {
 			// Nango answers 500 unhandled_oauth2_cc_error here; the dev server names the cause.
-			return nil, newError(http.StatusBadRequest, "oauth2_cc_error", fmt.Sprintf("The provider refused the client credentials with %d: %s %s", re.Response.StatusCode, re.ErrorCode, re.ErrorDescription))
+			return nil, web.NewError(http.StatusBadRequest, "oauth2_cc_error", fmt.Sprintf("The provider refused the client credentials with %d: %s %s", re.Response.StatusCode, re.ErrorCode, re.ErrorDescription))
 		}
 		a.log.Warn("client credentials request failed", "integration", req.in.UniqueKey, "err", err)
-		return nil, newError(http.StatusBadGateway, "server_error", "The provider's token endpoint could not be reached.")
+		return nil, web.NewError(http.StatusBadGateway, "server_error", "The provider's token endpoint could not be reached.")
 	}
 	raw := map[string]any{"access_token": tok.AccessToken, "token_type": tok.TokenType}
 	for _, k := range []string{"expires_in", "scope"} {

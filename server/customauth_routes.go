@@ -7,28 +7,29 @@ import (
 	"slices"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
 
 // customAuthRoutes are the SDK's non-popup endpoints, each with the body schema of its Nango
 // controller (packages/server/lib/controllers/auth/*.ts, oauth.controller.ts oauth2RequestCC).
 var customAuthRoutes = []authRoute{
 	{path: "/api-auth/api-key", authMode: "API_KEY", connect: connectAPIKey,
-		check: strictBody(bodyKey{"apiKey", strRule{required: true, min: 1, max: 1024}})},
+		check: strictBody(bodyKey{"apiKey", web.StrRule{Required: true, Min: 1, Max: 1024}})},
 	{path: "/api-auth/basic", authMode: "BASIC", connect: connectBasic,
-		check: strictBody(bodyKey{"username", strRule{required: true, max: 1024}}, bodyKey{"password", strRule{required: true, max: 1024}})},
+		check: strictBody(bodyKey{"username", web.StrRule{Required: true, Max: 1024}}, bodyKey{"password", web.StrRule{Required: true, Max: 1024}})},
 	{path: "/auth/unauthenticated", authMode: "NONE", connect: connectNone, check: strictBody()},
 	{path: "/auth/two-step", authMode: "TWO_STEP", connect: connectTwoStep, check: anyBody},
 	{path: "/auth/jwt", authMode: "JWT", connect: connectJWT, check: anyBody},
 	{path: "/auth/tba", authMode: "TBA", connect: connectTBA,
-		check: strictBody(bodyKey{"token_id", strRule{required: true, min: 1}}, bodyKey{"token_secret", strRule{required: true, min: 1}},
-			bodyKey{"oauth_client_id_override", strRule{}}, bodyKey{"oauth_client_secret_override", strRule{}})},
+		check: strictBody(bodyKey{"token_id", web.StrRule{Required: true, Min: 1}}, bodyKey{"token_secret", web.StrRule{Required: true, Min: 1}},
+			bodyKey{"oauth_client_id_override", web.StrRule{}}, bodyKey{"oauth_client_secret_override", web.StrRule{}})},
 	{path: "/auth/bill", authMode: "BILL", connect: connectBill,
-		check: strictBody(bodyKey{"username", strRule{required: true, min: 1}}, bodyKey{"password", strRule{required: true, min: 1}},
-			bodyKey{"organization_id", strRule{required: true, min: 1}}, bodyKey{"dev_key", strRule{required: true, min: 1}})},
+		check: strictBody(bodyKey{"username", web.StrRule{Required: true, Min: 1}}, bodyKey{"password", web.StrRule{Required: true, Min: 1}},
+			bodyKey{"organization_id", web.StrRule{Required: true, Min: 1}}, bodyKey{"dev_key", web.StrRule{Required: true, Min: 1}})},
 	{path: "/auth/signature", authMode: "SIGNATURE", connect: connectSignature,
-		check: strictBody(bodyKey{"username", strRule{required: true, min: 1}}, bodyKey{"password", strRule{required: true, min: 1}}, bodyKey{"type", strRule{required: true, min: 1}})},
+		check: strictBody(bodyKey{"username", web.StrRule{Required: true, Min: 1}}, bodyKey{"password", web.StrRule{Required: true, Min: 1}}, bodyKey{"type", web.StrRule{Required: true, Min: 1}})},
 	{path: "/auth/aws-sigv4", authMode: "AWS_SIGV4", connect: connectAWSSigV4,
-		check: strictBody(bodyKey{"role_arn", strRule{required: true, min: 1}}, bodyKey{"region", strRule{min: 1}})},
+		check: strictBody(bodyKey{"role_arn", web.StrRule{Required: true, Min: 1}}, bodyKey{"region", web.StrRule{Min: 1}})},
 	{path: "/oauth2/auth", authMode: "OAUTH2_CC", ccStyle: true, connect: connectClientCredentials, check: checkClientCredentials},
 	{path: "/auth/oauth-outbound", authMode: "OAUTH2", connect: connectOutbound, check: anyBody},
 }
@@ -36,28 +37,28 @@ var customAuthRoutes = []authRoute{
 // bodyKey is one string field of a body schema.
 type bodyKey struct {
 	name string
-	rule strRule
+	rule web.StrRule
 }
 
 // strictBody is a zod .strict() object of string fields.
-func strictBody(keys ...bodyKey) func(map[string]any) *apiError {
-	return func(body map[string]any) *apiError {
-		var v validator
+func strictBody(keys ...bodyKey) func(map[string]any) *web.Error {
+	return func(body map[string]any) *web.Error {
+		var v web.Validator
 		names := make([]string, len(keys))
 		for i, k := range keys {
 			names[i] = k.name
-			v.str(body, k.name, []any{}, k.rule)
+			v.Str(body, k.name, []any{}, k.rule)
 		}
-		v.strict(body, []any{}, names...)
-		if len(v.errs) > 0 {
-			return invalidBody(v.errs)
+		v.Strict(body, []any{}, names...)
+		if len(v.Errs) > 0 {
+			return web.InvalidBody(v.Errs)
 		}
 		return nil
 	}
 }
 
 // anyBody is z.looseObject({}): any JSON object.
-func anyBody(map[string]any) *apiError { return nil }
+func anyBody(map[string]any) *web.Error { return nil }
 
 // credentialsOf builds a stored credentials object, keys in the given order.
 func credentialsOf(kv ...any) *catalog.OrderedMap {
@@ -85,7 +86,7 @@ func bodyString(body map[string]any, key string) string {
 }
 
 // connectAPIKey stores {type:'API_KEY', apiKey} once the provider accepted the key.
-func connectAPIKey(ctx context.Context, a *api, req *authRequest) (any, *apiError) {
+func connectAPIKey(ctx context.Context, a *api, req *authRequest) (any, *web.Error) {
 	apiKey := bodyString(req.body, "apiKey")
 	if _, err := a.testCredentials(ctx, req.in, map[string]any{"apiKey": apiKey}, req.config); err != nil {
 		return nil, a.testFailure(req.in, err, errConnectionTestFailed)
@@ -95,7 +96,7 @@ func connectAPIKey(ctx context.Context, a *api, req *authRequest) (any, *apiErro
 
 // connectBasic stores {type:'BASIC', username, password}; either may be empty (Ashby has no
 // password, Affinity no username).
-func connectBasic(ctx context.Context, a *api, req *authRequest) (any, *apiError) {
+func connectBasic(ctx context.Context, a *api, req *authRequest) (any, *web.Error) {
 	username, password := bodyString(req.body, "username"), bodyString(req.body, "password")
 	if _, err := a.testCredentials(ctx, req.in, map[string]any{"username": username, "password": password}, req.config); err != nil {
 		return nil, a.testFailure(req.in, err, errConnectionTestFailed)
@@ -104,18 +105,18 @@ func connectBasic(ctx context.Context, a *api, req *authRequest) (any, *apiError
 }
 
 // connectNone stores an unauthenticated connection: Nango keeps empty credentials.
-func connectNone(context.Context, *api, *authRequest) (any, *apiError) {
+func connectNone(context.Context, *api, *authRequest) (any, *web.Error) {
 	return catalog.NewOrderedMap(), nil
 }
 
 // connectTBA stores NetSuite-style token-based auth. Like Nango, the connection_config gets the
 // integration's client id and secret, which the request signer needs.
-func connectTBA(ctx context.Context, a *api, req *authRequest) (any, *apiError) {
+func connectTBA(ctx context.Context, a *api, req *authRequest) (any, *web.Error) {
 	tokenID, tokenSecret := bodyString(req.body, "token_id"), bodyString(req.body, "token_secret")
 	if _, err := a.testCredentials(ctx, req.in, map[string]any{"token_id": tokenID, "token_secret": tokenSecret}, req.config); err != nil {
 		// Nango answers this one 200 with the error body (a bug the SDK would take for success).
-		return nil, a.testFailure(req.in, err, func(int) *apiError {
-			return newError(http.StatusBadRequest, "invalid_credentials", "The provided credentials did not succeed in a test API call")
+		return nil, a.testFailure(req.in, err, func(int) *web.Error {
+			return web.NewError(http.StatusBadRequest, "invalid_credentials", "The provided credentials did not succeed in a test API call")
 		})
 	}
 	override := catalog.NewOrderedMap()
@@ -132,8 +133,8 @@ func connectTBA(ctx context.Context, a *api, req *authRequest) (any, *apiError) 
 
 // connectOutbound records an installation that the provider will complete (Sentry's public
 // integrations): a pending OAUTH2 connection, as Nango stores it.
-func connectOutbound(_ context.Context, _ *api, req *authRequest) (any, *apiError) {
+func connectOutbound(_ context.Context, _ *api, req *authRequest) (any, *web.Error) {
 	req.config.Set("pending", true)
-	req.config.Set("pendingLog", newUUID())
+	req.config.Set("pendingLog", web.NewUUID())
 	return credentialsOf("type", "OAUTH2"), nil
 }

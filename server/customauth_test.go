@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nango-wasm/nango-wasm/server/internal/web"
 	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -80,7 +81,7 @@ func TestCustomAuthModes(t *testing.T) {
 			require.Equal(t, http.StatusOK, resp.Status, resp.Body)
 			reply := resp.JSON(t)
 			id, _ := reply["connectionId"].(string)
-			require.Regexp(t, uuidV4Pattern, id)
+			require.Regexp(t, web.UUIDv4Pattern, id)
 			assert.Equal(t, tc.key, reply["providerConfigKey"])
 			if tc.path == "/oauth2/auth" {
 				assert.True(t, strings.HasPrefix(resp.Body, `{"providerConfigKey":`), "Nango's /oauth2/auth key order: %s", resp.Body)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
 
 // providerGrant is what the mock provider hands back for accepted credentials: a token the
@@ -72,16 +73,16 @@ func (a *api) testCredentials(ctx context.Context, in *integration, creds map[st
 
 // testFailure turns a failed test into the mode's error: rejected is built from the provider's
 // status, anything else is the provider being unreachable.
-func (a *api) testFailure(in *integration, err error, rejected func(status int) *apiError) *apiError {
+func (a *api) testFailure(in *integration, err error, rejected func(status int) *web.Error) *web.Error {
 	if r, ok := err.(*credentialsRejected); ok {
 		return rejected(r.status)
 	}
 	a.log.Warn("credentials test failed", "integration", in.UniqueKey, "err", err)
-	return newError(http.StatusBadGateway, "server_error", "The provider could not be reached to test the credentials.")
+	return web.NewError(http.StatusBadGateway, "server_error", "The provider could not be reached to test the credentials.")
 }
 
 // errConnectionTestFailed is Nango's NangoError('connection_test_failed') with the status the
 // test API call received.
-func errConnectionTestFailed(status int) *apiError {
-	return newError(http.StatusBadRequest, "connection_test_failed", fmt.Sprintf("The given credentials were found to be invalid and received a %d on a test API call. Please check the credentials and try again.", status))
+func errConnectionTestFailed(status int) *web.Error {
+	return web.NewError(http.StatusBadRequest, "connection_test_failed", fmt.Sprintf("The given credentials were found to be invalid and received a %d on a test API call. Please check the credentials and try again.", status))
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
 
 // demoApp is the demo web app and its backend, on their own origin: the backend holds the
@@ -22,9 +23,9 @@ type demoApp struct {
 	apiURL    string
 	secretKey string
 	client    *http.Client
-	pages     *pages
+	pages     *web.Pages
 	log       *slog.Logger
-	sdk       sdkFiles
+	sdk       web.SDKFiles
 }
 
 // The demo's end user: fixed, so a connection read back shows where its tags came from.
@@ -40,21 +41,21 @@ type demoView struct {
 
 // page is GET /: the demo page. The API URL reaches the page's script as escaped JSON.
 func (d *demoApp) page(w http.ResponseWriter, r *http.Request) {
-	d.pages.render(w, http.StatusOK, "demo.html", demoView{APIURL: d.apiURL}, false)
+	d.pages.Render(w, http.StatusOK, "demo.html", demoView{APIURL: d.apiURL}, false)
 }
 
 // connectSession is POST /api/connect-session: the page asks the backend for a session token,
 // optionally narrowed with allowed_integrations and integrations_config_defaults.
 func (d *demoApp) connectSession(w http.ResponseWriter, r *http.Request) {
-	raw, _, apiErr := readJSONObject(w, r)
+	raw, _, apiErr := web.ReadJSONObject(w, r)
 	if apiErr != nil {
-		writeError(w, apiErr)
+		web.WriteError(w, apiErr)
 		return
 	}
-	var v validator
-	v.strict(raw, []any{}, "allowed_integrations", "integrations_config_defaults")
-	if len(v.errs) > 0 {
-		writeError(w, invalidBody(v.errs))
+	var v web.Validator
+	v.Strict(raw, []any{}, "allowed_integrations", "integrations_config_defaults")
+	if len(v.Errs) > 0 {
+		web.WriteError(w, web.InvalidBody(v.Errs))
 		return
 	}
 	body := map[string]any{}
@@ -66,7 +67,7 @@ func (d *demoApp) connectSession(w http.ResponseWriter, r *http.Request) {
 	}
 	status, resp, err := d.callAPI(r.Context(), http.MethodPost, "/connect/sessions", body)
 	if err != nil {
-		writeError(w, newError(http.StatusBadGateway, "api_unreachable", "The demo backend could not reach the API host."))
+		web.WriteError(w, web.NewError(http.StatusBadGateway, "api_unreachable", "The demo backend could not reach the API host."))
 		return
 	}
 	if status != http.StatusCreated {
@@ -80,10 +81,10 @@ func (d *demoApp) connectSession(w http.ResponseWriter, r *http.Request) {
 		} `json:"data"`
 	}
 	if err := json.Unmarshal(resp, &created); err != nil {
-		writeError(w, newError(http.StatusBadGateway, "api_invalid_response", "The API host answered with an unexpected body."))
+		web.WriteError(w, web.NewError(http.StatusBadGateway, "api_invalid_response", "The API host answered with an unexpected body."))
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"token": created.Data.Token, "expires_at": created.Data.ExpiresAt})
+	web.WriteJSON(w, http.StatusOK, map[string]string{"token": created.Data.Token, "expires_at": created.Data.ExpiresAt})
 }
 
 // demoIntegration is an integration with the connection_config fields the form asks for.
@@ -144,7 +145,7 @@ func (d *demoApp) integrations(w http.ResponseWriter, r *http.Request) {
 			return fa.Name < fb.Name
 		})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": list.Data})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"data": list.Data})
 }
 
 // connection is GET /api/connection: the backend reads the connection back. Tokens stay on
@@ -153,7 +154,7 @@ func (d *demoApp) connection(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	id, key := q.Get("connection_id"), q.Get("provider_config_key")
 	if id == "" || key == "" {
-		writeError(w, invalidQuery([]fieldError{{Code: "custom", Message: "connection_id and provider_config_key are required", Path: []any{}}}))
+		web.WriteError(w, web.InvalidQuery([]web.FieldError{{Code: "custom", Message: "connection_id and provider_config_key are required", Path: []any{}}}))
 		return
 	}
 	path := "/connection/" + url.PathEscape(id) + "?provider_config_key=" + url.QueryEscape(key)
@@ -170,7 +171,7 @@ func (d *demoApp) connection(w http.ResponseWriter, r *http.Request) {
 	if creds, ok := conn["credentials"].(map[string]any); ok {
 		conn["credentials"] = map[string]any{"type": creds["type"], "expires_at": creds["expires_at"]}
 	}
-	writeJSON(w, http.StatusOK, conn)
+	web.WriteJSON(w, http.StatusOK, conn)
 }
 
 // fieldFromJSON reads a field of GET /providers/{provider} leniently: a YAML example or
@@ -233,7 +234,7 @@ func (d *demoApp) callAPI(ctx context.Context, method, path string, body any) (i
 func (d *demoApp) failUpstream(w http.ResponseWriter, status int, body []byte, err error) {
 	if err != nil || status == 0 {
 		d.log.Warn("demo backend: API call failed", "err", err)
-		writeError(w, newError(http.StatusBadGateway, "api_unreachable", "The demo backend could not reach the API host."))
+		web.WriteError(w, web.NewError(http.StatusBadGateway, "api_unreachable", "The demo backend could not reach the API host."))
 		return
 	}
 	relay(w, status, body)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
 
 // api is the Nango API host: its handlers and what they need.
@@ -23,11 +24,11 @@ type api struct {
 	integrations *integrations
 	store        store
 	hub          *wsHub
-	pages        *pages
+	pages        *web.Pages
 	client       *http.Client // to the token endpoints (the mock provider's, or a real one)
 	log          *slog.Logger
 	now          func() time.Time
-	sdk          sdkFiles
+	sdk          web.SDKFiles
 	webhooks     *webhookSender
 	webhookURL   string // the environment's webhook URL; "" sends none (unless a session overrides it)
 	environment  string // the environment name the auth webhook reports
@@ -116,7 +117,7 @@ func (a *api) listIntegrations(w http.ResponseWriter, r *http.Request) {
 			"updated_at":       in.CreatedAt.Format(time.RFC3339Nano),
 		})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": data})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"data": data})
 }
 
 // getProvider is GET /providers/{provider}: the whole catalog entry, as the Connect UI builds
@@ -127,7 +128,7 @@ func (a *api) getProvider(w http.ResponseWriter, r *http.Request) {
 	}
 	p, ok := a.catalog.Get(r.PathValue("provider"))
 	if !ok {
-		writeError(w, newError(http.StatusNotFound, "not_found", "Unknown provider"))
+		web.WriteError(w, web.NewError(http.StatusNotFound, "not_found", "Unknown provider"))
 		return
 	}
 	data := make(map[string]any, len(p.Raw)+2)
@@ -136,7 +137,7 @@ func (a *api) getProvider(w http.ResponseWriter, r *http.Request) {
 	}
 	data["name"] = p.Name
 	data["logo_url"] = a.logoURL(p.Name)
-	writeJSON(w, http.StatusOK, map[string]any{"data": data})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"data": data})
 }
 
 func (a *api) logoURL(providerName string) string {
@@ -149,7 +150,7 @@ func (a *api) logo(w http.ResponseWriter, r *http.Request) {
 	name, ok := strings.CutSuffix(r.PathValue("file"), ".svg")
 	p, known := a.catalog.Get(name)
 	if !ok || !known {
-		writeError(w, newError(http.StatusNotFound, "not_found", "Unknown logo"))
+		web.WriteError(w, web.NewError(http.StatusNotFound, "not_found", "Unknown logo"))
 		return
 	}
 	initial := "?"

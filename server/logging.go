@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
 
 // NewLogger is the dev server's logger: text (the default) or JSON lines, Info or, verbose,
@@ -85,7 +87,7 @@ func withLogging(log *slog.Logger, origin string, next http.Handler) http.Handle
 			if p := recover(); p != nil {
 				log.Error("handler panic", "origin", origin, "method", r.Method, "path", r.URL.Path, "panic", p)
 				if !rec.wrote {
-					writeError(rec, newError(http.StatusInternalServerError, "server_error", "An unexpected error occurred."))
+					web.WriteError(rec, web.NewError(http.StatusInternalServerError, "server_error", "An unexpected error occurred."))
 				}
 			}
 			attrs := []any{"origin", origin, "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", time.Since(start)}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+	"github.com/nango-wasm/nango-wasm/server/internal/web"
 	"golang.org/x/oauth2"
 )
 
@@ -57,7 +58,7 @@ func (a *api) oauthConnect(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := in.Provider
-	ref.ConnectionID = newUUID()
+	ref.ConnectionID = web.NewUUID()
 	reconnectID, apiErr := a.reconnectTarget(sess, key)
 	if apiErr != nil {
 		a.failFlow(w, r, apiErr, ref)
@@ -106,7 +107,7 @@ func (a *api) oauthConnect(w http.ResponseWriter, r *http.Request) {
 	}
 
 	st := &oauthState{
-		State:              newUUID(),
+		State:              web.NewUUID(),
 		ProviderConfigKey:  key,
 		Provider:           p.Name,
 		ConnectionID:       ref.ConnectionID,
@@ -160,13 +161,13 @@ func (a *api) oauthConnect(w http.ResponseWriter, r *http.Request) {
 
 // authenticateConnect applies Nango's connectSessionOrPublicKeyAuth. Public keys are
 // deprecated, so a well-formed one still gets deprecated_authentication.
-func (a *api) authenticateConnect(q *connectQuery) (*connectSession, *apiError) {
+func (a *api) authenticateConnect(q *connectQuery) (*connectSession, *web.Error) {
 	switch {
 	case q.SessionToken != "":
 		return a.checkSessionToken(q.SessionToken)
 	case q.PublicKey == "":
 		return nil, errMissingPublicKey
-	case !uuidV4Pattern.MatchString(q.PublicKey):
+	case !web.UUIDv4Pattern.MatchString(q.PublicKey):
 		return nil, errInvalidPublicKey
 	default:
 		return nil, errDeprecatedAuthorization
@@ -177,7 +178,7 @@ func (a *api) authenticateConnect(q *connectQuery) (*connectSession, *apiError) 
 // twin) with the query in the order simple-oauth2 writes it: response_type, client_id,
 // redirect_uri, scope, state, then the template authorization_params, the PKCE pair and the
 // request's authorization_params on top.
-func (a *api) authorizeRequest(in *integration, st *oauthState, reqParams *catalog.OrderedMap, userScope string) (string, *apiError) {
+func (a *api) authorizeRequest(in *integration, st *oauthState, reqParams *catalog.OrderedMap, userScope string) (string, *web.Error) {
 	p := in.Provider
 	config := st.ConnectionConfig
 	provided := catalog.CompactJSON(config)

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
 
 // failFlow reports a failure of the popup flow: to the popup itself, as the error page for
@@ -13,7 +15,7 @@ import (
 // @nangohq/frontend waiting forever; the dev server keeps that behaviour, so an app developed
 // against it meets the same failure it would meet in production. nango-wasm learns of those
 // failures from the error page.
-func (a *api) failFlow(w http.ResponseWriter, r *http.Request, e *apiError, ref flowRef) {
+func (a *api) failFlow(w http.ResponseWriter, r *http.Request, e *web.Error, ref flowRef) {
 	a.log.Info("oauth flow failed", "error_code", e.Code, "integration", ref.ProviderConfigKey)
 	if ref.WSClientID != "" && e.WSErr {
 		a.hub.publish(ref.WSClientID, wsMessage{
@@ -22,10 +24,10 @@ func (a *api) failFlow(w http.ResponseWriter, r *http.Request, e *apiError, ref 
 		})
 	}
 	if !e.WSErr && !wantsHTML(r) {
-		writeError(w, e)
+		web.WriteError(w, e)
 		return
 	}
-	a.pages.callback(w, e.Status, callbackView{
+	a.renderCallback(w, e.Status, callbackView{
 		Error:        e,
 		Message:      errorMessage(e, ref),
 		TargetOrigin: targetOrigin(ref.OpenerOrigin),

@@ -4,17 +4,18 @@ import (
 	"net/http"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
 
 // errInvalidFault answers a flow or session that names a fault the server does not know.
-func errInvalidFault(err error) *apiError {
-	return newError(http.StatusBadRequest, "invalid_fault", "nango_dev_fault: "+err.Error())
+func errInvalidFault(err error) *web.Error {
+	return web.NewError(http.StatusBadRequest, "invalid_fault", "nango_dev_fault: "+err.Error())
 }
 
 // flowFaults is the fault set of one popup flow: the integration's (server-wide included), the
 // session's nango_dev_faults, and the flow's own authorization_params[nango_dev_fault] (or the
 // older nango_dev_coop=same-origin).
-func (a *api) flowFaults(in *integration, sess *connectSession, authParams *catalog.OrderedMap) (catalog.FaultSet, *apiError) {
+func (a *api) flowFaults(in *integration, sess *connectSession, authParams *catalog.OrderedMap) (catalog.FaultSet, *web.Error) {
 	set := in.Faults.Union(nil)
 	if sess != nil {
 		fromSession, err := catalog.ParseFaults(sess.Faults...)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
 
 // undefinedParam marks `authorization_params[k]=undefined`, which the SDK sends for an
@@ -27,7 +28,7 @@ type connectQuery struct {
 // Bracket keys arrive raw (`params[subdomain]`) or encoded (`params%5Bsubdomain%5D`, after the
 // SDK's searchParams.set); unescaping the key handles both. A bracket key given twice is
 // dropped, as qs turns it into an array that Nango ignores.
-func parseConnectQuery(raw string) (*connectQuery, *apiError) {
+func parseConnectQuery(raw string) (*connectQuery, *web.Error) {
 	q := &connectQuery{Params: catalog.NewOrderedMap(), AuthorizationParams: catalog.NewOrderedMap(), Credentials: catalog.NewOrderedMap()}
 	seen := map[string]int{}
 	type pair struct{ key, value string }
@@ -40,7 +41,7 @@ func parseConnectQuery(raw string) (*connectQuery, *apiError) {
 		key, err1 := url.QueryUnescape(k)
 		value, err2 := url.QueryUnescape(v)
 		if err1 != nil || err2 != nil {
-			return nil, invalidQuery([]fieldError{{Code: "custom", Message: "The query string is not validly percent-encoded", Path: []any{}}})
+			return nil, web.InvalidQuery([]web.FieldError{{Code: "custom", Message: "The query string is not validly percent-encoded", Path: []any{}}})
 		}
 		seen[key]++
 		pairs = append(pairs, pair{key, value})
@@ -50,7 +51,7 @@ func parseConnectQuery(raw string) (*connectQuery, *apiError) {
 			if strings.Contains(p.key, "[") {
 				continue
 			}
-			return nil, invalidQuery([]fieldError{{Code: "invalid_type", Message: fmt.Sprintf("Query parameter %q is given more than once", p.key), Path: []any{p.key}}})
+			return nil, web.InvalidQuery([]web.FieldError{{Code: "invalid_type", Message: fmt.Sprintf("Query parameter %q is given more than once", p.key), Path: []any{p.key}}})
 		}
 		switch p.key {
 		case "connect_session_token":

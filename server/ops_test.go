@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nango-wasm/nango-wasm/server/internal/web"
 	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -123,7 +124,7 @@ func TestListenersHaveTimeouts(t *testing.T) {
 	for _, s := range srv.servers {
 		assert.Equal(t, readHeaderTimeout, s.ReadHeaderTimeout)
 		assert.Equal(t, readTimeout, s.ReadTimeout)
-		assert.Equal(t, writeTimeout, s.WriteTimeout)
+		assert.Equal(t, web.WriteTimeout, s.WriteTimeout)
 		assert.Equal(t, idleTimeout, s.IdleTimeout)
 	}
 }

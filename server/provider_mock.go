@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
 
 // codeTTL is how long an authorization code may wait for its exchange (RFC 6749 §4.1.2
@@ -48,7 +49,7 @@ type mockCode struct {
 // real authorize URL's mock twin and a token endpoint at the real token URL's.
 type mockProvider struct {
 	origin string
-	pages  *pages
+	pages  *web.Pages
 	log    *slog.Logger
 	now    func() time.Time
 
@@ -57,7 +58,7 @@ type mockProvider struct {
 	codes   map[string]*mockCode
 }
 
-func newMockProvider(origin string, pg *pages, log *slog.Logger) *mockProvider {
+func newMockProvider(origin string, pg *web.Pages, log *slog.Logger) *mockProvider {
 	return &mockProvider{origin: origin, pages: pg, log: log, now: time.Now, clients: map[string]*mockClient{}, codes: map[string]*mockCode{}}
 }
 
@@ -128,10 +129,10 @@ func (m *mockProvider) consent(w http.ResponseWriter, r *http.Request) {
 	applyCOOP(w, faults)
 	req, problem := m.parseAuthorize(r.URL.EscapedPath(), r.URL.RawQuery)
 	if problem != "" {
-		m.pages.render(w, http.StatusBadRequest, "consent.html", consentView{Error: problem}, true)
+		m.pages.Render(w, http.StatusBadRequest, "consent.html", consentView{Error: problem}, true)
 		return
 	}
-	if !sleepFault(r.Context(), w, faults[catalog.FaultSlowConsent]) {
+	if !web.Wait(r.Context(), w, faults[catalog.FaultSlowConsent]) {
 		return
 	}
 	if faults.Has(catalog.FaultAccessDenied) {
@@ -143,7 +144,7 @@ func (m *mockProvider) consent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	scope := req.query.Get("scope")
-	m.pages.render(w, http.StatusOK, "consent.html", consentView{
+	m.pages.Render(w, http.StatusOK, "consent.html", consentView{
 		Integration:      req.client.Integration,
 		DisplayName:      req.client.DisplayName,
 		Scope:            scope,
@@ -159,14 +160,14 @@ func (m *mockProvider) consent(w http.ResponseWriter, r *http.Request) {
 func (m *mockProvider) decide(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
-		m.pages.render(w, http.StatusBadRequest, "consent.html", consentView{Error: "The consent form could not be read."}, true)
+		m.pages.Render(w, http.StatusBadRequest, "consent.html", consentView{Error: "The consent form could not be read."}, true)
 		return
 	}
 	faults := m.flowFaults(r.PostForm.Get("query"))
 	applyCOOP(w, faults)
 	req, problem := m.parseAuthorize(r.URL.EscapedPath(), r.PostForm.Get("query"))
 	if problem != "" {
-		m.pages.render(w, http.StatusBadRequest, "consent.html", consentView{Error: problem}, true)
+		m.pages.Render(w, http.StatusBadRequest, "consent.html", consentView{Error: problem}, true)
 		return
 	}
 	back := url.Values{}
@@ -182,7 +183,7 @@ func (m *mockProvider) decide(w http.ResponseWriter, r *http.Request) {
 // issueCode mints a single-use code bound to the client, the redirect_uri, the real
 // authorization URL and the PKCE challenge of an approved request.
 func (m *mockProvider) issueCode(req *consentRequest, faults catalog.FaultSet) string {
-	code := "mock_code_" + randomHex(24)
+	code := "mock_code_" + web.RandomHex(24)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.sweep()

@@ -5,6 +5,7 @@ import (
 	"net/url"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+	"github.com/nango-wasm/nango-wasm/server/internal/web"
 	"golang.org/x/oauth2"
 )
 
@@ -70,8 +71,8 @@ func (m *mockProvider) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeProviderJSON(w, http.StatusOK, map[string]any{
-		"access_token":  "mock_access_" + randomHex(20),
-		"refresh_token": "mock_refresh_" + randomHex(20),
+		"access_token":  "mock_access_" + web.RandomHex(20),
+		"refresh_token": "mock_refresh_" + web.RandomHex(20),
 		"token_type":    "bearer",
 		"expires_in":    3600,
 		"scope":         code.Scope,

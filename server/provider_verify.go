@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
 
 // rejectedPrefix is the mock provider's one credential rule: a credential whose value starts
@@ -70,7 +71,7 @@ func (m *mockProvider) verify(w http.ResponseWriter, r *http.Request) {
 		oauthError(w, http.StatusUnauthorized, "invalid_credentials", fmt.Sprintf("The %s credential was rejected.", bad))
 		return
 	}
-	writeProviderJSON(w, http.StatusOK, map[string]any{"ok": true, "token": "mock_token_" + randomHex(20), "expires_in": mockTokenTTL})
+	writeProviderJSON(w, http.StatusOK, map[string]any{"ok": true, "token": "mock_token_" + web.RandomHex(20), "expires_in": mockTokenTTL})
 }
 
 // clientCredentials is the token endpoint's client_credentials grant (OAUTH2_CC): any client
@@ -89,7 +90,7 @@ func (m *mockProvider) clientCredentials(w http.ResponseWriter, r *http.Request)
 		oauthError(w, http.StatusBadRequest, "invalid_request", "This is not the token URL of any provider.")
 		return
 	}
-	resp := map[string]any{"access_token": "mock_cc_" + randomHex(20), "token_type": "bearer", "expires_in": mockTokenTTL}
+	resp := map[string]any{"access_token": "mock_cc_" + web.RandomHex(20), "token_type": "bearer", "expires_in": mockTokenTTL}
 	if scope := r.PostForm.Get("scope"); scope != "" {
 		resp["scope"] = scope
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
 
 // routes is the API host's whole wire surface: the paths of Nango's public API that a
@@ -43,10 +45,10 @@ func (a *api) routes(websocketsPath string) (h http.Handler, err error) {
 	mux.HandleFunc("DELETE /connection/{connectionId}", a.deleteConnection)
 	mux.HandleFunc("DELETE /connections/{connectionId}", a.deleteConnection)
 
-	mux.HandleFunc("GET /health", health)
+	mux.HandleFunc("GET /health", web.Health)
 
-	mux.HandleFunc("GET /sdk/{file}", a.sdk.serve)
-	mux.HandleFunc("/", notFound)
+	mux.HandleFunc("GET /sdk/{file}", a.sdk.Serve)
+	mux.HandleFunc("/", web.NotFound)
 	return mux, nil
 }
 
@@ -65,8 +67,8 @@ func (m *mockProvider) routes() http.Handler {
 	mux.HandleFunc("POST /oauth/authorize/{scheme}/{host}/{path...}", m.decide)
 	mux.HandleFunc("POST /oauth/token/{scheme}/{host}/{path...}", m.token)
 	mux.HandleFunc("POST /api/verify/{provider}", m.verify)
-	mux.HandleFunc("GET /health", health)
-	mux.HandleFunc("/", notFound)
+	mux.HandleFunc("GET /health", web.Health)
+	mux.HandleFunc("/", web.NotFound)
 	return mux
 }
 
@@ -77,12 +79,8 @@ func (d *demoApp) routes() http.Handler {
 	mux.HandleFunc("POST /api/connect-session", d.connectSession)
 	mux.HandleFunc("GET /api/integrations", d.integrations)
 	mux.HandleFunc("GET /api/connection", d.connection)
-	mux.HandleFunc("GET /sdk/{file}", d.sdk.serve)
-	mux.HandleFunc("GET /health", health)
-	mux.HandleFunc("/", notFound)
+	mux.HandleFunc("GET /sdk/{file}", d.sdk.Serve)
+	mux.HandleFunc("GET /health", web.Health)
+	mux.HandleFunc("/", web.NotFound)
 	return mux
-}
-
-func notFound(w http.ResponseWriter, r *http.Request) {
-	writeError(w, newError(http.StatusNotFound, "not_found", "No route for "+r.Method+" "+r.URL.Path))
 }

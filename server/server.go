@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"embed"
 	"errors"
 	"fmt"
 	"io"
@@ -12,7 +13,13 @@ import (
 	"time"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
+
+// templateFS holds the pages of the three origins.
+//
+//go:embed templates/*.html
+var templateFS embed.FS
 
 // Server is a running dev server: three listeners, three origins (four with the Connect UI's).
 type Server struct {
@@ -45,7 +52,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	pg, err := parsePages()
+	pg, err := web.ParsePages(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
@@ -62,15 +69,15 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 }
 
 // start does the part of Start that runs with the store open.
-func start(ctx context.Context, cfg Config, serverFaults catalog.FaultSet, cat *catalog.Catalog, pg *pages, st store, log *slog.Logger) (*Server, error) {
+func start(ctx context.Context, cfg Config, serverFaults catalog.FaultSet, cat *catalog.Catalog, pg *web.Pages, st store, log *slog.Logger) (*Server, error) {
 	if cfg.SecretKey == "" {
-		key, err := st.setting("secret_key", newUUID)
+		key, err := st.setting("secret_key", web.NewUUID)
 		if err != nil {
 			return nil, err
 		}
 		cfg.SecretKey = key
 	}
-	seed, err := st.setting("client_secret_seed", func() string { return randomHex(32) })
+	seed, err := st.setting("client_secret_seed", func() string { return web.RandomHex(32) })
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +124,7 @@ func start(ctx context.Context, cfg Config, serverFaults catalog.FaultSet, cat *
 	if signingKey == "" {
 		signingKey = cfg.SecretKey
 	}
-	sdk := newSDKFiles(cfg.DistDir)
+	sdk := web.NewSDKFiles(cfg.DistDir)
 	mock := newMockProvider(s.providerURL, pg, log)
 	a := &api{
 		secretKey:    cfg.SecretKey,
@@ -169,13 +176,13 @@ func start(ctx context.Context, cfg Config, serverFaults catalog.FaultSet, cat *
 		connectUIOrigins = append(connectUIOrigins, s.connectURL)
 	}
 	handlers := []http.Handler{
-		withLogging(log, "app", withBodyLimit(demo.routes())),
-		withLogging(log, "api", withBodyLimit(withCORS(connectUIOrigins, apiRoutes))),
+		withLogging(log, "app", web.WithBodyLimit(demo.routes())),
+		withLogging(log, "api", web.WithBodyLimit(withCORS(connectUIOrigins, apiRoutes))),
 	}
 	if cfg.ConnectAddr != "" {
-		handlers = append(handlers, withLogging(log, "connect", withBodyLimit(connectUIRoutes(sdk))))
+		handlers = append(handlers, withLogging(log, "connect", web.WithBodyLimit(connectUIRoutes(sdk))))
 	}
-	handlers = append(handlers, withLogging(log, "provider", withBodyLimit(mock.routes())))
+	handlers = append(handlers, withLogging(log, "provider", web.WithBodyLimit(mock.routes())))
 	for i, l := range listeners {
 		srv := newHTTPServer(handlers[i], log)
 		s.servers = append(s.servers, srv)

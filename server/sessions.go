@@ -1,15 +1,14 @@
 package server
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
-	"io"
 	"maps"
 	"net/http"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
 
 // sessionTTL is Nango's CONNECT_SESSION_TTL_MS. A token stays valid for all of it: a
@@ -62,17 +61,17 @@ func (a *api) createSession(w http.ResponseWriter, r *http.Request) {
 // them; on bad input it has answered with Nango's error and returns false.
 func (a *api) sessionFrom(w http.ResponseWriter, in *sessionInput) (*connectSession, bool) {
 	if errs := a.unknownIntegrations(in); len(errs) > 0 {
-		writeError(w, invalidBody(errs))
+		web.WriteError(w, web.InvalidBody(errs))
 		return nil, false
 	}
 	tags, errs := sessionTags(in)
 	if len(errs) > 0 {
-		writeError(w, invalidBody(errs))
+		web.WriteError(w, web.InvalidBody(errs))
 		return nil, false
 	}
 	now := a.now()
 	return &connectSession{
-		ID:                 newUUID(),
+		ID:                 web.NewUUID(),
 		EndUser:            in.endUser(),
 		Defaults:           in.IntegrationsConfigDefaults,
 		Overrides:          in.Overrides,
@@ -92,7 +91,7 @@ func (a *api) issueSession(w http.ResponseWriter, sess *connectSession) {
 		a.storeFailed(w, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"data": map[string]string{
+	web.WriteJSON(w, http.StatusCreated, map[string]any{"data": map[string]string{
 		"token":        token,
 		"connect_link": a.apiURL + "/connect/?session_token=" + token,
 		"expires_at":   jsTime(sess.ExpiresAt),
@@ -112,7 +111,7 @@ func (in *sessionInput) endUser() *endUser {
 }
 
 // sessionTags merges the tags derived from the end user with the body's, which win.
-func sessionTags(in *sessionInput) (map[string]string, []fieldError) {
+func sessionTags(in *sessionInput) (map[string]string, []web.FieldError) {
 	tags := generatedTags(in.EndUser, in.Organization)
 	if in.Tags != nil {
 		bodyTags, errs := validateTags(in.Tags)
@@ -124,27 +123,27 @@ func sessionTags(in *sessionInput) (map[string]string, []fieldError) {
 		}
 	}
 	if len(tags) > tagMaxCount {
-		return nil, []fieldError{{Code: "custom", Message: "Tags cannot contain more than 10 keys", Path: []any{"tags"}}}
+		return nil, []web.FieldError{{Code: "custom", Message: "Tags cannot contain more than 10 keys", Path: []any{"tags"}}}
 	}
 	return tags, nil
 }
 
 // unknownIntegrations reports every integration a session names that does not exist.
-func (a *api) unknownIntegrations(in *sessionInput) []fieldError {
-	var errs []fieldError
+func (a *api) unknownIntegrations(in *sessionInput) []web.FieldError {
+	var errs []web.FieldError
 	for i, key := range in.AllowedIntegrations {
 		if _, ok := a.integrations.get(key); !ok {
-			errs = append(errs, fieldError{Code: "custom", Message: "Integration does not exist", Path: []any{"allowed_integrations", i}})
+			errs = append(errs, web.FieldError{Code: "custom", Message: "Integration does not exist", Path: []any{"allowed_integrations", i}})
 		}
 	}
 	for _, key := range slices.Sorted(maps.Keys(in.IntegrationsConfigDefaults)) {
 		if _, ok := a.integrations.get(key); !ok {
-			errs = append(errs, fieldError{Code: "custom", Message: "Integration does not exist", Path: []any{"integrations_config_defaults", key}})
+			errs = append(errs, web.FieldError{Code: "custom", Message: "Integration does not exist", Path: []any{"integrations_config_defaults", key}})
 		}
 	}
 	for _, key := range slices.Sorted(maps.Keys(in.Overrides)) {
 		if _, ok := a.integrations.get(key); !ok {
-			errs = append(errs, fieldError{Code: "custom", Message: "Integration does not exist", Path: []any{"overrides", key}})
+			errs = append(errs, web.FieldError{Code: "custom", Message: "Integration does not exist", Path: []any{"overrides", key}})
 		}
 	}
 	return errs
@@ -180,7 +179,7 @@ func (a *api) getSession(w http.ResponseWriter, r *http.Request) {
 	if sess.ReconnectID != "" {
 		data["isReconnecting"] = true
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": data})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"data": data})
 }
 
 // deleteSession is DELETE /connect/session: the token stops working at once.
@@ -199,18 +198,18 @@ func (a *api) deleteSession(w http.ResponseWriter, r *http.Request) {
 // telemetry is POST /connect/telemetry. The Connect UI sends it with sendBeacon, which cannot
 // set headers, so the token is in the body; the events themselves are dropped.
 func (a *api) telemetry(w http.ResponseWriter, r *http.Request) {
-	raw, _, apiErr := readJSONObject(w, r)
+	raw, _, apiErr := web.ReadJSONObject(w, r)
 	if apiErr != nil {
-		writeError(w, apiErr)
+		web.WriteError(w, apiErr)
 		return
 	}
 	token, _ := raw["token"].(string)
 	if token == "" {
-		writeError(w, errMissingAuthHeader)
+		web.WriteError(w, errMissingAuthHeader)
 		return
 	}
 	if _, err := a.checkSessionToken(token); err != nil {
-		writeError(w, err)
+		web.WriteError(w, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -221,56 +220,31 @@ func (a *api) telemetry(w http.ResponseWriter, r *http.Request) {
 // decodeSessionBody runs what both session endpoints check first, in Nango's order: the secret
 // key, no query string, a JSON object that passes validate, decoded into dst. It answers the
 // failure itself and reports false.
-func (a *api) decodeSessionBody(w http.ResponseWriter, r *http.Request, validate func(map[string]any) []fieldError, dst any) bool {
+func (a *api) decodeSessionBody(w http.ResponseWriter, r *http.Request, validate func(map[string]any) []web.FieldError, dst any) bool {
 	if !a.requireSecretKey(w, r) {
 		return false
 	}
 	if r.URL.RawQuery != "" {
-		writeError(w, invalidQuery(unrecognizedQueryKeys(r)))
+		web.WriteError(w, web.InvalidQuery(unrecognizedQueryKeys(r)))
 		return false
 	}
-	raw, data, apiErr := readJSONObject(w, r)
+	raw, data, apiErr := web.ReadJSONObject(w, r)
 	if apiErr != nil {
-		writeError(w, apiErr)
+		web.WriteError(w, apiErr)
 		return false
 	}
 	if errs := validate(raw); len(errs) > 0 {
-		writeError(w, invalidBody(errs))
+		web.WriteError(w, web.InvalidBody(errs))
 		return false
 	}
 	if err := json.Unmarshal(data, dst); err != nil {
-		writeError(w, invalidBody([]fieldError{{Code: "custom", Message: err.Error(), Path: []any{}}}))
+		web.WriteError(w, web.InvalidBody([]web.FieldError{{Code: "custom", Message: err.Error(), Path: []any{}}}))
 		return false
 	}
 	return true
 }
 
-func readJSONObject(w http.ResponseWriter, r *http.Request) (map[string]any, []byte, *apiError) {
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return nil, nil, errPayloadTooBig
-		}
-		return nil, nil, newError(http.StatusBadRequest, "invalid_body", "The request body could not be read.")
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		data = []byte("{}")
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var raw any
-	if err := dec.Decode(&raw); err != nil || dec.More() {
-		return nil, nil, newError(http.StatusBadRequest, "invalid_body", "The request body is not valid JSON.")
-	}
-	obj, ok := raw.(map[string]any)
-	if !ok {
-		return nil, nil, invalidBody([]fieldError{{Code: "invalid_type", Message: "Invalid input: expected object, received " + jsonType(raw), Path: []any{}}})
-	}
-	return obj, data, nil
-}
-
-func unrecognizedQueryKeys(r *http.Request) []fieldError {
+func unrecognizedQueryKeys(r *http.Request) []web.FieldError {
 	var keys []string
 	for _, k := range slices.Sorted(maps.Keys(r.URL.Query())) {
 		keys = append(keys, `"`+k+`"`)
@@ -279,5 +253,5 @@ func unrecognizedQueryKeys(r *http.Request) []fieldError {
 	if len(keys) != 1 {
 		noun = "keys"
 	}
-	return []fieldError{{Code: "unrecognized_keys", Message: "Unrecognized " + noun + ": " + strings.Join(keys, ", "), Path: []any{}}}
+	return []web.FieldError{{Code: "unrecognized_keys", Message: "Unrecognized " + noun + ": " + strings.Join(keys, ", "), Path: []any{}}}
 }

@@ -4,90 +4,91 @@ import (
 	"strings"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
 
 // validateSessionBody checks a POST /connect/sessions body against the schema of Nango's
 // postSessions.ts (strict objects, string limits, tag rules) and returns every issue at once.
-func validateSessionBody(body map[string]any) []fieldError {
-	var v validator
-	v.strict(body, []any{}, "end_user", "organization", "allowed_integrations", "integrations_config_defaults", "overrides", "webhook_url_override", "tags", "nango_dev_faults")
+func validateSessionBody(body map[string]any) []web.FieldError {
+	var v web.Validator
+	v.Strict(body, []any{}, "end_user", "organization", "allowed_integrations", "integrations_config_defaults", "overrides", "webhook_url_override", "tags", "nango_dev_faults")
 	_, hasTags := body["tags"]
-	v.sessionFields(body, !hasTags)
-	return v.errs
+	checkSessionFields(&v, body, !hasTags)
+	return v.Errs
 }
 
 // validateReconnectBody checks a POST /connect/sessions/reconnect body (Nango's
 // postReconnect.ts): the pair to reconnect, then the session fields, with end_user optional and
 // no allowed_integrations (the session allows the one integration).
-func validateReconnectBody(body map[string]any) []fieldError {
-	var v validator
+func validateReconnectBody(body map[string]any) []web.FieldError {
+	var v web.Validator
 	root := []any{}
-	v.strict(body, root, "connection_id", "integration_id", "end_user", "organization", "integrations_config_defaults", "overrides", "webhook_url_override", "tags", "nango_dev_faults")
-	v.str(body, "connection_id", root, strRule{required: true, max: 255, pattern: connectionIDPattern})
-	v.str(body, "integration_id", root, strRule{required: true, max: 255, pattern: providerConfigKeyRE})
-	v.sessionFields(body, false)
-	return v.errs
+	v.Strict(body, root, "connection_id", "integration_id", "end_user", "organization", "integrations_config_defaults", "overrides", "webhook_url_override", "tags", "nango_dev_faults")
+	v.Str(body, "connection_id", root, web.StrRule{Required: true, Max: 255, Pattern: connectionIDPattern})
+	v.Str(body, "integration_id", root, web.StrRule{Required: true, Max: 255, Pattern: providerConfigKeyRE})
+	checkSessionFields(&v, body, false)
+	return v.Errs
 }
 
-// sessionFields checks the fields a session and a reconnect session share.
-func (v *validator) sessionFields(body map[string]any, endUserRequired bool) {
+// checkSessionFields checks the fields a session and a reconnect session share.
+func checkSessionFields(v *web.Validator, body map[string]any, endUserRequired bool) {
 	root := []any{}
-	if user, ok := v.object(body, "end_user", root, endUserRequired); ok {
+	if user, ok := v.Object(body, "end_user", root, endUserRequired); ok {
 		path := []any{"end_user"}
-		v.strict(user, path, "id", "email", "display_name", "tags")
-		v.str(user, "id", path, strRule{required: true, min: 1, max: 255})
-		v.str(user, "email", path, strRule{min: 5, email: true})
-		v.str(user, "display_name", path, strRule{max: 255})
-		v.record(user, "tags", path, strRule{}, func(_ string, val any, p []any) {
-			v.strValue(val, true, p, strRule{max: 255})
+		v.Strict(user, path, "id", "email", "display_name", "tags")
+		v.Str(user, "id", path, web.StrRule{Required: true, Min: 1, Max: 255})
+		v.Str(user, "email", path, web.StrRule{Min: 5, Email: true})
+		v.Str(user, "display_name", path, web.StrRule{Max: 255})
+		v.Record(user, "tags", path, web.StrRule{}, func(_ string, val any, p []any) {
+			v.StrValue(val, true, p, web.StrRule{Max: 255})
 		})
 	}
-	if org, ok := v.object(body, "organization", root, false); ok {
+	if org, ok := v.Object(body, "organization", root, false); ok {
 		path := []any{"organization"}
-		v.strict(org, path, "id", "display_name")
-		v.str(org, "id", path, strRule{required: true, max: 255})
-		v.str(org, "display_name", path, strRule{max: 255})
+		v.Strict(org, path, "id", "display_name")
+		v.Str(org, "id", path, web.StrRule{Required: true, Max: 255})
+		v.Str(org, "display_name", path, web.StrRule{Max: 255})
 	}
 	if raw, present := body["allowed_integrations"]; present {
 		list, ok := raw.([]any)
 		if !ok {
-			v.expected([]any{"allowed_integrations"}, "array", raw, true)
+			v.Expected([]any{"allowed_integrations"}, "array", raw, true)
 		}
 		for i, item := range list {
-			v.strValue(item, true, []any{"allowed_integrations", i}, strRule{max: 255, pattern: providerConfigKeyRE})
+			v.StrValue(item, true, []any{"allowed_integrations", i}, web.StrRule{Max: 255, Pattern: providerConfigKeyRE})
 		}
 	}
-	keyRule := strRule{max: 255, pattern: providerConfigKeyRE}
-	v.record(body, "integrations_config_defaults", root, keyRule, func(_ string, val any, p []any) {
+	keyRule := web.StrRule{Max: 255, Pattern: providerConfigKeyRE}
+	v.Record(body, "integrations_config_defaults", root, keyRule, func(_ string, val any, p []any) {
 		defaults, ok := val.(map[string]any)
 		if !ok {
-			v.expected(p, "object", val, true)
+			v.Expected(p, "object", val, true)
 			return
 		}
-		v.strict(defaults, p, "user_scopes", "authorization_params", "connection_config")
-		v.str(defaults, "user_scopes", p, strRule{})
-		v.record(defaults, "authorization_params", p, strRule{}, func(_ string, val any, p []any) {
-			v.strValue(val, true, p, strRule{})
+		v.Strict(defaults, p, "user_scopes", "authorization_params", "connection_config")
+		v.Str(defaults, "user_scopes", p, web.StrRule{})
+		v.Record(defaults, "authorization_params", p, web.StrRule{}, func(_ string, val any, p []any) {
+			v.StrValue(val, true, p, web.StrRule{})
 		})
-		if config, ok := v.object(defaults, "connection_config", p, false); ok {
-			v.str(config, "oauth_scopes_override", at(p, "connection_config"), strRule{})
+		if config, ok := v.Object(defaults, "connection_config", p, false); ok {
+			v.Str(config, "oauth_scopes_override", web.At(p, "connection_config"), web.StrRule{})
 		}
 	})
-	v.record(body, "overrides", root, keyRule, func(_ string, val any, p []any) {
+	v.Record(body, "overrides", root, keyRule, func(_ string, val any, p []any) {
 		override, ok := val.(map[string]any)
 		if !ok {
-			v.expected(p, "object", val, true)
+			v.Expected(p, "object", val, true)
 			return
 		}
-		v.str(override, "docs_connect", p, strRule{url: true, min: 1})
+		v.Str(override, "docs_connect", p, web.StrRule{URL: true, Min: 1})
 	})
-	if hook, ok := v.str(body, "webhook_url_override", root, strRule{url: true}); ok && pointsAtNango(hook) {
-		v.add([]any{"webhook_url_override"}, "custom", "Webhook URL override cannot point to nango.dev")
+	if hook, ok := v.Str(body, "webhook_url_override", root, web.StrRule{URL: true}); ok && pointsAtNango(hook) {
+		v.Add([]any{"webhook_url_override"}, "custom", "Webhook URL override cannot point to nango.dev")
 	}
-	v.faults(body)
+	checkSessionFaults(v, body)
 	if _, present := body["tags"]; present {
-		v.record(body, "tags", root, strRule{}, func(_ string, val any, p []any) {
-			v.strValue(val, true, p, strRule{})
+		v.Record(body, "tags", root, web.StrRule{}, func(_ string, val any, p []any) {
+			v.StrValue(val, true, p, web.StrRule{})
 		})
 	}
 }
@@ -101,20 +102,20 @@ func pointsAtNango(raw string) bool {
 	return host == "nango.dev" || strings.HasSuffix(host, ".nango.dev")
 }
 
-// faults checks nango_dev_faults, the dev server's own session field (docs/wire.md §8): a list
+// checkSessionFaults checks nango_dev_faults, the dev server's own session field (docs/wire.md §8): a list
 // of fault names, each usable by a flow.
-func (v *validator) faults(body map[string]any) {
+func checkSessionFaults(v *web.Validator, body map[string]any) {
 	raw, present := body["nango_dev_faults"]
 	if !present {
 		return
 	}
 	list, ok := raw.([]any)
 	if !ok {
-		v.expected([]any{"nango_dev_faults"}, "array", raw, true)
+		v.Expected([]any{"nango_dev_faults"}, "array", raw, true)
 		return
 	}
 	for i, item := range list {
-		spec, ok := v.strValue(item, true, []any{"nango_dev_faults", i}, strRule{min: 1})
+		spec, ok := v.StrValue(item, true, []any{"nango_dev_faults", i}, web.StrRule{Min: 1})
 		if !ok {
 			continue
 		}
@@ -123,7 +124,7 @@ func (v *validator) faults(body map[string]any) {
 			err = catalog.SocketFaultError("a session")
 		}
 		if err != nil {
-			v.add([]any{"nango_dev_faults", i}, "custom", err.Error())
+			v.Add([]any{"nango_dev_faults", i}, "custom", err.Error())
 		}
 	}
 }

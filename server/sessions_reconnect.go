@@ -2,6 +2,8 @@ package server
 
 import (
 	"net/http"
+
+	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
 
 // reconnectInput is the body of POST /connect/sessions/reconnect, once validated.
@@ -26,7 +28,7 @@ func (a *api) createReconnectSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !ok {
-		writeError(w, newError(http.StatusBadRequest, "invalid_body", "ConnectionID or IntegrationId does not exists"))
+		web.WriteError(w, web.NewError(http.StatusBadRequest, "invalid_body", "ConnectionID or IntegrationId does not exists"))
 		return
 	}
 	sess, ok := a.sessionFrom(w, &in.sessionInput)
@@ -51,7 +53,7 @@ func (a *api) createReconnectSession(w http.ResponseWriter, r *http.Request) {
 
 // reconnectTarget is the connection_id a flow run with sess must write: the reconnected one,
 // which must still exist, or "" for a new connection.
-func (a *api) reconnectTarget(sess *connectSession, providerConfigKey string) (string, *apiError) {
+func (a *api) reconnectTarget(sess *connectSession, providerConfigKey string) (string, *web.Error) {
 	if sess == nil || sess.ReconnectID == "" {
 		return "", nil
 	}
@@ -61,7 +63,7 @@ func (a *api) reconnectTarget(sess *connectSession, providerConfigKey string) (s
 		return "", errStoreFailed
 	}
 	if !ok {
-		return "", newError(http.StatusBadRequest, "invalid_connection", "The connection this session reconnects no longer exists.")
+		return "", web.NewError(http.StatusBadRequest, "invalid_connection", "The connection this session reconnects no longer exists.")
 	}
 	return sess.ReconnectID, nil
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nango-wasm/nango-wasm/server/internal/web"
 	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -126,56 +127,56 @@ func TestCreateSessionValidation(t *testing.T) {
 		query     string
 		body      string
 		wantCode  string
-		wantError fieldError
+		wantError web.FieldError
 	}{
 		{name: "no end user and no tags", body: `{}`, wantCode: "invalid_body",
-			wantError: fieldError{"invalid_type", "Invalid input: expected object, received undefined", []any{"end_user"}}},
+			wantError: web.FieldError{Code: "invalid_type", Message: "Invalid input: expected object, received undefined", Path: []any{"end_user"}}},
 		{name: "unknown top-level key", body: `{"end_user":{"id":"u"},"colour":"red"}`, wantCode: "invalid_body",
-			wantError: fieldError{"unrecognized_keys", `Unrecognized key: "colour"`, []any{}}},
+			wantError: web.FieldError{Code: "unrecognized_keys", Message: `Unrecognized key: "colour"`, Path: []any{}}},
 		{name: "end user id empty", body: `{"end_user":{"id":""}}`, wantCode: "invalid_body",
-			wantError: fieldError{"too_small", "Too small: expected string to have >=1 characters", []any{"end_user", "id"}}},
+			wantError: web.FieldError{Code: "too_small", Message: "Too small: expected string to have >=1 characters", Path: []any{"end_user", "id"}}},
 		{name: "end user email invalid", body: `{"end_user":{"id":"u","email":"not-an-email"}}`, wantCode: "invalid_body",
-			wantError: fieldError{"invalid_format", "Invalid email address", []any{"end_user", "email"}}},
+			wantError: web.FieldError{Code: "invalid_format", Message: "Invalid email address", Path: []any{"end_user", "email"}}},
 		{name: "end user id too long", body: `{"end_user":{"id":"` + strings.Repeat("x", 256) + `"}}`, wantCode: "invalid_body",
-			wantError: fieldError{"too_big", "Too big: expected string to have <=255 characters", []any{"end_user", "id"}}},
+			wantError: web.FieldError{Code: "too_big", Message: "Too big: expected string to have <=255 characters", Path: []any{"end_user", "id"}}},
 		{name: "organization without id", body: `{"end_user":{"id":"u"},"organization":{"display_name":"x"}}`, wantCode: "invalid_body",
-			wantError: fieldError{"invalid_type", "Invalid input: expected string, received undefined", []any{"organization", "id"}}},
+			wantError: web.FieldError{Code: "invalid_type", Message: "Invalid input: expected string, received undefined", Path: []any{"organization", "id"}}},
 		{name: "allowed integrations not an array", body: `{"end_user":{"id":"u"},"allowed_integrations":"zendesk"}`, wantCode: "invalid_body",
-			wantError: fieldError{"invalid_type", "Invalid input: expected array, received string", []any{"allowed_integrations"}}},
+			wantError: web.FieldError{Code: "invalid_type", Message: "Invalid input: expected array, received string", Path: []any{"allowed_integrations"}}},
 		{name: "unknown allowed integration", body: `{"end_user":{"id":"u"},"allowed_integrations":["zendesk","nope"]}`, wantCode: "invalid_body",
-			wantError: fieldError{"custom", "Integration does not exist", []any{"allowed_integrations", float64(1)}}},
+			wantError: web.FieldError{Code: "custom", Message: "Integration does not exist", Path: []any{"allowed_integrations", float64(1)}}},
 		{name: "unknown integration in defaults", body: `{"end_user":{"id":"u"},"integrations_config_defaults":{"nope":{}}}`, wantCode: "invalid_body",
-			wantError: fieldError{"custom", "Integration does not exist", []any{"integrations_config_defaults", "nope"}}},
+			wantError: web.FieldError{Code: "custom", Message: "Integration does not exist", Path: []any{"integrations_config_defaults", "nope"}}},
 		{name: "unknown integration in overrides", body: `{"end_user":{"id":"u"},"overrides":{"nope":{"docs_connect":"https://docs.example.com"}}}`, wantCode: "invalid_body",
-			wantError: fieldError{"custom", "Integration does not exist", []any{"overrides", "nope"}}},
+			wantError: web.FieldError{Code: "custom", Message: "Integration does not exist", Path: []any{"overrides", "nope"}}},
 		{name: "defaults are strict", body: `{"end_user":{"id":"u"},"integrations_config_defaults":{"zendesk":{"scopes":"x"}}}`, wantCode: "invalid_body",
-			wantError: fieldError{"unrecognized_keys", `Unrecognized key: "scopes"`, []any{"integrations_config_defaults", "zendesk"}}},
+			wantError: web.FieldError{Code: "unrecognized_keys", Message: `Unrecognized key: "scopes"`, Path: []any{"integrations_config_defaults", "zendesk"}}},
 		{name: "scopes override must be a string", body: `{"end_user":{"id":"u"},"integrations_config_defaults":{"zendesk":{"connection_config":{"oauth_scopes_override":["a"]}}}}`, wantCode: "invalid_body",
-			wantError: fieldError{"invalid_type", "Invalid input: expected string, received array", []any{"integrations_config_defaults", "zendesk", "connection_config", "oauth_scopes_override"}}},
+			wantError: web.FieldError{Code: "invalid_type", Message: "Invalid input: expected string, received array", Path: []any{"integrations_config_defaults", "zendesk", "connection_config", "oauth_scopes_override"}}},
 		{name: "docs_connect must be a URL", body: `{"end_user":{"id":"u"},"overrides":{"zendesk":{"docs_connect":"nope"}}}`, wantCode: "invalid_body",
-			wantError: fieldError{"invalid_format", "Invalid URL", []any{"overrides", "zendesk", "docs_connect"}}},
+			wantError: web.FieldError{Code: "invalid_format", Message: "Invalid URL", Path: []any{"overrides", "zendesk", "docs_connect"}}},
 		{name: "webhook override to nango.dev", body: `{"end_user":{"id":"u"},"webhook_url_override":"https://api.nango.dev/hook"}`, wantCode: "invalid_body",
-			wantError: fieldError{"custom", "Webhook URL override cannot point to nango.dev", []any{"webhook_url_override"}}},
+			wantError: web.FieldError{Code: "custom", Message: "Webhook URL override cannot point to nango.dev", Path: []any{"webhook_url_override"}}},
 		{name: "query string", query: "?x=1", body: `{"end_user":{"id":"u"}}`, wantCode: "invalid_query_params",
-			wantError: fieldError{"unrecognized_keys", `Unrecognized key: "x"`, []any{}}},
+			wantError: web.FieldError{Code: "unrecognized_keys", Message: `Unrecognized key: "x"`, Path: []any{}}},
 		{name: "query keys in order", query: "?zeta=1&alpha=2&mid=3", body: `{"end_user":{"id":"u"}}`, wantCode: "invalid_query_params",
-			wantError: fieldError{"unrecognized_keys", `Unrecognized keys: "alpha", "mid", "zeta"`, []any{}}},
+			wantError: web.FieldError{Code: "unrecognized_keys", Message: `Unrecognized keys: "alpha", "mid", "zeta"`, Path: []any{}}},
 		{name: "tag key must start with a letter", body: `{"tags":{"1abc":"v"}}`, wantCode: "invalid_body",
-			wantError: fieldError{"invalid_key", "Tag keys must start with a letter and contain only alphanumerics, underscores, hyphens, periods, or slashes", []any{"tags", "1abc"}}},
+			wantError: web.FieldError{Code: "invalid_key", Message: "Tag keys must start with a letter and contain only alphanumerics, underscores, hyphens, periods, or slashes", Path: []any{"tags", "1abc"}}},
 		{name: "tag key too long", body: `{"tags":{"k` + strings.Repeat("x", 64) + `":"v"}}`, wantCode: "invalid_body",
-			wantError: fieldError{"invalid_key", "Tag keys must be at most 64 characters", []any{"tags", "k" + strings.Repeat("x", 64)}}},
+			wantError: web.FieldError{Code: "invalid_key", Message: "Tag keys must be at most 64 characters", Path: []any{"tags", "k" + strings.Repeat("x", 64)}}},
 		{name: "tag value empty", body: `{"tags":{"k":""}}`, wantCode: "invalid_body",
-			wantError: fieldError{"too_small", "Too small: expected string to have >=1 characters", []any{"tags", "k"}}},
+			wantError: web.FieldError{Code: "too_small", Message: "Too small: expected string to have >=1 characters", Path: []any{"tags", "k"}}},
 		{name: "tag value too long", body: `{"tags":{"k":"` + strings.Repeat("v", 256) + `"}}`, wantCode: "invalid_body",
-			wantError: fieldError{"too_big", "Tag values must be at most 255 characters", []any{"tags", "k"}}},
+			wantError: web.FieldError{Code: "too_big", Message: "Tag values must be at most 255 characters", Path: []any{"tags", "k"}}},
 		{name: "more than ten tags", body: `{"tags":{"a":"1","b":"1","c":"1","d":"1","e":"1","f":"1","g":"1","h":"1","i":"1","j":"1","k":"1"}}`, wantCode: "invalid_body",
-			wantError: fieldError{"custom", "Tags cannot contain more than 10 keys", []any{"tags"}}},
+			wantError: web.FieldError{Code: "custom", Message: "Tags cannot contain more than 10 keys", Path: []any{"tags"}}},
 		{name: "tag keys colliding once lowercased", body: `{"tags":{"Team":"a","team":"b"}}`, wantCode: "invalid_body",
-			wantError: fieldError{"custom", `Duplicate tag key after case normalization: "team"`, []any{"tags"}}},
+			wantError: web.FieldError{Code: "custom", Message: `Duplicate tag key after case normalization: "team"`, Path: []any{"tags"}}},
 		{name: "end_user_email tag must be an email", body: `{"tags":{"end_user_email":"nope"}}`, wantCode: "invalid_body",
-			wantError: fieldError{"custom", `Tag "end_user_email" must be a valid email`, []any{"tags"}}},
+			wantError: web.FieldError{Code: "custom", Message: `Tag "end_user_email" must be a valid email`, Path: []any{"tags"}}},
 		{name: "generated and body tags over ten", body: `{"end_user":{"id":"u","email":"u@example.com","display_name":"U"},"organization":{"id":"o","display_name":"O"},"tags":{"a":"1","b":"1","c":"1","d":"1","e":"1","f":"1"}}`, wantCode: "invalid_body",
-			wantError: fieldError{"custom", "Tags cannot contain more than 10 keys", []any{"tags"}}},
+			wantError: web.FieldError{Code: "custom", Message: "Tags cannot contain more than 10 keys", Path: []any{"tags"}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"sync"
 	"time"
 )
@@ -200,4 +202,11 @@ func (s *memStore) sweep(now time.Time) {
 			delete(s.states, k)
 		}
 	}
+}
+
+// tokenHash is the only form a session token is kept in, so a dump of the store cannot be
+// replayed.
+func tokenHash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+	"github.com/nango-wasm/nango-wasm/server/internal/web"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	bolt "go.etcd.io/bbolt"
@@ -116,7 +117,7 @@ func TestBoltStoreReopenAndSchemaMarker(t *testing.T) {
 	now := time.Now()
 	_, _, err = s.upsertConnection(&connection{ConnectionID: "c", ProviderConfigKey: "zendesk", Credentials: credentialsOf("type", "API_KEY", "apiKey", "k")}, now)
 	require.NoError(t, err)
-	key, err := s.setting("secret_key", newUUID)
+	key, err := s.setting("secret_key", web.NewUUID)
 	require.NoError(t, err)
 	_, err = openBoltStore(path)
 	require.ErrorContains(t, err, "in use by another process")
@@ -129,7 +130,7 @@ func TestBoltStoreReopenAndSchemaMarker(t *testing.T) {
 	require.True(t, ok)
 	creds, _ := json.Marshal(c.Credentials)
 	assert.Equal(t, `{"type":"API_KEY","apiKey":"k"}`, string(creds), "credentials come back byte for byte, key order included")
-	again, _ := s.setting("secret_key", newUUID)
+	again, _ := s.setting("secret_key", web.NewUUID)
 	assert.Equal(t, key, again)
 
 	// An older file is migrated forward at open, in the opening transaction.

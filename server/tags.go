@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
 
 // Connection tag rules of Nango's packages/shared/lib/services/tags/schema.ts.
@@ -20,34 +22,34 @@ var tagKeyPattern = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_\-./]*$`)
 
 // validateTags checks tags as Nango's connectionTagsSchema does and returns them with lowercased
 // keys. Each issue is a message for the tags path.
-func validateTags(tags map[string]string) (map[string]string, []fieldError) {
-	var errs []fieldError
+func validateTags(tags map[string]string) (map[string]string, []web.FieldError) {
+	var errs []web.FieldError
 	keys := slices.Sorted(maps.Keys(tags))
 	for _, k := range keys {
 		path := []any{"tags", k}
 		if !tagKeyPattern.MatchString(k) {
-			errs = append(errs, fieldError{"invalid_key", "Tag keys must start with a letter and contain only alphanumerics, underscores, hyphens, periods, or slashes", path})
+			errs = append(errs, web.FieldError{Code: "invalid_key", Message: "Tag keys must start with a letter and contain only alphanumerics, underscores, hyphens, periods, or slashes", Path: path})
 		} else if utf8.RuneCountInString(k) > tagKeyMaxLength {
-			errs = append(errs, fieldError{"invalid_key", fmt.Sprintf("Tag keys must be at most %d characters", tagKeyMaxLength), path})
+			errs = append(errs, web.FieldError{Code: "invalid_key", Message: fmt.Sprintf("Tag keys must be at most %d characters", tagKeyMaxLength), Path: path})
 		}
 		switch n := utf8.RuneCountInString(tags[k]); {
 		case n < 1:
-			errs = append(errs, fieldError{"too_small", "Too small: expected string to have >=1 characters", path})
+			errs = append(errs, web.FieldError{Code: "too_small", Message: "Too small: expected string to have >=1 characters", Path: path})
 		case n > tagValueMaxLength:
-			errs = append(errs, fieldError{"too_big", fmt.Sprintf("Tag values must be at most %d characters", tagValueMaxLength), path})
+			errs = append(errs, web.FieldError{Code: "too_big", Message: fmt.Sprintf("Tag values must be at most %d characters", tagValueMaxLength), Path: path})
 		}
 	}
 	if len(tags) > tagMaxCount {
-		return nil, append(errs, fieldError{"custom", fmt.Sprintf("Tags cannot contain more than %d keys", tagMaxCount), []any{"tags"}})
+		return nil, append(errs, web.FieldError{Code: "custom", Message: fmt.Sprintf("Tags cannot contain more than %d keys", tagMaxCount), Path: []any{"tags"}})
 	}
 	normalized := make(map[string]string, len(tags))
 	for _, k := range keys {
 		lower := strings.ToLower(k)
 		if _, dup := normalized[lower]; dup {
-			errs = append(errs, fieldError{"custom", fmt.Sprintf("Duplicate tag key after case normalization: %q", lower), []any{"tags"}})
+			errs = append(errs, web.FieldError{Code: "custom", Message: fmt.Sprintf("Duplicate tag key after case normalization: %q", lower), Path: []any{"tags"}})
 		}
-		if lower == "end_user_email" && !isEmail(tags[k]) {
-			errs = append(errs, fieldError{"custom", `Tag "end_user_email" must be a valid email`, []any{"tags"}})
+		if lower == "end_user_email" && !web.IsEmail(tags[k]) {
+			errs = append(errs, web.FieldError{Code: "custom", Message: `Tag "end_user_email" must be a valid email`, Path: []any{"tags"}})
 		}
 		normalized[lower] = tags[k]
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
 
 // wsMessage is a frame of Nango's WebSocket protocol (packages/server/lib/clients/publisher.client.ts).
@@ -92,7 +93,7 @@ func (h *wsHub) attach(requested string, conn *websocket.Conn) (id string, gen u
 		c.conn, c.gen, c.ready = conn, gen, false
 		return requested, gen
 	}
-	id = newUUID()
+	id = web.NewUUID()
 	h.clients[id] = &wsClient{conn: conn, gen: gen}
 	return id, gen
 }

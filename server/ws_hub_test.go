@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/nango-wasm/nango-wasm/server/internal/web"
 	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -59,7 +60,7 @@ func dialHub(t *testing.T, wsURL string, opts *websocket.DialOptions) (*websocke
 	ack := webtest.ReadFrame(t, conn)
 	require.Equal(t, "connection_ack", ack["message_type"])
 	id, _ := ack["ws_client_id"].(string)
-	require.Regexp(t, uuidV4Pattern, id)
+	require.Regexp(t, web.UUIDv4Pattern, id)
 	return conn, id
 }
 

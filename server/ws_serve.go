@@ -8,6 +8,7 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
 
 // ServeHTTP upgrades the SDK's WebSocket (websocketsPath on the API host). Any origin may
@@ -15,11 +16,11 @@ import (
 // Nango ignores the query, so an unknown id simply gets a fresh one.
 func (h *wsHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
-		writeError(w, newError(http.StatusUpgradeRequired, "upgrade_required", "This path is the SDK's WebSocket: connect to it with a WebSocket client."))
+		web.WriteError(w, web.NewError(http.StatusUpgradeRequired, "upgrade_required", "This path is the SDK's WebSocket: connect to it with a WebSocket client."))
 		return
 	}
 	if h.refusing() || socketFaultRequested(r) {
-		writeError(w, newError(http.StatusServiceUnavailable, "websocket_refused", "WebSocket upgrades are refused (fault injection)."))
+		web.WriteError(w, web.NewError(http.StatusServiceUnavailable, "websocket_refused", "WebSocket upgrades are refused (fault injection)."))
 		return
 	}
 	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: []string{"*"}})

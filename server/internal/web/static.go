@@ -1,4 +1,4 @@
-package server
+package web
 
 import (
 	"crypto/sha256"
@@ -15,17 +15,18 @@ import (
 	"time"
 )
 
-// sdkFiles serves the built SDK from DistDir under /sdk/{file}, on the app origin (as an app
+// SDKFiles serves the built SDK from DistDir under /sdk/{file}, on the app origin (as an app
 // bundles it) and on the API origin (as a CDN would). make build writes a brotli (name.br) and a
 // gzip (name.gz) copy of the wasm and the glue next to them, once; the server picks the one the
 // browser accepts, so a page downloads ~0.65 MB instead of ~3 MB and nothing is compressed per
 // request.
-type sdkFiles struct {
+type SDKFiles struct {
 	dir   string
 	etags *etagCache
 }
 
-func newSDKFiles(dir string) sdkFiles { return sdkFiles{dir: dir, etags: &etagCache{}} }
+// NewSDKFiles serves the built SDK in dir ("" serves nothing: every file is 404).
+func NewSDKFiles(dir string) SDKFiles { return SDKFiles{dir: dir, etags: &etagCache{}} }
 
 // sdkTypes are set explicitly: WebAssembly.instantiateStreaming refuses anything but
 // application/wasm, and a module script needs a JavaScript type.
@@ -40,28 +41,29 @@ var sdkTypes = map[string]string{
 // encodings are the precompressed variants, in order of preference.
 var encodings = []struct{ name, suffix string }{{"br", ".br"}, {"gzip", ".gz"}}
 
-func (s sdkFiles) serve(w http.ResponseWriter, r *http.Request) {
+// Serve is GET /sdk/{file}.
+func (s SDKFiles) Serve(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("file")
 	if s.dir == "" || name == "" || strings.HasPrefix(name, ".") || path.Base(name) != name {
-		writeError(w, newError(http.StatusNotFound, "not_found", "No such SDK file"))
+		WriteError(w, NewError(http.StatusNotFound, "not_found", "No such SDK file"))
 		return
 	}
 	// os.Root keeps every lookup inside DistDir whatever the name holds.
 	root, err := os.OpenRoot(s.dir)
 	if err != nil {
-		writeError(w, newError(http.StatusNotFound, "not_found", "No such SDK file"))
+		WriteError(w, NewError(http.StatusNotFound, "not_found", "No such SDK file"))
 		return
 	}
 	defer root.Close()
 	f, info, status := openRegular(root, name)
 	if f == nil {
-		writeError(w, newError(status, "not_found", "No such SDK file"))
+		WriteError(w, NewError(status, "not_found", "No such SDK file"))
 		return
 	}
 	defer f.Close()
 	etag, err := s.etags.get(name, info, f)
 	if err != nil {
-		writeError(w, newError(http.StatusInternalServerError, "server_error", "The SDK file could not be read"))
+		WriteError(w, NewError(http.StatusInternalServerError, "server_error", "The SDK file could not be read"))
 		return
 	}
 

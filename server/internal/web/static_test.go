@@ -1,11 +1,11 @@
-package server
+package web
 
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -32,13 +32,14 @@ func TestSDKFilesPrecompressed(t *testing.T) {
 	write("nango.wasm.gz", gz.Bytes())
 	write("nango.wasm.br", []byte("pretend-brotli"))
 	write("nango.js", []byte("export default 1;"))
-	srv, err := Start(t.Context(), Config{AppAddr: "127.0.0.1:0", APIAddr: "127.0.0.1:0", ProviderAddr: "127.0.0.1:0", DistDir: dist})
-	require.NoError(t, err)
-	t.Cleanup(func() { srv.Shutdown(context.Background()) })
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /sdk/{file}", NewSDKFiles(dist).Serve)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
 	// No transparent decompression: the test reads what goes over the wire.
 	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
 	fetch := func(path, acceptEncoding, ifNoneMatch string) (*http.Response, []byte) {
-		req, err := http.NewRequest(http.MethodGet, srv.APIURL()+path, nil)
+		req, err := http.NewRequest(http.MethodGet, srv.URL+path, nil)
 		require.NoError(t, err)
 		if acceptEncoding != "" {
 			req.Header.Set("Accept-Encoding", acceptEncoding)

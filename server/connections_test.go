@@ -3,7 +3,6 @@ package server
 import (
 	"net/http"
 	"testing"
-	"time"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"github.com/stretchr/testify/assert"
@@ -53,39 +52,4 @@ func TestGetConnectionErrors(t *testing.T) {
 			}
 		})
 	}
-}
-
-func TestStoreUpsertKeepsIdentity(t *testing.T) {
-	t.Parallel()
-	s := newStore()
-	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	first, created, err := s.upsertConnection(&connection{ConnectionID: "c", ProviderConfigKey: "zendesk", Credentials: oauth2Credentials{AccessToken: "one"}}, t0)
-	require.NoError(t, err)
-	assert.True(t, created)
-	other, _, _ := s.upsertConnection(&connection{ConnectionID: "c", ProviderConfigKey: "github"}, t0)
-	second, created, _ := s.upsertConnection(&connection{ConnectionID: "c", ProviderConfigKey: "zendesk", Credentials: oauth2Credentials{AccessToken: "two"}}, t0.Add(time.Hour))
-	assert.False(t, created, "the same pair is an override")
-	assert.Equal(t, first.ID, second.ID)
-	assert.NotEqual(t, first.ID, other.ID)
-	assert.Equal(t, t0, second.CreatedAt)
-	assert.Equal(t, t0.Add(time.Hour), second.UpdatedAt)
-	got, ok, _ := s.fetchConnection("zendesk", "c", t0.Add(2*time.Hour))
-	require.True(t, ok)
-	assert.Equal(t, "two", got.Credentials.(oauth2Credentials).AccessToken)
-	require.NotNil(t, got.LastFetchedAt)
-	assert.Equal(t, "2026-01-02T05:04:05.000+00:00", nangoTime(*got.LastFetchedAt))
-}
-
-func TestStoreStatesAreSingleUseAndExpire(t *testing.T) {
-	t.Parallel()
-	s := newStore()
-	now := time.Now()
-	s.putState(&oauthState{State: "a", ExpiresAt: now.Add(time.Hour)}, now)
-	s.putState(&oauthState{State: "b", ExpiresAt: now.Add(time.Minute)}, now)
-	_, ok, _ := s.takeState("a", now)
-	assert.True(t, ok)
-	_, ok, _ = s.takeState("a", now)
-	assert.False(t, ok, "a state is consumed by its first use")
-	_, ok, _ = s.takeState("b", now.Add(2*time.Minute))
-	assert.False(t, ok, "an expired state is refused")
 }

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"github.com/stretchr/testify/assert"
@@ -159,10 +160,7 @@ func approvedCode(t *testing.T, srv *Server, key, extra string) (string, *oauthS
 	require.Equal(t, http.StatusFound, resp.Status, resp.Body)
 	callback, err := url.Parse(webtest.DecideAtProvider(t, c, resp.Header.Get("Location"), "approve"))
 	require.NoError(t, err)
-	mem(srv).mu.Lock()
-	st := mem(srv).states[callback.Query().Get("state")]
-	mem(srv).mu.Unlock()
-	require.NotNil(t, st)
+	st := peekState(t, srv, callback.Query().Get("state"))
 	return callback.Query().Get("code"), st
 }
 
@@ -231,9 +229,11 @@ func TestCallbackReportsRefusedCode(t *testing.T) {
 	callback, err := url.Parse(webtest.DecideAtProvider(t, c, resp.Header.Get("Location"), "approve"))
 	require.NoError(t, err)
 	// Tamper with the verifier the API host will send: the mock must refuse the exchange.
-	mem(srv).mu.Lock()
-	mem(srv).states[callback.Query().Get("state")].CodeVerifier = strings.Repeat("f", 48)
-	mem(srv).mu.Unlock()
+	st, ok, err := srv.store.takeState(callback.Query().Get("state"), time.Now())
+	require.NoError(t, err)
+	require.True(t, ok)
+	st.CodeVerifier = strings.Repeat("f", 48)
+	require.NoError(t, srv.store.putState(st, time.Now()))
 	page := webtest.Get(t, c, callback.String(), nil)
 	require.Equal(t, http.StatusBadRequest, page.Status, page.Body)
 	payload := webtest.PostedMessage(t, page.Body)["payload"].(map[string]any)

@@ -65,6 +65,13 @@ func readConnection(t *testing.T, srv *Server, key, id string) webtest.Response 
 		map[string]string{"Authorization": "Bearer " + srv.SecretKey()})
 }
 
-// mem is the in-memory store of a server started without a data file, for tests that look
-// inside it.
-func mem(srv *Server) *memStore { return srv.api.store.(*memStore) }
+// peekState reads a pending OAuth state without spending it: the store hands a state out once,
+// so it is put back.
+func peekState(t *testing.T, srv *Server, state string) *oauthState {
+	t.Helper()
+	st, ok, err := srv.store.takeState(state, time.Now())
+	require.NoError(t, err)
+	require.True(t, ok, "no pending state %s", state)
+	require.NoError(t, srv.store.putState(st, time.Now()))
+	return st
+}

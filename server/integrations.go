@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -89,11 +88,6 @@ func (ins *integrations) add(in *integration) {
 func (ins *integrations) get(key string) (*integration, bool) {
 	in, ok := ins.byKey[key]
 	return in, ok
-}
-
-// allows applies a session's allowed_integrations (nil allows all).
-func (sess *connectSession) allows(key string) bool {
-	return sess == nil || sess.AllowedIntegrations == nil || slices.Contains(sess.AllowedIntegrations, key)
 }
 
 // listIntegrations is GET /integrations, the Connect UI's list (filtered for a session).

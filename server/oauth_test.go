@@ -85,10 +85,7 @@ func TestOAuthConnectRedirect(t *testing.T) {
 	}, params[:5])
 
 	// PKCE S256 with a verifier kept server-side.
-	mem(srv).mu.Lock()
-	st := mem(srv).states[state]
-	mem(srv).mu.Unlock()
-	require.NotNil(t, st)
+	st := peekState(t, srv, state)
 	assert.Regexp(t, `^[A-Za-z0-9_-]{43}$`, st.CodeVerifier, "RFC 7636 §4.1: 32 random octets, base64url")
 	challenge, _ := valueOf(params, "code_challenge")
 	assert.Equal(t, oauth2.S256ChallengeFromVerifier(st.CodeVerifier), challenge)
@@ -354,9 +351,12 @@ func TestOAuthConnectExpiredSession(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
 	token := createSession(t, srv, webtest.DemoEndUser)
-	mem(srv).mu.Lock()
-	mem(srv).sessions[tokenHash(token)].ExpiresAt = time.Now().Add(-time.Second)
-	mem(srv).mu.Unlock()
+	sess, ok, err := srv.store.session(token, time.Now())
+	require.NoError(t, err)
+	require.True(t, ok)
+	expired := *sess
+	expired.ExpiresAt = time.Now().Add(-time.Second)
+	require.NoError(t, srv.store.putSession(token, &expired, time.Now()))
 	tests := []struct {
 		name     string
 		headers  map[string]string

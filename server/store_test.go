@@ -2,7 +2,11 @@ package server
 
 import (
 	"encoding/json"
+	"maps"
+	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -115,7 +119,10 @@ func TestBoltStoreReopenAndSchemaMarker(t *testing.T) {
 	s, err := openBoltStore(path)
 	require.NoError(t, err)
 	now := time.Now()
-	_, _, err = s.upsertConnection(&connection{ConnectionID: "c", ProviderConfigKey: "zendesk", Credentials: credentialsOf("type", "API_KEY", "apiKey", "k")}, now)
+	creds := catalog.NewOrderedMap()
+	creds.Set("type", "API_KEY")
+	creds.Set("apiKey", "k")
+	_, _, err = s.upsertConnection(&connection{ConnectionID: "c", ProviderConfigKey: "zendesk", Credentials: creds}, now)
 	require.NoError(t, err)
 	key, err := s.setting("secret_key", web.NewUUID)
 	require.NoError(t, err)
@@ -128,8 +135,8 @@ func TestBoltStoreReopenAndSchemaMarker(t *testing.T) {
 	c, ok, err := s.connection("zendesk", "c")
 	require.NoError(t, err)
 	require.True(t, ok)
-	creds, _ := json.Marshal(c.Credentials)
-	assert.Equal(t, `{"type":"API_KEY","apiKey":"k"}`, string(creds), "credentials come back byte for byte, key order included")
+	stored, _ := json.Marshal(c.Credentials)
+	assert.Equal(t, `{"type":"API_KEY","apiKey":"k"}`, string(stored), "credentials come back byte for byte, key order included")
 	again, _ := s.setting("secret_key", web.NewUUID)
 	assert.Equal(t, key, again)
 
@@ -151,4 +158,68 @@ func TestBoltStoreReopenAndSchemaMarker(t *testing.T) {
 	require.NoError(t, s.close())
 	_, err = openBoltStore(path)
 	require.ErrorContains(t, err, "written by a newer nango-dev (schema 2; this one reads up to 1)")
+}
+
+func TestStoreUpsertKeepsIdentity(t *testing.T) {
+	t.Parallel()
+	s := newStore()
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	first, created, err := s.upsertConnection(&connection{ConnectionID: "c", ProviderConfigKey: "zendesk", Credentials: oauth2Credentials{AccessToken: "one"}}, t0)
+	require.NoError(t, err)
+	assert.True(t, created)
+	other, _, _ := s.upsertConnection(&connection{ConnectionID: "c", ProviderConfigKey: "github"}, t0)
+	second, created, _ := s.upsertConnection(&connection{ConnectionID: "c", ProviderConfigKey: "zendesk", Credentials: oauth2Credentials{AccessToken: "two"}}, t0.Add(time.Hour))
+	assert.False(t, created, "the same pair is an override")
+	assert.Equal(t, first.ID, second.ID)
+	assert.NotEqual(t, first.ID, other.ID)
+	assert.Equal(t, t0, second.CreatedAt)
+	assert.Equal(t, t0.Add(time.Hour), second.UpdatedAt)
+	got, ok, _ := s.fetchConnection("zendesk", "c", t0.Add(2*time.Hour))
+	require.True(t, ok)
+	assert.Equal(t, "two", got.Credentials.(oauth2Credentials).AccessToken)
+	require.NotNil(t, got.LastFetchedAt)
+	assert.Equal(t, t0.Add(2*time.Hour), *got.LastFetchedAt)
+}
+
+func TestStoreStatesAreSingleUseAndExpire(t *testing.T) {
+	t.Parallel()
+	s := newStore()
+	now := time.Now()
+	s.putState(&oauthState{State: "a", ExpiresAt: now.Add(time.Hour)}, now)
+	s.putState(&oauthState{State: "b", ExpiresAt: now.Add(time.Minute)}, now)
+	_, ok, _ := s.takeState("a", now)
+	assert.True(t, ok)
+	_, ok, _ = s.takeState("a", now)
+	assert.False(t, ok, "a state is consumed by its first use")
+	_, ok, _ = s.takeState("b", now.Add(2*time.Minute))
+	assert.False(t, ok, "an expired state is refused")
+}
+
+// A store keeps a session under the SHA-256 of its token, never the token itself: a copy of the
+// store, or of its data file, cannot be replayed.
+func TestStoresKeepOnlyATokenHash(t *testing.T) {
+	t.Parallel()
+	token := "nango_connect_session_" + strings.Repeat("ab", 32)
+	sess := &connectSession{ID: "s1", ExpiresAt: time.Now().Add(time.Hour)}
+
+	memory := newStore()
+	require.NoError(t, memory.putSession(token, sess, time.Now()))
+	assert.Equal(t, []string{tokenHash(token)}, slices.Collect(maps.Keys(memory.sessions)))
+
+	path := filepath.Join(t.TempDir(), "nango-dev.db")
+	file, err := openBoltStore(path)
+	require.NoError(t, err)
+	require.NoError(t, file.putSession(token, sess, time.Now()))
+	var keys []string
+	require.NoError(t, file.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketSessions).ForEach(func(k, _ []byte) error {
+			keys = append(keys, string(k))
+			return nil
+		})
+	}))
+	assert.Equal(t, []string{tokenHash(token)}, keys)
+	require.NoError(t, file.close())
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.NotContains(t, string(data), strings.TrimPrefix(token, "nango_connect_session_"))
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"slices"
 	"time"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
@@ -96,4 +97,9 @@ type oauth2Credentials struct {
 	RefreshToken string         `json:"refresh_token,omitempty"`
 	ExpiresAt    string         `json:"expires_at,omitempty"` // ISO 8601, as JS's toISOString
 	Raw          map[string]any `json:"raw"`
+}
+
+// allows applies a session's allowed_integrations (nil allows all).
+func (sess *connectSession) allows(key string) bool {
+	return sess == nil || sess.AllowedIntegrations == nil || slices.Contains(sess.AllowedIntegrations, key)
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/nango-wasm/nango-wasm/server/internal/store"
 	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
 
@@ -33,11 +34,11 @@ func (a *api) checkSecretKey(token string) *web.Error {
 	return nil
 }
 
-func (a *api) checkSessionToken(token string) (*connectSession, *web.Error) {
+func (a *api) checkSessionToken(token string) (*store.Session, *web.Error) {
 	if !sessionTokenPattern.MatchString(token) {
 		return nil, errInvalidSessionFormat
 	}
-	sess, ok, err := a.store.session(token, a.now())
+	sess, ok, err := a.store.Session(token, a.now())
 	if err != nil {
 		a.log.Error("store failed", "err", err)
 		return nil, errStoreFailed
@@ -62,7 +63,7 @@ func (a *api) requireSecretKey(w http.ResponseWriter, r *http.Request) bool {
 }
 
 // requireSession authenticates a browser call made with a connect session token.
-func (a *api) requireSession(w http.ResponseWriter, r *http.Request) (*connectSession, string, bool) {
+func (a *api) requireSession(w http.ResponseWriter, r *http.Request) (*store.Session, string, bool) {
 	token, err := bearerToken(r)
 	if err != nil {
 		web.WriteError(w, err)
@@ -79,7 +80,7 @@ func (a *api) requireSession(w http.ResponseWriter, r *http.Request) (*connectSe
 // requireSessionOrSecret accepts either credential, as Nango's connectSessionOrSecretKeyAuth:
 // a token with the session prefix is never tried as a secret key. The session is nil when the
 // caller used the secret key.
-func (a *api) requireSessionOrSecret(w http.ResponseWriter, r *http.Request) (*connectSession, bool) {
+func (a *api) requireSessionOrSecret(w http.ResponseWriter, r *http.Request) (*store.Session, bool) {
 	token, err := bearerToken(r)
 	if err != nil {
 		web.WriteError(w, err)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+	"github.com/nango-wasm/nango-wasm/server/internal/store"
 	"github.com/nango-wasm/nango-wasm/server/internal/web"
 	"golang.org/x/oauth2"
 )
@@ -29,7 +30,7 @@ func (a *api) oauthCallback(w http.ResponseWriter, r *http.Request) {
 		a.failFlow(w, r, wsErr("state_err", "No state found in callback"), flowRef{})
 		return
 	}
-	st, ok, err := a.store.takeState(state, a.now())
+	st, ok, err := a.store.TakeState(state, a.now())
 	if err != nil {
 		a.log.Error("store failed", "err", err)
 		a.failFlow(w, r, wsErr("unknown_err", "The dev server could not read the OAuth state."), flowRef{})
@@ -83,7 +84,7 @@ func (a *api) oauthCallback(w http.ResponseWriter, r *http.Request) {
 	}
 	// The page is served only once the connection is committed: a flow whose callback page
 	// arrived has its connection, whatever happens to the server next.
-	conn, created, err := a.store.upsertConnection(&connection{
+	conn, created, err := a.store.UpsertConnection(&store.Connection{
 		ConnectionID:       st.ConnectionID,
 		ProviderConfigKey:  st.ProviderConfigKey,
 		Provider:           st.Provider,
@@ -130,15 +131,15 @@ func callbackError(q url.Values) *web.Error {
 
 // exchangeCode redeems the code at the provider's token URL (on the mock provider) with
 // golang.org/x/oauth2, sending the provider's token_params and the PKCE verifier.
-func (a *api) exchangeCode(ctx context.Context, in *integration, st *oauthState, code string) (oauth2Credentials, map[string]any, error) {
+func (a *api) exchangeCode(ctx context.Context, in *integration, st *store.OAuthState, code string) (store.OAuth2Credentials, map[string]any, error) {
 	p := in.Provider
 	rawURL, ok := catalog.Interpolate(in.TokenURL, st.ConnectionConfig, true)
 	if !ok {
-		return oauth2Credentials{}, nil, errors.New("the token URL cannot be interpolated")
+		return store.OAuth2Credentials{}, nil, errors.New("the token URL cannot be interpolated")
 	}
 	tokenURL, err := catalog.ParseProviderURL(rawURL)
 	if err != nil {
-		return oauth2Credentials{}, nil, err
+		return store.OAuth2Credentials{}, nil, err
 	}
 	style := oauth2.AuthStyleInParams
 	if p.TokenRequestAuthMethod == "basic" || p.AuthorizationMethod == "header" {
@@ -169,14 +170,14 @@ func (a *api) exchangeCode(ctx context.Context, in *integration, st *oauthState,
 		var re *oauth2.RetrieveError
 		if errors.As(err, &re) {
 			if re.Response != nil && re.Response.StatusCode/100 == 2 {
-				return oauth2Credentials{}, nil, fmt.Errorf("%w: %s", errUnparsableToken, re.Error())
+				return store.OAuth2Credentials{}, nil, fmt.Errorf("%w: %s", errUnparsableToken, re.Error())
 			}
-			return oauth2Credentials{}, nil, fmt.Errorf("the provider refused the code: %s %s", re.ErrorCode, re.ErrorDescription)
+			return store.OAuth2Credentials{}, nil, fmt.Errorf("the provider refused the code: %s %s", re.ErrorCode, re.ErrorDescription)
 		}
 		if ctx.Err() == nil && !isNetworkError(err) {
-			return oauth2Credentials{}, nil, fmt.Errorf("%w: %v", errUnparsableToken, err)
+			return store.OAuth2Credentials{}, nil, fmt.Errorf("%w: %v", errUnparsableToken, err)
 		}
-		return oauth2Credentials{}, nil, fmt.Errorf("the token request failed: %w", err)
+		return store.OAuth2Credentials{}, nil, fmt.Errorf("the token request failed: %w", err)
 	}
 	raw := map[string]any{}
 	keys := []string{"access_token", "token_type", "refresh_token", "expires_in", "scope"}
@@ -188,7 +189,7 @@ func (a *api) exchangeCode(ctx context.Context, in *integration, st *oauthState,
 			raw[k] = v
 		}
 	}
-	creds := oauth2Credentials{Type: "OAUTH2", AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, Raw: raw}
+	creds := store.OAuth2Credentials{Type: "OAUTH2", AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, Raw: raw}
 	if !tok.Expiry.IsZero() {
 		creds.ExpiresAt = jsTime(tok.Expiry)
 	}

@@ -7,6 +7,7 @@ import (
 	"regexp"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+	"github.com/nango-wasm/nango-wasm/server/internal/store"
 	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
 
@@ -112,11 +113,11 @@ func (cfg Config) loadProviders() (*catalog.Catalog, error) {
 }
 
 // openStore opens the DataFile, or an in-memory store.
-func (cfg Config) openStore() (store, error) {
+func (cfg Config) openStore() (store.Store, error) {
 	if cfg.DataFile == "" {
-		return newStore(), nil
+		return store.NewMemory(), nil
 	}
-	st, err := openBoltStore(cfg.DataFile)
+	st, err := store.OpenBolt(cfg.DataFile)
 	if err != nil {
 		return nil, fmt.Errorf("%w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+	"github.com/nango-wasm/nango-wasm/server/internal/store"
 	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
 
@@ -32,7 +33,7 @@ func (a *api) getConnection(w http.ResponseWriter, r *http.Request) {
 		web.WriteError(w, errUnknownProviderConfig)
 		return
 	}
-	conn, ok, err := a.store.fetchConnection(key, r.PathValue("connectionId"), a.now())
+	conn, ok, err := a.store.FetchConnection(key, r.PathValue("connectionId"), a.now())
 	if err != nil {
 		a.storeFailed(w, err)
 		return
@@ -46,7 +47,7 @@ func (a *api) getConnection(w http.ResponseWriter, r *http.Request) {
 
 // formatConnection writes a connection as Nango's formatter does for GET /connection/{id}:
 // the list's fields, its connection_config and credentials, and dates with a +00:00 offset.
-func formatConnection(c *connection) map[string]any {
+func formatConnection(c *store.Connection) map[string]any {
 	var lastFetched any
 	if c.LastFetchedAt != nil {
 		lastFetched = nangoTime(*c.LastFetchedAt)
@@ -67,7 +68,7 @@ func formatConnection(c *connection) map[string]any {
 
 // connectionSummary is the part of a connection both GET /connections and GET /connection/{id}
 // show.
-func connectionSummary(c *connection) map[string]any {
+func connectionSummary(c *store.Connection) map[string]any {
 	tags := c.Tags
 	if tags == nil {
 		tags = map[string]string{}

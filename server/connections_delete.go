@@ -32,7 +32,7 @@ func (a *api) deleteConnection(w http.ResponseWriter, r *http.Request) {
 		web.WriteError(w, web.InvalidQuery(v.Errs))
 		return
 	}
-	deleted, err := a.store.deleteConnection(key, id)
+	deleted, err := a.store.DeleteConnection(key, id)
 	if err != nil {
 		a.storeFailed(w, err)
 		return

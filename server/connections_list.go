@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/nango-wasm/nango-wasm/server/internal/store"
 	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
 
@@ -25,7 +26,7 @@ func (a *api) listConnections(w http.ResponseWriter, r *http.Request) {
 		web.WriteError(w, web.InvalidQuery(errs))
 		return
 	}
-	list, err := a.store.listConnections(f)
+	list, err := a.store.ListConnections(f)
 	if err != nil {
 		a.storeFailed(w, err)
 		return
@@ -41,9 +42,9 @@ func (a *api) listConnections(w http.ResponseWriter, r *http.Request) {
 
 // parseConnectionFilter validates the query as Nango's getConnections schema does and returns
 // every issue at once.
-func parseConnectionFilter(q url.Values) (connectionFilter, []web.FieldError) {
+func parseConnectionFilter(q url.Values) (store.Filter, []web.FieldError) {
 	var v web.Validator
-	var f connectionFilter
+	var f store.Filter
 	tags := map[string]string{}
 	unknown := map[string]any{}
 	for key, values := range q {

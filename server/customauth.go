@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+	"github.com/nango-wasm/nango-wasm/server/internal/store"
 	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
 
@@ -32,7 +33,7 @@ type authRequest struct {
 	body         map[string]any
 	config       *catalog.OrderedMap // params, then the session's connection_config defaults
 	connectionID string
-	existing     *connection // the connection being overwritten, if any
+	existing     *store.Connection // the connection being overwritten, if any
 }
 
 // authReply is Nango's success body, {"connectionId","providerConfigKey"}.
@@ -96,7 +97,7 @@ func (a *api) customAuth(route authRoute) http.Handler {
 			web.WriteError(w, apiErr)
 			return
 		}
-		conn, created, err := a.store.upsertConnection(&connection{
+		conn, created, err := a.store.UpsertConnection(&store.Connection{
 			ConnectionID:       req.connectionID,
 			ProviderConfigKey:  req.in.UniqueKey,
 			Provider:           req.in.Provider.Name,
@@ -122,7 +123,7 @@ func (a *api) customAuth(route authRoute) http.Handler {
 
 // prepareAuth runs the checks every custom-auth controller shares once the body is valid, and
 // works out the connection id and connection_config.
-func (a *api) prepareAuth(route authRoute, key string, q *connectQuery, sess *connectSession) (*authRequest, *web.Error) {
+func (a *api) prepareAuth(route authRoute, key string, q *connectQuery, sess *store.Session) (*authRequest, *web.Error) {
 	if q.ConnectionID != "" && (!connectionIDPattern.MatchString(q.ConnectionID) || len(q.ConnectionID) > 255) {
 		return nil, web.InvalidQuery([]web.FieldError{{Code: "invalid_format", Message: "Invalid string: must match pattern /" + connectionIDPattern.String() + "/", Path: []any{"connection_id"}}})
 	}
@@ -143,7 +144,7 @@ func (a *api) prepareAuth(route authRoute, key string, q *connectQuery, sess *co
 	if in.Provider.AuthMode != route.authMode {
 		return nil, web.NewError(http.StatusBadRequest, "invalid_auth_mode", fmt.Sprintf("Invalid auth mode. The provider does not support this auth mode. (%s uses %s; %s/%s is for %s.)", key, in.Provider.AuthMode, route.path, key, route.authMode))
 	}
-	if !sess.allows(key) {
+	if !sess.Allows(key) {
 		return nil, errIntegrationNotAllowed(key)
 	}
 	req := &authRequest{in: in, connectionID: web.NewUUID(), config: q.Params.Clone()}
@@ -154,7 +155,7 @@ func (a *api) prepareAuth(route authRoute, key string, q *connectQuery, sess *co
 	if reconnectID != "" {
 		req.connectionID = reconnectID
 	}
-	old, ok, err := a.store.connection(key, req.connectionID)
+	old, ok, err := a.store.Connection(key, req.connectionID)
 	if err != nil {
 		a.log.Error("store failed", "err", err)
 		return nil, errStoreFailed

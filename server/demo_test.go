@@ -37,7 +37,7 @@ func TestDemoBackend(t *testing.T) {
 		assert.True(t, strings.HasPrefix(token, sessionTokenPrefix))
 		_, err := time.Parse(time.RFC3339, body["expires_at"].(string))
 		assert.NoError(t, err)
-		sess, ok, _ := srv.store.session(token, time.Now())
+		sess, ok, _ := srv.store.Session(token, time.Now())
 		require.True(t, ok)
 		assert.Equal(t, []string{"zendesk"}, sess.AllowedIntegrations)
 		assert.Equal(t, "demo-user", sess.EndUser.ID)

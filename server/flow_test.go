@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nango-wasm/nango-wasm/server/internal/store"
 	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -152,7 +153,7 @@ func TestCallbackStateChecks(t *testing.T) {
 }
 
 // approvedCode runs a flow up to the provider's redirect and returns the code and its state.
-func approvedCode(t *testing.T, srv *Server, key, extra string) (string, *oauthState) {
+func approvedCode(t *testing.T, srv *Server, key, extra string) (string, *store.OAuthState) {
 	t.Helper()
 	token := createSession(t, srv, webtest.DemoEndUser)
 	c := webtest.Browser(t)
@@ -174,7 +175,7 @@ func TestMockTokenEndpoint(t *testing.T) {
 		return webtest.Do(t, http.DefaultClient, http.MethodPost, endpoint, strings.NewReader(form.Encode()),
 			map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
 	}
-	baseForm := func(code string, st *oauthState) url.Values {
+	baseForm := func(code string, st *store.OAuthState) url.Values {
 		return url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {st.RedirectURI},
 			"client_id": {zendesk.ClientID}, "client_secret": {zendesk.ClientSecret}, "code_verifier": {st.CodeVerifier}}
 	}
@@ -229,11 +230,11 @@ func TestCallbackReportsRefusedCode(t *testing.T) {
 	callback, err := url.Parse(webtest.DecideAtProvider(t, c, resp.Header.Get("Location"), "approve"))
 	require.NoError(t, err)
 	// Tamper with the verifier the API host will send: the mock must refuse the exchange.
-	st, ok, err := srv.store.takeState(callback.Query().Get("state"), time.Now())
+	st, ok, err := srv.store.TakeState(callback.Query().Get("state"), time.Now())
 	require.NoError(t, err)
 	require.True(t, ok)
 	st.CodeVerifier = strings.Repeat("f", 48)
-	require.NoError(t, srv.store.putState(st, time.Now()))
+	require.NoError(t, srv.store.PutState(st, time.Now()))
 	page := webtest.Get(t, c, callback.String(), nil)
 	require.Equal(t, http.StatusBadRequest, page.Status, page.Body)
 	payload := webtest.PostedMessage(t, page.Body)["payload"].(map[string]any)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nango-wasm/nango-wasm/server/internal/store"
 	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"github.com/stretchr/testify/require"
 )
@@ -67,11 +68,11 @@ func readConnection(t *testing.T, srv *Server, key, id string) webtest.Response 
 
 // peekState reads a pending OAuth state without spending it: the store hands a state out once,
 // so it is put back.
-func peekState(t *testing.T, srv *Server, state string) *oauthState {
+func peekState(t *testing.T, srv *Server, state string) *store.OAuthState {
 	t.Helper()
-	st, ok, err := srv.store.takeState(state, time.Now())
+	st, ok, err := srv.store.TakeState(state, time.Now())
 	require.NoError(t, err)
 	require.True(t, ok, "no pending state %s", state)
-	require.NoError(t, srv.store.putState(st, time.Now()))
+	require.NoError(t, srv.store.PutState(st, time.Now()))
 	return st
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+	"github.com/nango-wasm/nango-wasm/server/internal/store"
 	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
 
@@ -21,7 +22,7 @@ type api struct {
 	providerURL  string
 	catalog      *catalog.Catalog
 	integrations *integrations
-	store        store
+	store        store.Store
 	hub          *wsHub
 	pages        *web.Pages
 	client       *http.Client // to the token endpoints (the mock provider's, or a real one)
@@ -98,7 +99,7 @@ func (a *api) listIntegrations(w http.ResponseWriter, r *http.Request) {
 	}
 	data := []map[string]any{}
 	for _, in := range a.integrations.list {
-		if !sess.allows(in.UniqueKey) {
+		if !sess.Allows(in.UniqueKey) {
 			continue
 		}
 		data = append(data, map[string]any{

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+	"github.com/nango-wasm/nango-wasm/server/internal/store"
 	"github.com/nango-wasm/nango-wasm/server/internal/web"
 	"golang.org/x/oauth2"
 )
@@ -53,7 +54,7 @@ func (a *api) oauthConnect(w http.ResponseWriter, r *http.Request) {
 		a.failFlow(w, r, errUnknownProviderConfigKey(key), ref)
 		return
 	}
-	if !sess.allows(key) {
+	if !sess.Allows(key) {
 		a.failFlow(w, r, errIntegrationNotAllowed(key), ref)
 		return
 	}
@@ -106,7 +107,7 @@ func (a *api) oauthConnect(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	st := &oauthState{
+	st := &store.OAuthState{
 		State:              web.NewUUID(),
 		ProviderConfigKey:  key,
 		Provider:           p.Name,
@@ -141,7 +142,7 @@ func (a *api) oauthConnect(w http.ResponseWriter, r *http.Request) {
 		a.failFlow(w, r, apiErr, ref)
 		return
 	}
-	if err := a.store.putState(st, a.now()); err != nil {
+	if err := a.store.PutState(st, a.now()); err != nil {
 		a.log.Error("store failed", "err", err)
 		a.failFlow(w, r, wsErr("unknown_err", "The dev server could not record the OAuth state."), ref)
 		return
@@ -161,7 +162,7 @@ func (a *api) oauthConnect(w http.ResponseWriter, r *http.Request) {
 
 // authenticateConnect applies Nango's connectSessionOrPublicKeyAuth. Public keys are
 // deprecated, so a well-formed one still gets deprecated_authentication.
-func (a *api) authenticateConnect(q *connectQuery) (*connectSession, *web.Error) {
+func (a *api) authenticateConnect(q *connectQuery) (*store.Session, *web.Error) {
 	switch {
 	case q.SessionToken != "":
 		return a.checkSessionToken(q.SessionToken)
@@ -178,7 +179,7 @@ func (a *api) authenticateConnect(q *connectQuery) (*connectSession, *web.Error)
 // twin) with the query in the order simple-oauth2 writes it: response_type, client_id,
 // redirect_uri, scope, state, then the template authorization_params, the PKCE pair and the
 // request's authorization_params on top.
-func (a *api) authorizeRequest(in *integration, st *oauthState, reqParams *catalog.OrderedMap, userScope string) (string, *web.Error) {
+func (a *api) authorizeRequest(in *integration, st *store.OAuthState, reqParams *catalog.OrderedMap, userScope string) (string, *web.Error) {
 	p := in.Provider
 	config := st.ConnectionConfig
 	provided := catalog.CompactJSON(config)

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+	"github.com/nango-wasm/nango-wasm/server/internal/store"
 	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
 
@@ -15,7 +16,7 @@ func errInvalidFault(err error) *web.Error {
 // flowFaults is the fault set of one popup flow: the integration's (server-wide included), the
 // session's nango_dev_faults, and the flow's own authorization_params[nango_dev_fault] (or the
 // older nango_dev_coop=same-origin).
-func (a *api) flowFaults(in *integration, sess *connectSession, authParams *catalog.OrderedMap) (catalog.FaultSet, *web.Error) {
+func (a *api) flowFaults(in *integration, sess *store.Session, authParams *catalog.OrderedMap) (catalog.FaultSet, *web.Error) {
 	set := in.Faults.Union(nil)
 	if sess != nil {
 		fromSession, err := catalog.ParseFaults(sess.Faults...)

@@ -351,12 +351,12 @@ func TestOAuthConnectExpiredSession(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
 	token := createSession(t, srv, webtest.DemoEndUser)
-	sess, ok, err := srv.store.session(token, time.Now())
+	sess, ok, err := srv.store.Session(token, time.Now())
 	require.NoError(t, err)
 	require.True(t, ok)
 	expired := *sess
 	expired.ExpiresAt = time.Now().Add(-time.Second)
-	require.NoError(t, srv.store.putSession(token, &expired, time.Now()))
+	require.NoError(t, srv.store.PutSession(token, &expired, time.Now()))
 	tests := []struct {
 		name     string
 		headers  map[string]string

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+	"github.com/nango-wasm/nango-wasm/server/internal/store"
 	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
 
@@ -30,7 +31,7 @@ type Server struct {
 	hub                         *wsHub
 	api                         *api          // for tests
 	mock                        *mockProvider // for tests
-	store                       store
+	store                       store.Store
 	shutdownOnce                sync.Once
 	shutdownErr                 error
 }
@@ -62,22 +63,22 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s, err := start(ctx, cfg, serverFaults, cat, pg, st, log)
 	if err != nil {
-		st.close()
+		st.Close()
 		return nil, err
 	}
 	return s, nil
 }
 
 // start does the part of Start that runs with the store open.
-func start(ctx context.Context, cfg Config, serverFaults catalog.FaultSet, cat *catalog.Catalog, pg *web.Pages, st store, log *slog.Logger) (*Server, error) {
+func start(ctx context.Context, cfg Config, serverFaults catalog.FaultSet, cat *catalog.Catalog, pg *web.Pages, st store.Store, log *slog.Logger) (*Server, error) {
 	if cfg.SecretKey == "" {
-		key, err := st.setting("secret_key", web.NewUUID)
+		key, err := st.Setting("secret_key", web.NewUUID)
 		if err != nil {
 			return nil, err
 		}
 		cfg.SecretKey = key
 	}
-	seed, err := st.setting("client_secret_seed", func() string { return web.RandomHex(32) })
+	seed, err := st.Setting("client_secret_seed", func() string { return web.RandomHex(32) })
 	if err != nil {
 		return nil, err
 	}
@@ -250,7 +251,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		s.api.client.CloseIdleConnections()
 		errs[last] = s.servers[last].Shutdown(ctx)
 		s.api.webhooks.shutdown(ctx)
-		errs[len(s.servers)] = s.store.close()
+		errs[len(s.servers)] = s.store.Close()
 		s.shutdownErr = errors.Join(errs...)
 	})
 	return s.shutdownErr

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nango-wasm/nango-wasm/server/internal/store"
 	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
 
@@ -17,14 +18,14 @@ const sessionTTL = 30 * time.Minute
 
 // The body of POST /connect/sessions, decoded once it has passed validateSessionBody.
 type sessionInput struct {
-	EndUser                    *endUserInput                  `json:"end_user"`
-	Organization               *organizationInput             `json:"organization"`
-	AllowedIntegrations        []string                       `json:"allowed_integrations"`
-	IntegrationsConfigDefaults map[string]integrationDefaults `json:"integrations_config_defaults"`
-	Overrides                  map[string]integrationOverride `json:"overrides"`
-	WebhookURLOverride         *string                        `json:"webhook_url_override"`
-	Tags                       map[string]string              `json:"tags"`
-	Faults                     []string                       `json:"nango_dev_faults"`
+	EndUser                    *endUserInput                        `json:"end_user"`
+	Organization               *organizationInput                   `json:"organization"`
+	AllowedIntegrations        []string                             `json:"allowed_integrations"`
+	IntegrationsConfigDefaults map[string]store.IntegrationDefaults `json:"integrations_config_defaults"`
+	Overrides                  map[string]store.IntegrationOverride `json:"overrides"`
+	WebhookURLOverride         *string                              `json:"webhook_url_override"`
+	Tags                       map[string]string                    `json:"tags"`
+	Faults                     []string                             `json:"nango_dev_faults"`
 }
 
 type endUserInput struct {
@@ -59,7 +60,7 @@ func (a *api) createSession(w http.ResponseWriter, r *http.Request) {
 // sessionFrom checks the parts of a session body both POST /connect/sessions and
 // POST /connect/sessions/reconnect take (known integrations, tags) and builds the session from
 // them; on bad input it has answered with Nango's error and returns false.
-func (a *api) sessionFrom(w http.ResponseWriter, in *sessionInput) (*connectSession, bool) {
+func (a *api) sessionFrom(w http.ResponseWriter, in *sessionInput) (*store.Session, bool) {
 	if errs := a.unknownIntegrations(in); len(errs) > 0 {
 		web.WriteError(w, web.InvalidBody(errs))
 		return nil, false
@@ -70,7 +71,7 @@ func (a *api) sessionFrom(w http.ResponseWriter, in *sessionInput) (*connectSess
 		return nil, false
 	}
 	now := a.now()
-	return &connectSession{
+	return &store.Session{
 		ID:                 web.NewUUID(),
 		EndUser:            in.endUser(),
 		Defaults:           in.IntegrationsConfigDefaults,
@@ -85,9 +86,9 @@ func (a *api) sessionFrom(w http.ResponseWriter, in *sessionInput) (*connectSess
 
 // issueSession stores a session under a fresh token and answers 201 with the token, as both
 // POST /connect/sessions and POST /connect/sessions/reconnect do.
-func (a *api) issueSession(w http.ResponseWriter, sess *connectSession) {
+func (a *api) issueSession(w http.ResponseWriter, sess *store.Session) {
 	token := newSessionToken()
-	if err := a.store.putSession(token, sess, sess.CreatedAt); err != nil {
+	if err := a.store.PutSession(token, sess, sess.CreatedAt); err != nil {
 		a.storeFailed(w, err)
 		return
 	}
@@ -99,13 +100,13 @@ func (a *api) issueSession(w http.ResponseWriter, sess *connectSession) {
 }
 
 // endUser is the session's end user, from the body's end_user and organization.
-func (in *sessionInput) endUser() *endUser {
+func (in *sessionInput) endUser() *store.EndUser {
 	if in.EndUser == nil {
 		return nil
 	}
-	u := &endUser{ID: in.EndUser.ID, DisplayName: in.EndUser.DisplayName, Email: in.EndUser.Email, Tags: in.EndUser.Tags}
+	u := &store.EndUser{ID: in.EndUser.ID, DisplayName: in.EndUser.DisplayName, Email: in.EndUser.Email, Tags: in.EndUser.Tags}
 	if in.Organization != nil {
-		u.Organization = &organization{ID: in.Organization.ID, DisplayName: in.Organization.DisplayName}
+		u.Organization = &store.Organization{ID: in.Organization.ID, DisplayName: in.Organization.DisplayName}
 	}
 	return u
 }
@@ -188,7 +189,7 @@ func (a *api) deleteSession(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := a.store.deleteSession(token); err != nil {
+	if err := a.store.DeleteSession(token); err != nil {
 		a.storeFailed(w, err)
 		return
 	}

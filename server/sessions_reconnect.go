@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 
+	"github.com/nango-wasm/nango-wasm/server/internal/store"
 	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
 
@@ -22,7 +23,7 @@ func (a *api) createReconnectSession(w http.ResponseWriter, r *http.Request) {
 	if !a.decodeSessionBody(w, r, validateReconnectBody, &in) {
 		return
 	}
-	existing, ok, err := a.store.connection(in.IntegrationID, in.ConnectionID)
+	existing, ok, err := a.store.Connection(in.IntegrationID, in.ConnectionID)
 	if err != nil {
 		a.storeFailed(w, err)
 		return
@@ -53,11 +54,11 @@ func (a *api) createReconnectSession(w http.ResponseWriter, r *http.Request) {
 
 // reconnectTarget is the connection_id a flow run with sess must write: the reconnected one,
 // which must still exist, or "" for a new connection.
-func (a *api) reconnectTarget(sess *connectSession, providerConfigKey string) (string, *web.Error) {
+func (a *api) reconnectTarget(sess *store.Session, providerConfigKey string) (string, *web.Error) {
 	if sess == nil || sess.ReconnectID == "" {
 		return "", nil
 	}
-	_, ok, err := a.store.connection(providerConfigKey, sess.ReconnectID)
+	_, ok, err := a.store.Connection(providerConfigKey, sess.ReconnectID)
 	if err != nil {
 		a.log.Error("store failed", "err", err)
 		return "", errStoreFailed

@@ -206,7 +206,7 @@ func TestSessionTags(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			token := createSession(t, srv, tc.body)
-			sess, ok, _ := srv.store.session(token, time.Now())
+			sess, ok, _ := srv.store.Session(token, time.Now())
 			require.True(t, ok)
 			assert.Equal(t, tc.want, sess.Tags)
 		})
@@ -247,8 +247,8 @@ func TestExpiredSession(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
 	token := createSession(t, srv, webtest.DemoEndUser)
-	_, ok, _ := srv.store.session(token, time.Now().Add(29*time.Minute))
+	_, ok, _ := srv.store.Session(token, time.Now().Add(29*time.Minute))
 	assert.True(t, ok)
-	_, ok, _ = srv.store.session(token, time.Now().Add(31*time.Minute))
+	_, ok, _ = srv.store.Session(token, time.Now().Add(31*time.Minute))
 	assert.False(t, ok, "a session is unknown once its 30 minutes are over")
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+	"github.com/nango-wasm/nango-wasm/server/internal/store"
 )
 
 // WebhookConfig says where the auth webhooks go and how they are signed and retried.
@@ -35,7 +36,7 @@ const (
 
 // authWebhookBody is Nango's auth webhook (packages/webhooks/lib/auth.ts), as a map so that
 // encoding/json writes its keys sorted, as Nango's stringifyStable does.
-func authWebhookBody(environment, operation, authMode string, c *connection, success bool, failure *webhookError) map[string]any {
+func authWebhookBody(environment, operation, authMode string, c *store.Connection, success bool, failure *webhookError) map[string]any {
 	body := map[string]any{
 		"from":              "nango",
 		"type":              "auth",
@@ -95,7 +96,7 @@ func (a *api) webhookTarget(override *string) string {
 
 // connectionWebhook reports a stored connection: creation for a new one, override for one that
 // already existed (a reconnect included). It never blocks the flow.
-func (a *api) connectionWebhook(c *connection, created bool, authMode string) {
+func (a *api) connectionWebhook(c *store.Connection, created bool, authMode string) {
 	operation := operationOverride
 	if created {
 		operation = operationCreation
@@ -106,7 +107,7 @@ func (a *api) connectionWebhook(c *connection, created bool, authMode string) {
 // failureWebhook reports a connection that could not be created (Nango's
 // connectionCreationFailed hook, which always says operation "creation").
 func (a *api) failureWebhook(key, connectionID, provider, authMode string, override *string, errType, description string) {
-	c := &connection{ConnectionID: connectionID, ProviderConfigKey: key, Provider: provider}
+	c := &store.Connection{ConnectionID: connectionID, ProviderConfigKey: key, Provider: provider}
 	a.queueWebhook(override, authWebhookBody(a.environment, operationCreation, authMode, c, false, &webhookError{Type: errType, Description: description}))
 }
 

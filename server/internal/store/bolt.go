@@ -1,4 +1,4 @@
-package server
+package store
 
 import (
 	"encoding/json"
@@ -11,22 +11,22 @@ import (
 	bolterrors "go.etcd.io/bbolt/errors"
 )
 
-// boltOpenTimeout is how long Open waits for a file another process holds.
+// boltOpenTimeout is how long OpenBolt waits for a file another process holds.
 var boltOpenTimeout = 2 * time.Second
 
-// boltStore keeps the store in one bbolt file (-data FILE). Each change is made in a
+// Bolt keeps the store in one bbolt file (-data FILE). Each change is made in a
 // transaction (bbolt's Batch lets concurrent changes share one), and bbolt fsyncs every commit
 // before the method returns: once it has, a kill -9 cannot take the change back.
-type boltStore struct {
+type Bolt struct {
 	db *bolt.DB
 
 	mu        sync.Mutex
 	lastSweep time.Time
 }
 
-// openBoltStore opens (or creates) the data file. It fails when another process holds it, when
+// OpenBolt opens (or creates) the data file. It fails when another process holds it, when
 // it is not a nango-dev file, or when a newer nango-dev wrote it.
-func openBoltStore(path string) (*boltStore, error) {
+func OpenBolt(path string) (*Bolt, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: boltOpenTimeout})
 	if err != nil {
 		if errors.Is(err, bolterrors.ErrTimeout) {
@@ -41,7 +41,7 @@ func openBoltStore(path string) (*boltStore, error) {
 	// Concurrent flows share a commit (and its fsync): each write still returns only once its
 	// own change is committed, but a burst of flows pays for far fewer fsyncs.
 	db.MaxBatchDelay = 2 * time.Millisecond
-	return &boltStore{db: db}, nil
+	return &Bolt{db: db}, nil
 }
 
 func connectionBoltKey(providerConfigKey, connectionID string) []byte {
@@ -51,21 +51,21 @@ func connectionBoltKey(providerConfigKey, connectionID string) []byte {
 // storedConnection reads a connection back with its credentials as raw JSON, so they are
 // written out exactly as they were stored (key order included).
 type storedConnection struct {
-	connection
+	Connection
 	Credentials json.RawMessage
 }
 
-func decodeConnection(data []byte) (*connection, error) {
+func decodeConnection(data []byte) (*Connection, error) {
 	var sc storedConnection
 	if err := json.Unmarshal(data, &sc); err != nil {
 		return nil, fmt.Errorf("nango: a stored connection is unreadable: %w", err)
 	}
-	c := sc.connection
+	c := sc.Connection
 	c.Credentials = sc.Credentials
 	return &c, nil
 }
 
-func (s *boltStore) put(bucket, key []byte, v any) error {
+func (s *Bolt) put(bucket, key []byte, v any) error {
 	data, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -73,19 +73,19 @@ func (s *boltStore) put(bucket, key []byte, v any) error {
 	return s.db.Batch(func(tx *bolt.Tx) error { return tx.Bucket(bucket).Put(key, data) })
 }
 
-func (s *boltStore) putSession(token string, sess *connectSession, now time.Time) error {
+func (s *Bolt) PutSession(token string, sess *Session, now time.Time) error {
 	s.sweep(now)
 	return s.put(bucketSessions, []byte(tokenHash(token)), sess)
 }
 
-func (s *boltStore) session(token string, now time.Time) (*connectSession, bool, error) {
-	var sess *connectSession
+func (s *Bolt) Session(token string, now time.Time) (*Session, bool, error) {
+	var sess *Session
 	err := s.db.View(func(tx *bolt.Tx) error {
 		data := tx.Bucket(bucketSessions).Get([]byte(tokenHash(token)))
 		if data == nil {
 			return nil
 		}
-		sess = &connectSession{}
+		sess = &Session{}
 		return json.Unmarshal(data, sess)
 	})
 	if err != nil || sess == nil || !now.Before(sess.ExpiresAt) {
@@ -94,17 +94,17 @@ func (s *boltStore) session(token string, now time.Time) (*connectSession, bool,
 	return sess, true, nil
 }
 
-func (s *boltStore) deleteSession(token string) error {
+func (s *Bolt) DeleteSession(token string) error {
 	return s.db.Batch(func(tx *bolt.Tx) error { return tx.Bucket(bucketSessions).Delete([]byte(tokenHash(token))) })
 }
 
-func (s *boltStore) putState(st *oauthState, now time.Time) error {
+func (s *Bolt) PutState(st *OAuthState, now time.Time) error {
 	s.sweep(now)
 	return s.put(bucketStates, []byte(st.State), st)
 }
 
-func (s *boltStore) takeState(state string, now time.Time) (*oauthState, bool, error) {
-	var st *oauthState
+func (s *Bolt) TakeState(state string, now time.Time) (*OAuthState, bool, error) {
+	var st *OAuthState
 	err := s.db.Batch(func(tx *bolt.Tx) error {
 		st = nil // Batch may run this again after a rollback
 		b := tx.Bucket(bucketStates)
@@ -112,7 +112,7 @@ func (s *boltStore) takeState(state string, now time.Time) (*oauthState, bool, e
 		if data == nil {
 			return nil
 		}
-		st = &oauthState{}
+		st = &OAuthState{}
 		if err := json.Unmarshal(data, st); err != nil {
 			return err
 		}
@@ -124,8 +124,8 @@ func (s *boltStore) takeState(state string, now time.Time) (*oauthState, bool, e
 	return st, true, nil
 }
 
-func (s *boltStore) upsertConnection(c *connection, now time.Time) (*connection, bool, error) {
-	var stored connection
+func (s *Bolt) UpsertConnection(c *Connection, now time.Time) (*Connection, bool, error) {
+	var stored Connection
 	created := false
 	err := s.db.Batch(func(tx *bolt.Tx) error {
 		stored, created = *c, false // Batch may run this again after a rollback
@@ -158,8 +158,8 @@ func (s *boltStore) upsertConnection(c *connection, now time.Time) (*connection,
 	return &stored, created, nil
 }
 
-func (s *boltStore) connection(providerConfigKey, connectionID string) (*connection, bool, error) {
-	var c *connection
+func (s *Bolt) Connection(providerConfigKey, connectionID string) (*Connection, bool, error) {
+	var c *Connection
 	err := s.db.View(func(tx *bolt.Tx) error {
 		data := tx.Bucket(bucketConnections).Get(connectionBoltKey(providerConfigKey, connectionID))
 		if data == nil {
@@ -172,8 +172,8 @@ func (s *boltStore) connection(providerConfigKey, connectionID string) (*connect
 	return c, c != nil && err == nil, err
 }
 
-func (s *boltStore) fetchConnection(providerConfigKey, connectionID string, now time.Time) (*connection, bool, error) {
-	var c *connection
+func (s *Bolt) FetchConnection(providerConfigKey, connectionID string, now time.Time) (*Connection, bool, error) {
+	var c *Connection
 	err := s.db.Batch(func(tx *bolt.Tx) error {
 		c = nil // Batch may run this again after a rollback
 		b := tx.Bucket(bucketConnections)
@@ -196,8 +196,8 @@ func (s *boltStore) fetchConnection(providerConfigKey, connectionID string, now 
 	return c, c != nil && err == nil, err
 }
 
-func (s *boltStore) listConnections(f connectionFilter) ([]*connection, error) {
-	var matched []*connection
+func (s *Bolt) ListConnections(f Filter) ([]*Connection, error) {
+	var matched []*Connection
 	err := s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketConnections).ForEach(func(_, data []byte) error {
 			c, err := decodeConnection(data)
@@ -216,7 +216,7 @@ func (s *boltStore) listConnections(f connectionFilter) ([]*connection, error) {
 	return f.page(matched), nil
 }
 
-func (s *boltStore) deleteConnection(providerConfigKey, connectionID string) (bool, error) {
+func (s *Bolt) DeleteConnection(providerConfigKey, connectionID string) (bool, error) {
 	deleted := false
 	err := s.db.Batch(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketConnections)
@@ -231,7 +231,7 @@ func (s *boltStore) deleteConnection(providerConfigKey, connectionID string) (bo
 	return deleted && err == nil, err
 }
 
-func (s *boltStore) setting(name string, generate func() string) (string, error) {
+func (s *Bolt) Setting(name string, generate func() string) (string, error) {
 	var value string
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
@@ -246,11 +246,11 @@ func (s *boltStore) setting(name string, generate func() string) (string, error)
 	return value, err
 }
 
-func (s *boltStore) close() error { return s.db.Close() }
+func (s *Bolt) Close() error { return s.db.Close() }
 
 // sweep drops expired sessions and states at most once a minute, in one transaction, so a
 // long-lived file does not keep abandoned flows forever. A failed sweep is retried next time.
-func (s *boltStore) sweep(now time.Time) {
+func (s *Bolt) sweep(now time.Time) {
 	s.mu.Lock()
 	if now.Sub(s.lastSweep) < time.Minute {
 		s.mu.Unlock()

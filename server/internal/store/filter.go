@@ -1,4 +1,4 @@
-package server
+package store
 
 import (
 	"slices"
@@ -9,9 +9,9 @@ import (
 // listConnectionsDefaultLimit is what Nango's list uses when the query names no limit.
 const listConnectionsDefaultLimit = 10000
 
-// connectionFilter is GET /connections' query once validated. Both stores apply it with
+// Filter is GET /connections' query once validated. Both stores apply it with
 // matches and page, so the filtering rules live here only.
-type connectionFilter struct {
+type Filter struct {
 	ConnectionID   string
 	Search         string // case-insensitive, in connection_id, end user display name or email
 	EndUserID      string
@@ -21,7 +21,7 @@ type connectionFilter struct {
 	Limit, Page    int
 }
 
-func (f connectionFilter) matches(c *connection) bool {
+func (f Filter) matches(c *Connection) bool {
 	if f.ConnectionID != "" && c.ConnectionID != f.ConnectionID {
 		return false
 	}
@@ -54,7 +54,7 @@ func (f connectionFilter) matches(c *connection) bool {
 }
 
 // page orders the matches as Nango does (newest first) and cuts the requested page.
-func (f connectionFilter) page(matched []*connection) []*connection {
+func (f Filter) page(matched []*Connection) []*Connection {
 	sort.Slice(matched, func(i, j int) bool {
 		if !matched[i].CreatedAt.Equal(matched[j].CreatedAt) {
 			return matched[i].CreatedAt.After(matched[j].CreatedAt)
@@ -67,7 +67,7 @@ func (f connectionFilter) page(matched []*connection) []*connection {
 	}
 	start := f.Page * limit
 	if start >= len(matched) {
-		return []*connection{}
+		return []*Connection{}
 	}
 	return matched[start:min(start+limit, len(matched))]
 }

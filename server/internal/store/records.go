@@ -1,4 +1,4 @@
-package server
+package store
 
 import (
 	"slices"
@@ -11,14 +11,14 @@ import (
 // field is exported so the persistent store can encode them as JSON; none of them leaves the
 // server as is (the handlers format what the wire shows).
 
-// connectSession is what POST /connect/sessions grants: who the end user is and what the
+// Session is what POST /connect/sessions grants: who the end user is and what the
 // session allows.
-type connectSession struct {
+type Session struct {
 	ID                  string
-	EndUser             *endUser
+	EndUser             *EndUser
 	AllowedIntegrations []string // nil allows every integration
-	Defaults            map[string]integrationDefaults
-	Overrides           map[string]integrationOverride
+	Defaults            map[string]IntegrationDefaults
+	Overrides           map[string]IntegrationOverride
 	WebhookURLOverride  *string
 	Tags                map[string]string
 	// ReconnectID is the connection_id a reconnect session overwrites ("" for a new
@@ -30,38 +30,42 @@ type connectSession struct {
 	ExpiresAt time.Time
 }
 
-type endUser struct {
+// EndUser is the session's end_user and organization, as a connection keeps them.
+type EndUser struct {
 	ID           string            `json:"id"`
 	DisplayName  *string           `json:"display_name"`
 	Email        *string           `json:"email"`
 	Tags         map[string]string `json:"tags"`
-	Organization *organization     `json:"organization"`
+	Organization *Organization     `json:"organization"`
 }
 
-type organization struct {
+// Organization is the end user's organization.
+type Organization struct {
 	ID          string  `json:"id"`
 	DisplayName *string `json:"display_name"`
 }
 
-type integrationDefaults struct {
+// IntegrationDefaults is a session's integrations_config_defaults for one integration.
+type IntegrationDefaults struct {
 	UserScopes          *string             `json:"user_scopes,omitempty"`
 	AuthorizationParams *catalog.OrderedMap `json:"authorization_params,omitempty"` // nil: not set
 	ConnectionConfig    *catalog.OrderedMap `json:"connection_config,omitempty"`    // nil: not set
 }
 
-type integrationOverride struct {
+// IntegrationOverride is a session's overrides for one integration.
+type IntegrationOverride struct {
 	DocsConnect *string `json:"docs_connect,omitempty"`
 }
 
-// oauthState is one pending authorization, from /oauth/connect to its callback.
-type oauthState struct {
+// OAuthState is one pending authorization, from /oauth/connect to its callback.
+type OAuthState struct {
 	State              string
 	ProviderConfigKey  string
 	Provider           string
 	ConnectionID       string
 	ConnectionConfig   *catalog.OrderedMap
 	SessionID          string
-	EndUser            *endUser
+	EndUser            *EndUser
 	Tags               map[string]string
 	ClientID           string
 	ClientSecret       string // the integration's, or the flow's override; never logged
@@ -70,28 +74,28 @@ type oauthState struct {
 	OpenerOrigin       string // where the callback page may post its result; "" means '*'
 	WSClientID         string
 	WebhookURLOverride *string
-	Faults             string // the flow's fault set, canonical (faultSet.String)
+	Faults             string // the flow's fault set, canonical (catalog.FaultSet.String)
 	ExpiresAt          time.Time
 }
 
-// connection is a stored connection, as GET /connection/{id} returns it.
-type connection struct {
+// Connection is a stored connection, as GET /connection/{id} returns it.
+type Connection struct {
 	ID                 int64
 	ConnectionID       string
 	ProviderConfigKey  string
 	Provider           string
-	EndUser            *endUser
+	EndUser            *EndUser
 	Tags               map[string]string
 	ConnectionConfig   *catalog.OrderedMap
-	Credentials        any // in Nango's shape for the auth mode: oauth2Credentials, or a JSON object
+	Credentials        any // in Nango's shape for the auth mode: OAuth2Credentials, or a JSON object
 	WebhookURLOverride *string
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
 	LastFetchedAt      *time.Time
 }
 
-// oauth2Credentials are Nango's OAuth2Credentials.
-type oauth2Credentials struct {
+// OAuth2Credentials are Nango's OAuth2Credentials.
+type OAuth2Credentials struct {
 	Type         string         `json:"type"`
 	AccessToken  string         `json:"access_token"`
 	RefreshToken string         `json:"refresh_token,omitempty"`
@@ -99,7 +103,7 @@ type oauth2Credentials struct {
 	Raw          map[string]any `json:"raw"`
 }
 
-// allows applies a session's allowed_integrations (nil allows all).
-func (sess *connectSession) allows(key string) bool {
+// Allows applies a session's allowed_integrations (nil allows all).
+func (sess *Session) Allows(key string) bool {
 	return sess == nil || sess.AllowedIntegrations == nil || slices.Contains(sess.AllowedIntegrations, key)
 }

@@ -95,29 +95,3 @@ func TestCustomAuthErrors(t *testing.T) {
 		})
 	}
 }
-
-func TestMockProviderVerify(t *testing.T) {
-	t.Parallel()
-	srv := startServer(t)
-	tests := []struct {
-		name, provider, body string
-		wantStatus           int
-	}{
-		{"accepted", "sendgrid", `{"credentials":{"apiKey":"SG.ok"}}`, http.StatusOK},
-		{"refused, any case", "sendgrid", `{"credentials":{"apiKey":"InValid-key"}}`, http.StatusUnauthorized},
-		{"refused, nested", "ghost-admin", `{"credentials":{"privateKey":{"id":"a","secret":"invalid"}}}`, http.StatusUnauthorized},
-		{"unknown provider", "nope", `{"credentials":{}}`, http.StatusNotFound},
-		{"not JSON", "sendgrid", `{`, http.StatusBadRequest},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			resp := webtest.Do(t, http.DefaultClient, http.MethodPost, srv.ProviderURL()+"/api/verify/"+tc.provider, strings.NewReader(tc.body),
-				map[string]string{"Content-Type": "application/json"})
-			assert.Equal(t, tc.wantStatus, resp.Status, resp.Body)
-			if tc.wantStatus == http.StatusUnauthorized {
-				assert.Equal(t, "invalid_credentials", resp.JSON(t)["error"])
-				assert.NotContains(t, strings.ToLower(resp.Body), "invalid-key", "the value is not echoed")
-			}
-		})
-	}
-}

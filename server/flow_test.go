@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nango-wasm/nango-wasm/server/internal/store"
 	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -152,75 +151,6 @@ func TestCallbackStateChecks(t *testing.T) {
 	})
 }
 
-// approvedCode runs a flow up to the provider's redirect and returns the code and its state.
-func approvedCode(t *testing.T, srv *Server, key, extra string) (string, *store.OAuthState) {
-	t.Helper()
-	token := createSession(t, srv, webtest.DemoEndUser)
-	c := webtest.Browser(t)
-	resp := webtest.Get(t, c, connectURL(srv, key, token, extra), webtest.PopupHeaders)
-	require.Equal(t, http.StatusFound, resp.Status, resp.Body)
-	callback, err := url.Parse(webtest.DecideAtProvider(t, c, resp.Header.Get("Location"), "approve"))
-	require.NoError(t, err)
-	st := peekState(t, srv, callback.Query().Get("state"))
-	return callback.Query().Get("code"), st
-}
-
-func TestMockTokenEndpoint(t *testing.T) {
-	t.Parallel()
-	srv := startServer(t)
-	zendesk, _ := srv.api.integrations.get("zendesk")
-	tokenURL := srv.ProviderURL() + "/oauth/token/https/acme.zendesk.com/oauth/tokens"
-	redeem := func(t *testing.T, endpoint string, form url.Values) webtest.Response {
-		t.Helper()
-		return webtest.Do(t, http.DefaultClient, http.MethodPost, endpoint, strings.NewReader(form.Encode()),
-			map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
-	}
-	baseForm := func(code string, st *store.OAuthState) url.Values {
-		return url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {st.RedirectURI},
-			"client_id": {zendesk.ClientID}, "client_secret": {zendesk.ClientSecret}, "code_verifier": {st.CodeVerifier}}
-	}
-	tests := []struct {
-		name       string
-		endpoint   string
-		change     func(url.Values)
-		wantStatus int
-		wantError  string
-	}{
-		{name: "valid", endpoint: tokenURL, wantStatus: 200},
-		{name: "PKCE verifier mismatch", endpoint: tokenURL, change: func(f url.Values) { f.Set("code_verifier", strings.Repeat("0", 48)) }, wantStatus: 400, wantError: "invalid_grant"},
-		{name: "PKCE verifier missing", endpoint: tokenURL, change: func(f url.Values) { f.Del("code_verifier") }, wantStatus: 400, wantError: "invalid_grant"},
-		{name: "code redeemed at another host's token URL", endpoint: srv.ProviderURL() + "/oauth/token/https/other.zendesk.com/oauth/tokens", wantStatus: 400, wantError: "invalid_grant"},
-		{name: "redirect_uri differs", endpoint: tokenURL, change: func(f url.Values) { f.Set("redirect_uri", "http://evil.test/cb") }, wantStatus: 400, wantError: "invalid_grant"},
-		{name: "wrong client secret", endpoint: tokenURL, change: func(f url.Values) { f.Set("client_secret", "nope") }, wantStatus: 401, wantError: "invalid_client"},
-		{name: "wrong grant type", endpoint: tokenURL, change: func(f url.Values) { f.Set("grant_type", "password") }, wantStatus: 400, wantError: "unsupported_grant_type"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			code, st := approvedCode(t, srv, "zendesk", "params[subdomain]=acme")
-			form := baseForm(code, st)
-			if tc.change != nil {
-				tc.change(form)
-			}
-			resp := redeem(t, tc.endpoint, form)
-			require.Equal(t, tc.wantStatus, resp.Status, resp.Body)
-			body := resp.JSON(t)
-			if tc.wantError != "" {
-				assert.Equal(t, tc.wantError, body["error"])
-				assert.NotEmpty(t, body["error_description"])
-				return
-			}
-			assert.Equal(t, "bearer", body["token_type"])
-			assert.NotEmpty(t, body["access_token"])
-			assert.NotEmpty(t, body["refresh_token"])
-			assert.Equal(t, float64(3600), body["expires_in"])
-			// A code is single-use.
-			again := redeem(t, tc.endpoint, baseForm(code, st))
-			assert.Equal(t, http.StatusBadRequest, again.Status)
-			assert.Equal(t, "invalid_grant", again.JSON(t)["error"])
-		})
-	}
-}
-
 func TestCallbackReportsRefusedCode(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
@@ -240,39 +170,6 @@ func TestCallbackReportsRefusedCode(t *testing.T) {
 	payload := webtest.PostedMessage(t, page.Body)["payload"].(map[string]any)
 	assert.Equal(t, "unknown_err", payload["errorType"])
 	assert.Contains(t, payload["message"], "invalid_grant")
-}
-
-func TestConsentPageRejectsInvalidRequests(t *testing.T) {
-	t.Parallel()
-	srv := startServer(t)
-	good := url.Values{"response_type": {"code"}, "client_id": {"nango-dev-zendesk"}, "redirect_uri": {srv.APIURL() + "/oauth/callback"}, "state": {"s"}}
-	tests := []struct {
-		name   string
-		path   string
-		change func(url.Values)
-		want   string
-	}{
-		{name: "unknown client", path: "/oauth/authorize/https/acme.zendesk.com/oauth/authorizations/new", change: func(v url.Values) { v.Set("client_id", "who") }, want: "Unknown client_id"},
-		{name: "unregistered redirect_uri", path: "/oauth/authorize/https/acme.zendesk.com/oauth/authorizations/new", change: func(v url.Values) { v.Set("redirect_uri", "http://evil.test/cb") }, want: "is not registered"},
-		{name: "not the client's provider", path: "/oauth/authorize/https/github.com/login/oauth/authorize", want: "is not an authorization URL of Zendesk"},
-		{name: "unsupported response type", path: "/oauth/authorize/https/acme.zendesk.com/oauth/authorizations/new", change: func(v url.Values) { v.Set("response_type", "token") }, want: "Unsupported response_type"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			q := url.Values{}
-			for k, v := range good {
-				q[k] = append([]string{}, v...)
-			}
-			if tc.change != nil {
-				tc.change(q)
-			}
-			page := webtest.Get(t, webtest.Browser(t), srv.ProviderURL()+tc.path+"?"+q.Encode(), nil)
-			require.Equal(t, http.StatusBadRequest, page.Status)
-			assert.Contains(t, page.Body, `id="error"`)
-			assert.Contains(t, page.Body, tc.want)
-			assert.NotContains(t, page.Body, `id="approve"`)
-		})
-	}
 }
 
 func TestNothingReflectedUnescaped(t *testing.T) {

@@ -2,8 +2,8 @@ package server
 
 import (
 	"crypto/subtle"
+	"embed"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -48,18 +48,26 @@ type mockCode struct {
 // mockProvider stands in for every catalog provider (docs/wire.md §3): a consent page at the
 // real authorize URL's mock twin and a token endpoint at the real token URL's.
 type mockProvider struct {
-	origin string
-	pages  *web.Pages
-	log    *slog.Logger
-	now    func() time.Time
+	pages *web.Pages
+	now   func() time.Time
 
 	mu      sync.Mutex
 	clients map[string]*mockClient
 	codes   map[string]*mockCode
 }
 
-func newMockProvider(origin string, pg *web.Pages, log *slog.Logger) *mockProvider {
-	return &mockProvider{origin: origin, pages: pg, log: log, now: time.Now, clients: map[string]*mockClient{}, codes: map[string]*mockCode{}}
+// consentTemplate is the consent page.
+//
+//go:embed templates/consent.html
+var consentTemplate embed.FS
+
+// newMockProvider is a provider that knows no client yet.
+func newMockProvider() (*mockProvider, error) {
+	pg, err := web.ParsePages(consentTemplate, "templates/consent.html")
+	if err != nil {
+		return nil, err
+	}
+	return &mockProvider{pages: pg, now: time.Now, clients: map[string]*mockClient{}, codes: map[string]*mockCode{}}, nil
 }
 
 func (m *mockProvider) register(c mockClient) {
@@ -247,4 +255,16 @@ func (m *mockProvider) client(id string) (*mockClient, bool) {
 
 func secretsEqual(a, b string) bool {
 	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}
+
+// routes is the mock provider: a consent page and a token endpoint per real provider URL.
+func (m *mockProvider) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /oauth/authorize/{scheme}/{host}/{path...}", m.consent)
+	mux.HandleFunc("POST /oauth/authorize/{scheme}/{host}/{path...}", m.decide)
+	mux.HandleFunc("POST /oauth/token/{scheme}/{host}/{path...}", m.token)
+	mux.HandleFunc("POST /api/verify/{provider}", m.verify)
+	mux.HandleFunc("GET /health", web.Health)
+	mux.HandleFunc("/", web.NotFound)
+	return mux
 }

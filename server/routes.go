@@ -60,18 +60,6 @@ func muxPath(path string) string {
 	return path
 }
 
-// routes is the mock provider: a consent page and a token endpoint per real provider URL.
-func (m *mockProvider) routes() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /oauth/authorize/{scheme}/{host}/{path...}", m.consent)
-	mux.HandleFunc("POST /oauth/authorize/{scheme}/{host}/{path...}", m.decide)
-	mux.HandleFunc("POST /oauth/token/{scheme}/{host}/{path...}", m.token)
-	mux.HandleFunc("POST /api/verify/{provider}", m.verify)
-	mux.HandleFunc("GET /health", web.Health)
-	mux.HandleFunc("/", web.NotFound)
-	return mux
-}
-
 // routes is the demo app: its page, its backend, and the SDK it loads.
 func (d *demoApp) routes() http.Handler {
 	mux := http.NewServeMux()

@@ -57,11 +57,15 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	mock, err := newMockProvider()
+	if err != nil {
+		return nil, err
+	}
 	st, err := cfg.openStore()
 	if err != nil {
 		return nil, err
 	}
-	s, err := start(ctx, cfg, serverFaults, cat, pg, st, log)
+	s, err := start(ctx, cfg, serverFaults, cat, pg, mock, st, log)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -70,7 +74,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 }
 
 // start does the part of Start that runs with the store open.
-func start(ctx context.Context, cfg Config, serverFaults catalog.FaultSet, cat *catalog.Catalog, pg *web.Pages, st store.Store, log *slog.Logger) (*Server, error) {
+func start(ctx context.Context, cfg Config, serverFaults catalog.FaultSet, cat *catalog.Catalog, pg *web.Pages, mock *mockProvider, st store.Store, log *slog.Logger) (*Server, error) {
 	if cfg.SecretKey == "" {
 		key, err := st.Setting("secret_key", web.NewUUID)
 		if err != nil {
@@ -126,7 +130,6 @@ func start(ctx context.Context, cfg Config, serverFaults catalog.FaultSet, cat *
 		signingKey = cfg.SecretKey
 	}
 	sdk := web.NewSDKFiles(cfg.DistDir)
-	mock := newMockProvider(s.providerURL, pg, log)
 	a := &api{
 		secretKey:    cfg.SecretKey,
 		apiURL:       s.apiURL,

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+	"github.com/nango-wasm/nango-wasm/server/internal/provider"
 	"github.com/nango-wasm/nango-wasm/server/internal/store"
 	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
@@ -29,8 +30,8 @@ type Server struct {
 	secretKey                   string
 	servers                     []*http.Server
 	hub                         *wsHub
-	api                         *api          // for tests
-	mock                        *mockProvider // for tests
+	api                         *api               // for tests
+	mock                        *provider.Provider // for tests
 	store                       store.Store
 	shutdownOnce                sync.Once
 	shutdownErr                 error
@@ -57,7 +58,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	mock, err := newMockProvider()
+	mock, err := provider.New()
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +75,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 }
 
 // start does the part of Start that runs with the store open.
-func start(ctx context.Context, cfg Config, serverFaults catalog.FaultSet, cat *catalog.Catalog, pg *web.Pages, mock *mockProvider, st store.Store, log *slog.Logger) (*Server, error) {
+func start(ctx context.Context, cfg Config, serverFaults catalog.FaultSet, cat *catalog.Catalog, pg *web.Pages, mock *provider.Provider, st store.Store, log *slog.Logger) (*Server, error) {
 	if cfg.SecretKey == "" {
 		key, err := st.Setting("secret_key", web.NewUUID)
 		if err != nil {
@@ -151,7 +152,7 @@ func start(ctx context.Context, cfg Config, serverFaults catalog.FaultSet, cat *
 		if in.Real {
 			continue // a real provider knows its own clients
 		}
-		mock.register(mockClient{
+		mock.Register(provider.Client{
 			ID:               in.ClientID,
 			Secret:           in.ClientSecret,
 			RedirectURI:      a.callbackURL(),
@@ -186,7 +187,7 @@ func start(ctx context.Context, cfg Config, serverFaults catalog.FaultSet, cat *
 	if cfg.ConnectAddr != "" {
 		handlers = append(handlers, withLogging(log, "connect", web.WithBodyLimit(connectUIRoutes(sdk))))
 	}
-	handlers = append(handlers, withLogging(log, "provider", web.WithBodyLimit(mock.routes())))
+	handlers = append(handlers, withLogging(log, "provider", web.WithBodyLimit(mock.Handler())))
 	for i, l := range listeners {
 		srv := newHTTPServer(handlers[i], log)
 		s.servers = append(s.servers, srv)

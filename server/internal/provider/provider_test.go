@@ -1,4 +1,4 @@
-package server
+package provider
 
 import (
 	"encoding/base64"
@@ -23,7 +23,7 @@ import (
 // testClient is the client the tests register: an integration of a provider whose authorize and
 // token URLs hold the account's subdomain. Its secret holds characters that Basic
 // authentication must carry form-encoded (RFC 6749 §2.3.1).
-var testClient = mockClient{
+var testClient = Client{
 	ID: "client-1", Secret: "s3cret/+ 1", RedirectURI: "http://app.test/oauth/callback",
 	Integration: "zendesk", Provider: "zendesk", DisplayName: "Zendesk",
 	AuthorizationURL: "https://${connectionConfig.subdomain}.zendesk.com/oauth/authorizations/new",
@@ -36,14 +36,14 @@ const (
 )
 
 // startProvider serves a mock provider that knows the given clients, on loopback.
-func startProvider(t *testing.T, clients ...mockClient) (*mockProvider, string) {
+func startProvider(t *testing.T, clients ...Client) (*Provider, string) {
 	t.Helper()
-	m, err := newMockProvider()
+	m, err := New()
 	require.NoError(t, err)
 	for _, c := range clients {
-		m.register(c)
+		m.Register(c)
 	}
-	ts := httptest.NewServer(m.routes())
+	ts := httptest.NewServer(m.Handler())
 	t.Cleanup(ts.Close)
 	return m, ts.URL
 }
@@ -250,8 +250,8 @@ func TestClientCredentialsGrant(t *testing.T) {
 // "invalid" and never echoes it.
 func TestVerifyCredentials(t *testing.T) {
 	t.Parallel()
-	sendgrid := mockClient{ID: "sg", Secret: "s", Integration: "sendgrid", Provider: "sendgrid", DisplayName: "SendGrid"}
-	ghost := mockClient{ID: "gh", Secret: "s", Integration: "ghost-admin", Provider: "ghost-admin", DisplayName: "Ghost"}
+	sendgrid := Client{ID: "sg", Secret: "s", Integration: "sendgrid", Provider: "sendgrid", DisplayName: "SendGrid"}
+	ghost := Client{ID: "gh", Secret: "s", Integration: "ghost-admin", Provider: "ghost-admin", DisplayName: "Ghost"}
 	_, base := startProvider(t, sendgrid, ghost)
 	tests := []struct {
 		name, provider, body string

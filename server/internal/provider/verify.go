@@ -1,4 +1,4 @@
-package server
+package provider
 
 import (
 	"bytes"
@@ -50,7 +50,7 @@ func rejectedCredential(v any, path string) string {
 // credentials before it stores a connection (Nango's proxy.verification). The body is
 // {"credentials": {...}, "connection_config": {...}}; a refusal is 401 with the provider's own
 // error body, an acceptance 200 with a token the API host may keep (two-step, Bill, AWS).
-func (m *mockProvider) verify(w http.ResponseWriter, r *http.Request) {
+func (m *Provider) verify(w http.ResponseWriter, r *http.Request) {
 	provider := r.PathValue("provider")
 	if !m.knowsProvider(provider) {
 		oauthError(w, http.StatusNotFound, "not_found", "Unknown provider.")
@@ -76,7 +76,7 @@ func (m *mockProvider) verify(w http.ResponseWriter, r *http.Request) {
 
 // clientCredentials is the token endpoint's client_credentials grant (OAUTH2_CC): any client
 // is known, the credential rule decides, and the URL must be the token URL of a provider.
-func (m *mockProvider) clientCredentials(w http.ResponseWriter, r *http.Request) {
+func (m *Provider) clientCredentials(w http.ResponseWriter, r *http.Request) {
 	id, secret, basic := clientAuth(r)
 	if id == "" || secret == "" || rejectedCredential(map[string]any{"client_id": id, "client_secret": secret}, "") != "" {
 		if basic {
@@ -97,7 +97,7 @@ func (m *mockProvider) clientCredentials(w http.ResponseWriter, r *http.Request)
 	writeProviderJSON(w, http.StatusOK, resp)
 }
 
-func (m *mockProvider) knowsProvider(name string) bool {
+func (m *Provider) knowsProvider(name string) bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, c := range m.clients {
@@ -108,7 +108,7 @@ func (m *mockProvider) knowsProvider(name string) bool {
 	return false
 }
 
-func (m *mockProvider) isTokenURL(u string) bool {
+func (m *Provider) isTokenURL(u string) bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, c := range m.clients {

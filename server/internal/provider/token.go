@@ -1,4 +1,4 @@
-package server
+package provider
 
 import (
 	"net/http"
@@ -12,7 +12,7 @@ import (
 // token is POST /oauth/token/{scheme}/{host}/{path...}, RFC 6749 §4.1.3: the code is redeemed
 // once, by the client it was issued to, with the same redirect_uri, at the token URL of the
 // authorize host it was issued for, and with the verifier of its PKCE challenge.
-func (m *mockProvider) token(w http.ResponseWriter, r *http.Request) {
+func (m *Provider) token(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
 		oauthError(w, http.StatusBadRequest, "invalid_request", "The token request body could not be read.")

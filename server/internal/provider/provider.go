@@ -1,4 +1,4 @@
-package server
+package provider
 
 import (
 	"crypto/subtle"
@@ -18,9 +18,9 @@ import (
 // recommends at most 10 minutes).
 const codeTTL = 2 * time.Minute
 
-// mockClient is an OAuth client the mock provider knows: one per integration, registered by
+// Client is an OAuth client the mock provider knows: one per integration, registered by
 // the API host at start.
-type mockClient struct {
+type Client struct {
 	ID, Secret       string
 	RedirectURI      string
 	Integration      string
@@ -45,14 +45,14 @@ type mockCode struct {
 	ExpiresAt   time.Time
 }
 
-// mockProvider stands in for every catalog provider (docs/wire.md §3): a consent page at the
+// Provider stands in for every catalog provider (docs/wire.md §3): a consent page at the
 // real authorize URL's mock twin and a token endpoint at the real token URL's.
-type mockProvider struct {
+type Provider struct {
 	pages *web.Pages
 	now   func() time.Time
 
 	mu      sync.Mutex
-	clients map[string]*mockClient
+	clients map[string]*Client
 	codes   map[string]*mockCode
 }
 
@@ -61,16 +61,17 @@ type mockProvider struct {
 //go:embed templates/consent.html
 var consentTemplate embed.FS
 
-// newMockProvider is a provider that knows no client yet.
-func newMockProvider() (*mockProvider, error) {
+// New is a provider that knows no client yet.
+func New() (*Provider, error) {
 	pg, err := web.ParsePages(consentTemplate, "templates/consent.html")
 	if err != nil {
 		return nil, err
 	}
-	return &mockProvider{pages: pg, now: time.Now, clients: map[string]*mockClient{}, codes: map[string]*mockCode{}}, nil
+	return &Provider{pages: pg, now: time.Now, clients: map[string]*Client{}, codes: map[string]*mockCode{}}, nil
 }
 
-func (m *mockProvider) register(c mockClient) {
+// Register makes a client known (a client registered again is replaced).
+func (m *Provider) Register(c Client) {
 	c.authorize = catalog.NewTemplateMatcher(c.AuthorizationURL)
 	c.token = catalog.NewTemplateMatcher(c.TokenURL)
 	m.mu.Lock()
@@ -78,9 +79,54 @@ func (m *mockProvider) register(c mockClient) {
 	m.clients[c.ID] = &c
 }
 
+// sweep drops expired codes; the caller holds m.mu.
+func (m *Provider) sweep() {
+	now := m.now()
+	for code, c := range m.codes {
+		if !now.Before(c.ExpiresAt) {
+			delete(m.codes, code)
+		}
+	}
+}
+
+// takeCode hands out a code once: a second redemption finds nothing.
+func (m *Provider) takeCode(code string) (*mockCode, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c, ok := m.codes[code]
+	delete(m.codes, code)
+	if !ok || !m.now().Before(c.ExpiresAt) {
+		return nil, false
+	}
+	return c, true
+}
+
+func (m *Provider) client(id string) (*Client, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c, ok := m.clients[id]
+	return c, ok
+}
+
+func secretsEqual(a, b string) bool {
+	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}
+
+// Handler is the mock provider: a consent page and a token endpoint per real provider URL.
+func (m *Provider) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /oauth/authorize/{scheme}/{host}/{path...}", m.consent)
+	mux.HandleFunc("POST /oauth/authorize/{scheme}/{host}/{path...}", m.decide)
+	mux.HandleFunc("POST /oauth/token/{scheme}/{host}/{path...}", m.token)
+	mux.HandleFunc("POST /api/verify/{provider}", m.verify)
+	mux.HandleFunc("GET /health", web.Health)
+	mux.HandleFunc("/", web.NotFound)
+	return mux
+}
+
 // consentRequest is a checked request to the authorize endpoint.
 type consentRequest struct {
-	client   *mockClient
+	client   *Client
 	realURL  string // the provider's authorize URL, without query
 	values   *catalog.OrderedMap
 	query    url.Values
@@ -90,7 +136,7 @@ type consentRequest struct {
 // parseAuthorize reads the real authorize URL back from the mock path and checks the request
 // as a provider would: a known client, its registered redirect_uri, response_type=code, and an
 // authorize URL that the client's provider template could have produced.
-func (m *mockProvider) parseAuthorize(escapedPath, rawQuery string) (*consentRequest, string) {
+func (m *Provider) parseAuthorize(escapedPath, rawQuery string) (*consentRequest, string) {
 	real, err := catalog.RealURLFromMockPath(escapedPath, "/oauth/authorize/")
 	if err != nil {
 		return nil, "The authorization URL is not valid."
@@ -132,7 +178,7 @@ type consentView struct {
 
 // consent is GET /oauth/authorize/{scheme}/{host}/{path...}: the page the popup shows instead
 // of the provider's login and consent screens.
-func (m *mockProvider) consent(w http.ResponseWriter, r *http.Request) {
+func (m *Provider) consent(w http.ResponseWriter, r *http.Request) {
 	faults := m.flowFaults(r.URL.RawQuery)
 	applyCOOP(w, faults)
 	req, problem := m.parseAuthorize(r.URL.EscapedPath(), r.URL.RawQuery)
@@ -165,7 +211,7 @@ func (m *mockProvider) consent(w http.ResponseWriter, r *http.Request) {
 
 // decide is the consent form's POST: the request is checked again (the form only carries the
 // query back), then the popup goes to redirect_uri with a code or with access_denied.
-func (m *mockProvider) decide(w http.ResponseWriter, r *http.Request) {
+func (m *Provider) decide(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
 		m.pages.Render(w, http.StatusBadRequest, "consent.html", consentView{Error: "The consent form could not be read."}, true)
@@ -190,7 +236,7 @@ func (m *mockProvider) decide(w http.ResponseWriter, r *http.Request) {
 
 // issueCode mints a single-use code bound to the client, the redirect_uri, the real
 // authorization URL and the PKCE challenge of an approved request.
-func (m *mockProvider) issueCode(req *consentRequest, faults catalog.FaultSet) string {
+func (m *Provider) issueCode(req *consentRequest, faults catalog.FaultSet) string {
 	code := "mock_code_" + web.RandomHex(24)
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -208,7 +254,7 @@ func (m *mockProvider) issueCode(req *consentRequest, faults catalog.FaultSet) s
 }
 
 // redirectBack sends the popup to the client's redirect_uri with the outcome and the state.
-func (m *mockProvider) redirectBack(w http.ResponseWriter, r *http.Request, req *consentRequest, back url.Values) {
+func (m *Provider) redirectBack(w http.ResponseWriter, r *http.Request, req *consentRequest, back url.Values) {
 	if state := req.query.Get("state"); state != "" {
 		back.Set("state", state)
 	}
@@ -222,49 +268,4 @@ func mergeQuery(existing, extra string) string {
 		return extra
 	}
 	return existing + "&" + extra
-}
-
-// sweep drops expired codes; the caller holds m.mu.
-func (m *mockProvider) sweep() {
-	now := m.now()
-	for code, c := range m.codes {
-		if !now.Before(c.ExpiresAt) {
-			delete(m.codes, code)
-		}
-	}
-}
-
-// takeCode hands out a code once: a second redemption finds nothing.
-func (m *mockProvider) takeCode(code string) (*mockCode, bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	c, ok := m.codes[code]
-	delete(m.codes, code)
-	if !ok || !m.now().Before(c.ExpiresAt) {
-		return nil, false
-	}
-	return c, true
-}
-
-func (m *mockProvider) client(id string) (*mockClient, bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	c, ok := m.clients[id]
-	return c, ok
-}
-
-func secretsEqual(a, b string) bool {
-	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
-}
-
-// routes is the mock provider: a consent page and a token endpoint per real provider URL.
-func (m *mockProvider) routes() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /oauth/authorize/{scheme}/{host}/{path...}", m.consent)
-	mux.HandleFunc("POST /oauth/authorize/{scheme}/{host}/{path...}", m.decide)
-	mux.HandleFunc("POST /oauth/token/{scheme}/{host}/{path...}", m.token)
-	mux.HandleFunc("POST /api/verify/{provider}", m.verify)
-	mux.HandleFunc("GET /health", web.Health)
-	mux.HandleFunc("/", web.NotFound)
-	return mux
 }

@@ -1,4 +1,4 @@
-package server
+package provider
 
 import (
 	"net/http"
@@ -12,7 +12,7 @@ import (
 // carries. The API host writes a flow's whole set into the query, so a provider reached as an
 // external one (a "real" integration pointing here) applies them too. A query the API host
 // would have refused is read as no fault.
-func (m *mockProvider) flowFaults(rawQuery string) catalog.FaultSet {
+func (m *Provider) flowFaults(rawQuery string) catalog.FaultSet {
 	q, err := url.ParseQuery(rawQuery)
 	if err != nil {
 		return catalog.FaultSet{}

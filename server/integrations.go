@@ -30,8 +30,9 @@ type api struct {
 	now          func() time.Time
 	sdk          web.SDKFiles
 	webhooks     *webhookSender
-	webhookURL   string // the environment's webhook URL; "" sends none (unless a session overrides it)
-	environment  string // the environment name the auth webhook reports
+	webhookURL   string       // the environment's webhook URL; "" sends none (unless a session overrides it)
+	environment  string       // the environment name the auth webhook reports
+	connectUI    http.Handler // the Connect UI page, served at /connect/
 }
 
 // integration is a configured use of a provider (Nango's "provider config"): backed by the

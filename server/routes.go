@@ -25,7 +25,7 @@ func (a *api) routes(websocketsPath string) (h http.Handler, err error) {
 	mux.HandleFunc("GET /connect/session", a.getSession)
 	mux.HandleFunc("DELETE /connect/session", a.deleteSession)
 	mux.HandleFunc("POST /connect/telemetry", a.telemetry)
-	mux.Handle("GET /connect/", connectUIHandler("/connect/")) // the Connect UI page (ConnectUI's baseURL)
+	mux.Handle("GET /connect/", a.connectUI) // the Connect UI page (ConnectUI's baseURL)
 
 	mux.HandleFunc("GET /integrations", a.listIntegrations)
 	mux.HandleFunc("GET /providers/{provider}", a.getProvider)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+	"github.com/nango-wasm/nango-wasm/server/internal/connectui"
 	"github.com/nango-wasm/nango-wasm/server/internal/provider"
 	"github.com/nango-wasm/nango-wasm/server/internal/store"
 	"github.com/nango-wasm/nango-wasm/server/internal/web"
@@ -147,6 +148,7 @@ func start(ctx context.Context, cfg Config, serverFaults catalog.FaultSet, cat *
 		webhooks:     newWebhookSender(cfg.Webhook, signingKey, log),
 		webhookURL:   cfg.Webhook.URL,
 		environment:  cfg.Environment,
+		connectUI:    connectui.Page("/connect/"),
 	}
 	for _, in := range ins.list {
 		if in.Real {
@@ -185,7 +187,7 @@ func start(ctx context.Context, cfg Config, serverFaults catalog.FaultSet, cat *
 		withLogging(log, "api", web.WithBodyLimit(withCORS(connectUIOrigins, apiRoutes))),
 	}
 	if cfg.ConnectAddr != "" {
-		handlers = append(handlers, withLogging(log, "connect", web.WithBodyLimit(connectUIRoutes(sdk))))
+		handlers = append(handlers, withLogging(log, "connect", web.WithBodyLimit(connectui.Handler(sdk))))
 	}
 	handlers = append(handlers, withLogging(log, "provider", web.WithBodyLimit(mock.Handler())))
 	for i, l := range listeners {

@@ -1,4 +1,4 @@
-package server
+package connectui
 
 import (
 	"net/http"
@@ -14,7 +14,7 @@ import (
 
 func TestConnectUIPage(t *testing.T) {
 	t.Parallel()
-	h := connectUIHandler("/connect/")
+	h := Page("/connect/")
 	tests := []struct {
 		name, path, wantType, wantBody string
 	}{
@@ -46,7 +46,7 @@ func TestConnectUIRoutes(t *testing.T) {
 	t.Parallel()
 	dist := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dist, "nango.js"), []byte("export default 1;"), 0o644))
-	h := connectUIRoutes(web.NewSDKFiles(dist))
+	h := Handler(web.NewSDKFiles(dist))
 	for path, want := range map[string]string{"/": "connect.js", "/connect.js": "session_token", "/sdk/nango.js": "export default 1;", "/health": `"ok"`} {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))

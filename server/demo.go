@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"embed"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -26,6 +27,30 @@ type demoApp struct {
 	pages     *web.Pages
 	log       *slog.Logger
 	sdk       web.SDKFiles
+}
+
+// demoConfig is what the demo app needs to know: where the API host is and its secret key, the
+// client to reach it with, and the SDK it serves to its page.
+type demoConfig struct {
+	APIURL    string
+	SecretKey string
+	Client    *http.Client
+	Log       *slog.Logger
+	SDK       web.SDKFiles
+}
+
+// demoTemplate is the demo page.
+//
+//go:embed templates/demo.html
+var demoTemplate embed.FS
+
+// newDemoApp is the demo app for the API host at cfg.APIURL.
+func newDemoApp(cfg demoConfig) (*demoApp, error) {
+	pg, err := web.ParsePages(demoTemplate, "templates/demo.html")
+	if err != nil {
+		return nil, err
+	}
+	return &demoApp{apiURL: cfg.APIURL, secretKey: cfg.SecretKey, client: cfg.Client, pages: pg, log: cfg.Log, sdk: cfg.SDK}, nil
 }
 
 // The demo's end user: fixed, so a connection read back shows where its tags came from.
@@ -245,4 +270,17 @@ func relay(w http.ResponseWriter, status int, body []byte) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
+}
+
+// routes is the demo app: its page, its backend, and the SDK it loads.
+func (d *demoApp) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", d.page)
+	mux.HandleFunc("POST /api/connect-session", d.connectSession)
+	mux.HandleFunc("GET /api/integrations", d.integrations)
+	mux.HandleFunc("GET /api/connection", d.connection)
+	mux.HandleFunc("GET /sdk/{file}", d.sdk.Serve)
+	mux.HandleFunc("GET /health", web.Health)
+	mux.HandleFunc("/", web.NotFound)
+	return mux
 }

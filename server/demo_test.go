@@ -11,19 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestDemoPage(t *testing.T) {
-	t.Parallel()
-	srv := startServer(t)
-	page := webtest.Get(t, http.DefaultClient, srv.AppURL()+"/", nil)
-	require.Equal(t, http.StatusOK, page.Status)
-	assert.Contains(t, page.Body, `<script type="application/json" id="demo-config">{"apiURL":"`+srv.APIURL()+`"}</script>`)
-	assert.Contains(t, page.Body, `await import('/sdk/nango.js')`)
-	assert.NotContains(t, page.Body, srv.SecretKey())
-	for _, id := range []string{"integration-select", "config-form", "connect", "result", "error-type", "error-message", "connection"} {
-		assert.Contains(t, page.Body, `id="`+id+`"`)
-	}
-}
-
 func TestDemoBackend(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)

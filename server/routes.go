@@ -59,16 +59,3 @@ func muxPath(path string) string {
 	}
 	return path
 }
-
-// routes is the demo app: its page, its backend, and the SDK it loads.
-func (d *demoApp) routes() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", d.page)
-	mux.HandleFunc("POST /api/connect-session", d.connectSession)
-	mux.HandleFunc("GET /api/integrations", d.integrations)
-	mux.HandleFunc("GET /api/connection", d.connection)
-	mux.HandleFunc("GET /sdk/{file}", d.sdk.Serve)
-	mux.HandleFunc("GET /health", web.Health)
-	mux.HandleFunc("/", web.NotFound)
-	return mux
-}

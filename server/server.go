@@ -167,7 +167,13 @@ func start(ctx context.Context, cfg Config, serverFaults catalog.FaultSet, cat *
 		})
 	}
 	s.api, s.mock = a, mock
-	demo := &demoApp{apiURL: s.apiURL, secretKey: cfg.SecretKey, client: client, pages: pg, log: log, sdk: sdk}
+	demo, err := newDemoApp(demoConfig{APIURL: s.apiURL, SecretKey: cfg.SecretKey, Client: client, Log: log, SDK: sdk})
+	if err != nil {
+		for _, l := range listeners {
+			l.Close()
+		}
+		return nil, err
+	}
 	apiRoutes, err := a.routes(cfg.WebsocketsPath)
 	if err != nil {
 		for _, l := range listeners {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
 	"github.com/nango-wasm/nango-wasm/server/internal/connectui"
+	"github.com/nango-wasm/nango-wasm/server/internal/demo"
 	"github.com/nango-wasm/nango-wasm/server/internal/provider"
 	"github.com/nango-wasm/nango-wasm/server/internal/store"
 	"github.com/nango-wasm/nango-wasm/server/internal/web"
@@ -167,7 +168,7 @@ func start(ctx context.Context, cfg Config, serverFaults catalog.FaultSet, cat *
 		})
 	}
 	s.api, s.mock = a, mock
-	demo, err := newDemoApp(demoConfig{APIURL: s.apiURL, SecretKey: cfg.SecretKey, Client: client, Log: log, SDK: sdk})
+	demo, err := demo.New(demo.Config{APIURL: s.apiURL, SecretKey: cfg.SecretKey, Client: client, Log: log, SDK: sdk})
 	if err != nil {
 		for _, l := range listeners {
 			l.Close()
@@ -189,7 +190,7 @@ func start(ctx context.Context, cfg Config, serverFaults catalog.FaultSet, cat *
 		connectUIOrigins = append(connectUIOrigins, s.connectURL)
 	}
 	handlers := []http.Handler{
-		withLogging(log, "app", web.WithBodyLimit(demo.routes())),
+		withLogging(log, "app", web.WithBodyLimit(demo.Handler())),
 		withLogging(log, "api", web.WithBodyLimit(withCORS(connectUIOrigins, apiRoutes))),
 	}
 	if cfg.ConnectAddr != "" {

@@ -1,4 +1,4 @@
-package server
+package demo
 
 import (
 	"bytes"
@@ -17,10 +17,10 @@ import (
 	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
 
-// demoApp is the demo web app and its backend, on their own origin: the backend holds the
+// App is the demo web app and its backend, on their own origin: the backend holds the
 // secret key and talks to the API host over HTTP, as a real app's backend does; the page only
 // ever sees session tokens.
-type demoApp struct {
+type App struct {
 	apiURL    string
 	secretKey string
 	client    *http.Client
@@ -29,9 +29,9 @@ type demoApp struct {
 	sdk       web.SDKFiles
 }
 
-// demoConfig is what the demo app needs to know: where the API host is and its secret key, the
+// Config is what the demo app needs to know: where the API host is and its secret key, the
 // client to reach it with, and the SDK it serves to its page.
-type demoConfig struct {
+type Config struct {
 	APIURL    string
 	SecretKey string
 	Client    *http.Client
@@ -44,13 +44,13 @@ type demoConfig struct {
 //go:embed templates/demo.html
 var demoTemplate embed.FS
 
-// newDemoApp is the demo app for the API host at cfg.APIURL.
-func newDemoApp(cfg demoConfig) (*demoApp, error) {
+// New is the demo app for the API host at cfg.APIURL.
+func New(cfg Config) (*App, error) {
 	pg, err := web.ParsePages(demoTemplate, "templates/demo.html")
 	if err != nil {
 		return nil, err
 	}
-	return &demoApp{apiURL: cfg.APIURL, secretKey: cfg.SecretKey, client: cfg.Client, pages: pg, log: cfg.Log, sdk: cfg.SDK}, nil
+	return &App{apiURL: cfg.APIURL, secretKey: cfg.SecretKey, client: cfg.Client, pages: pg, log: cfg.Log, sdk: cfg.SDK}, nil
 }
 
 // The demo's end user: fixed, so a connection read back shows where its tags came from.
@@ -65,13 +65,13 @@ type demoView struct {
 }
 
 // page is GET /: the demo page. The API URL reaches the page's script as escaped JSON.
-func (d *demoApp) page(w http.ResponseWriter, r *http.Request) {
+func (d *App) page(w http.ResponseWriter, r *http.Request) {
 	d.pages.Render(w, http.StatusOK, "demo.html", demoView{APIURL: d.apiURL}, false)
 }
 
 // connectSession is POST /api/connect-session: the page asks the backend for a session token,
 // optionally narrowed with allowed_integrations and integrations_config_defaults.
-func (d *demoApp) connectSession(w http.ResponseWriter, r *http.Request) {
+func (d *App) connectSession(w http.ResponseWriter, r *http.Request) {
 	raw, _, apiErr := web.ReadJSONObject(w, r)
 	if apiErr != nil {
 		web.WriteError(w, apiErr)
@@ -123,7 +123,7 @@ type demoIntegration struct {
 
 // integrations is GET /api/integrations: GET /integrations, then GET /providers/{provider} for
 // each, on the API host.
-func (d *demoApp) integrations(w http.ResponseWriter, r *http.Request) {
+func (d *App) integrations(w http.ResponseWriter, r *http.Request) {
 	status, resp, err := d.callAPI(r.Context(), http.MethodGet, "/integrations", nil)
 	if err != nil || status != http.StatusOK {
 		d.failUpstream(w, status, resp, err)
@@ -175,7 +175,7 @@ func (d *demoApp) integrations(w http.ResponseWriter, r *http.Request) {
 
 // connection is GET /api/connection: the backend reads the connection back. Tokens stay on
 // the backend: the page gets the credentials' type and expiry only.
-func (d *demoApp) connection(w http.ResponseWriter, r *http.Request) {
+func (d *App) connection(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	id, key := q.Get("connection_id"), q.Get("provider_config_key")
 	if id == "" || key == "" {
@@ -226,7 +226,8 @@ func fieldFromJSON(name string, m map[string]any) catalog.ConfigField {
 	return f
 }
 
-func (d *demoApp) callAPI(ctx context.Context, method, path string, body any) (int, []byte, error) {
+// callAPI calls the API host with the secret key, as an app's backend does.
+func (d *App) callAPI(ctx context.Context, method, path string, body any) (int, []byte, error) {
 	var reader io.Reader
 	if body != nil {
 		data, err := json.Marshal(body)
@@ -256,7 +257,7 @@ func (d *demoApp) callAPI(ctx context.Context, method, path string, body any) (i
 }
 
 // failUpstream relays the API host's error envelope, or reports that it could not be reached.
-func (d *demoApp) failUpstream(w http.ResponseWriter, status int, body []byte, err error) {
+func (d *App) failUpstream(w http.ResponseWriter, status int, body []byte, err error) {
 	if err != nil || status == 0 {
 		d.log.Warn("demo backend: API call failed", "err", err)
 		web.WriteError(w, web.NewError(http.StatusBadGateway, "api_unreachable", "The demo backend could not reach the API host."))
@@ -265,6 +266,7 @@ func (d *demoApp) failUpstream(w http.ResponseWriter, status int, body []byte, e
 	relay(w, status, body)
 }
 
+// relay passes the API host's answer on as it came.
 func relay(w http.ResponseWriter, status int, body []byte) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
@@ -272,8 +274,8 @@ func relay(w http.ResponseWriter, status int, body []byte) {
 	_, _ = w.Write(body)
 }
 
-// routes is the demo app: its page, its backend, and the SDK it loads.
-func (d *demoApp) routes() http.Handler {
+// Handler is the demo app: its page, its backend, and the SDK it loads.
+func (d *App) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", d.page)
 	mux.HandleFunc("POST /api/connect-session", d.connectSession)

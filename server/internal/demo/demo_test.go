@@ -1,4 +1,4 @@
-package server
+package demo
 
 import (
 	"io"
@@ -19,10 +19,10 @@ const demoSecretKey = "6f1d4c3b-2a19-4e8f-9d7c-5b4a39281706"
 // startDemo serves the demo app alone, for an API host at apiURL.
 func startDemo(t *testing.T, apiURL string) string {
 	t.Helper()
-	d, err := newDemoApp(demoConfig{APIURL: apiURL, SecretKey: demoSecretKey, Client: http.DefaultClient,
+	d, err := New(Config{APIURL: apiURL, SecretKey: demoSecretKey, Client: http.DefaultClient,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), SDK: web.NewSDKFiles(t.TempDir())})
 	require.NoError(t, err)
-	ts := httptest.NewServer(d.routes())
+	ts := httptest.NewServer(d.Handler())
 	t.Cleanup(ts.Close)
 	return ts.URL
 }

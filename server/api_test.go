@@ -37,7 +37,7 @@ func TestCORS(t *testing.T) {
 func TestIntegrationsAndProviders(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	narrow := createSession(t, srv, `{"end_user":{"id":"u"},"allowed_integrations":["zendesk","github"]}`)
+	narrow := webtest.CreateSession(t, srv, `{"end_user":{"id":"u"},"allowed_integrations":["zendesk","github"]}`)
 	tests := []struct {
 		name string
 		auth string
@@ -156,7 +156,7 @@ func TestNotFoundAndTelemetry(t *testing.T) {
 	root := webtest.Get(t, http.DefaultClient, srv.APIURL()+"/", nil)
 	assert.Equal(t, http.StatusUpgradeRequired, root.Status)
 	assert.Equal(t, "upgrade_required", root.JSON(t)["error"].(map[string]any)["code"])
-	token := createSession(t, srv, webtest.DemoEndUser)
+	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
 	ok := webtest.Do(t, http.DefaultClient, http.MethodPost, srv.APIURL()+"/connect/telemetry",
 		strings.NewReader(`{"token":"`+token+`","event":"open","timestamp":1}`), map[string]string{"Content-Type": "application/json"})
 	assert.Equal(t, http.StatusNoContent, ok.Status)

@@ -14,7 +14,7 @@ import (
 // connectAPIKey stores a sendgrid connection for a session body and returns its connection id.
 func connectWithAPIKey(t *testing.T, srv *Server, sessionBody string) string {
 	t.Helper()
-	resp := postAuth(t, srv, "/api-auth/api-key", "sendgrid", createSession(t, srv, sessionBody), "", `{"apiKey":"k"}`)
+	resp := webtest.PostAuth(t, srv, "/api-auth/api-key", "sendgrid", webtest.CreateSession(t, srv, sessionBody), "", `{"apiKey":"k"}`)
 	require.Equal(t, http.StatusOK, resp.Status, resp.Body)
 	return resp.JSON(t)["connectionId"].(string)
 }
@@ -124,7 +124,7 @@ func TestDeleteConnection(t *testing.T) {
 	resp = del("/connections/" + url.PathEscape(id) + "?provider_config_key=sendgrid")
 	require.Equal(t, http.StatusOK, resp.Status, resp.Body)
 	assert.JSONEq(t, `{"success":true}`, resp.Body)
-	assert.Equal(t, http.StatusNotFound, readConnection(t, srv, "sendgrid", id).Status)
+	assert.Equal(t, http.StatusNotFound, webtest.ReadConnection(t, srv, "sendgrid", id).Status)
 
 	resp = del("/connection/" + url.PathEscape(id) + "?provider_config_key=sendgrid")
 	require.Equal(t, http.StatusBadRequest, resp.Status)

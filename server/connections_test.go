@@ -24,7 +24,7 @@ func TestGetConnectionErrors(t *testing.T) {
 	}{
 		{name: "no secret key", path: "/connection/abc?provider_config_key=zendesk", wantStatus: 401, wantCode: "missing_auth_header"},
 		{name: "session token instead of secret key", path: "/connection/abc?provider_config_key=zendesk",
-			headers: map[string]string{"Authorization": "Bearer " + createSession(t, srv, webtest.DemoEndUser)}, wantStatus: 401, wantCode: "invalid_secret_key_format"},
+			headers: map[string]string{"Authorization": "Bearer " + webtest.CreateSession(t, srv, webtest.DemoEndUser)}, wantStatus: 401, wantCode: "invalid_secret_key_format"},
 		{name: "missing provider_config_key", path: "/connection/abc", headers: auth, wantStatus: 400, wantCode: "invalid_query_params",
 			wantErrors: []any{map[string]any{"code": "invalid_type", "message": "Invalid input: expected string, received undefined", "path": []any{"provider_config_key"}}}},
 		{name: "unknown query keys", path: "/connection/abc?provider_config_key=zendesk&foo=1&bar=2&refresh_token=true", headers: auth, wantStatus: 400, wantCode: "invalid_query_params",

@@ -13,8 +13,8 @@ import (
 func TestCustomAuthErrors(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, webtest.DemoEndUser)
-	narrow := createSession(t, srv, `{"end_user":{"id":"u"},"allowed_integrations":["zendesk"]}`)
+	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
+	narrow := webtest.CreateSession(t, srv, `{"end_user":{"id":"u"},"allowed_integrations":["zendesk"]}`)
 	const unknownToken = "nango_connect_session_0000000000000000000000000000000000000000000000000000000000000000"
 	tests := []struct {
 		name        string

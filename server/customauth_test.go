@@ -11,22 +11,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// postAuth sends a custom-auth POST as the SDK's triggerAuth does: the session token in the
-// query, JSON content type, from the app's origin.
-func postAuth(t *testing.T, srv *Server, path, key, token, query, body string) webtest.Response {
-	t.Helper()
-	u := srv.APIURL() + path + "/" + key + "?connect_session_token=" + token
-	if query != "" {
-		u += "&" + query
-	}
-	return webtest.Do(t, http.DefaultClient, http.MethodPost, u, strings.NewReader(body),
-		map[string]string{"Content-Type": "application/json", "Origin": "http://app.test:3000"})
-}
-
 func TestCustomAuthModes(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, webtest.DemoEndUser)
+	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
 	tests := []struct {
 		name, path, key, query  string
 		good                    string
@@ -77,7 +65,7 @@ func TestCustomAuthModes(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			resp := postAuth(t, srv, tc.path, tc.key, token, tc.query, tc.good)
+			resp := webtest.PostAuth(t, srv, tc.path, tc.key, token, tc.query, tc.good)
 			require.Equal(t, http.StatusOK, resp.Status, resp.Body)
 			reply := resp.JSON(t)
 			id, _ := reply["connectionId"].(string)
@@ -90,7 +78,7 @@ func TestCustomAuthModes(t *testing.T) {
 			}
 			assert.Equal(t, "*", resp.Header.Get("Access-Control-Allow-Origin"))
 
-			stored := readConnection(t, srv, tc.key, id)
+			stored := webtest.ReadConnection(t, srv, tc.key, id)
 			require.Equal(t, http.StatusOK, stored.Status, stored.Body)
 			conn := stored.JSON(t)
 			creds := conn["credentials"].(map[string]any)
@@ -110,7 +98,7 @@ func TestCustomAuthModes(t *testing.T) {
 			if tc.bad == "" {
 				return
 			}
-			refused := postAuth(t, srv, tc.path, tc.key, token, tc.query, tc.bad)
+			refused := webtest.PostAuth(t, srv, tc.path, tc.key, token, tc.query, tc.bad)
 			require.Equal(t, http.StatusBadRequest, refused.Status, refused.Body)
 			e := refused.Envelope(t)
 			assert.Equal(t, tc.wantCode, e["code"])
@@ -123,7 +111,7 @@ func TestCustomAuthModes(t *testing.T) {
 func TestCustomAuthIssuedTokens(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, webtest.DemoEndUser)
+	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
 	tests := []struct {
 		path, key, query, body string
 		field, prefix          string
@@ -137,9 +125,9 @@ func TestCustomAuthIssuedTokens(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.key, func(t *testing.T) {
-			resp := postAuth(t, srv, tc.path, tc.key, token, tc.query, tc.body)
+			resp := webtest.PostAuth(t, srv, tc.path, tc.key, token, tc.query, tc.body)
 			require.Equal(t, http.StatusOK, resp.Status, resp.Body)
-			stored := readConnection(t, srv, tc.key, resp.JSON(t)["connectionId"].(string))
+			stored := webtest.ReadConnection(t, srv, tc.key, resp.JSON(t)["connectionId"].(string))
 			creds := stored.JSON(t)["credentials"].(map[string]any)
 			assert.True(t, strings.HasPrefix(creds[tc.field].(string), tc.prefix), creds[tc.field])
 			assert.Regexp(t, `^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$`, creds["expires_at"])
@@ -150,11 +138,11 @@ func TestCustomAuthIssuedTokens(t *testing.T) {
 func TestCustomAuthSessionDefaults(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, `{"end_user":{"id":"u-9"},"tags":{"team":"blue"},"webhook_url_override":"https://hooks.example.com/n",
+	token := webtest.CreateSession(t, srv, `{"end_user":{"id":"u-9"},"tags":{"team":"blue"},"webhook_url_override":"https://hooks.example.com/n",
 		"integrations_config_defaults":{"1password-scim":{"connection_config":{"domain":"scim.default.com","extra":7}}}}`)
-	resp := postAuth(t, srv, "/api-auth/api-key", "1password-scim", token, "params[domain]=scim.page.com&params[webhook_url]=https://evil.example.com", `{"apiKey":"k"}`)
+	resp := webtest.PostAuth(t, srv, "/api-auth/api-key", "1password-scim", token, "params[domain]=scim.page.com&params[webhook_url]=https://evil.example.com", `{"apiKey":"k"}`)
 	require.Equal(t, http.StatusOK, resp.Status, resp.Body)
-	stored := readConnection(t, srv, "1password-scim", resp.JSON(t)["connectionId"].(string))
+	stored := webtest.ReadConnection(t, srv, "1password-scim", resp.JSON(t)["connectionId"].(string))
 	assert.Contains(t, stored.Body, `"connection_config":{"domain":"scim.default.com","extra":7}`, "the session's defaults win, webhook_url is dropped")
 	conn := stored.JSON(t)
 	assert.Equal(t, map[string]any{"end_user_id": "u-9", "team": "blue"}, conn["tags"])

@@ -58,8 +58,8 @@ func TestDemoBackend(t *testing.T) {
 	})
 
 	t.Run("connection read back without tokens", func(t *testing.T) {
-		token := createSession(t, srv, webtest.DemoEndUser)
-		page := runFlow(t, srv, webtest.Browser(t), connectURL(srv, "github", token, ""), "approve")
+		token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
+		page := runFlow(t, srv, webtest.Browser(t), webtest.ConnectURL(srv, "github", token, ""), "approve")
 		id := webtest.PostedMessage(t, page.Body)["payload"].(map[string]any)["connectionId"].(string)
 		resp := webtest.Get(t, http.DefaultClient, srv.AppURL()+"/api/connection?connection_id="+id+"&provider_config_key=github", nil)
 		require.Equal(t, http.StatusOK, resp.Status, resp.Body)

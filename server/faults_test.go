@@ -19,7 +19,7 @@ import (
 func flowWithFaults(t *testing.T, srv *Server, token, extra string) (consent webtest.Response, callback webtest.Response) {
 	t.Helper()
 	c := webtest.Browser(t)
-	connect := webtest.Get(t, c, connectURL(srv, "zendesk", token, "params[subdomain]=acme&"+extra), webtest.PopupHeaders)
+	connect := webtest.Get(t, c, webtest.ConnectURL(srv, "zendesk", token, "params[subdomain]=acme&"+extra), webtest.PopupHeaders)
 	require.Equal(t, http.StatusFound, connect.Status, connect.Body)
 	consent = webtest.Get(t, c, connect.Header.Get("Location"), nil)
 	if consent.Status == http.StatusSeeOther { // access_denied or auto_approve: the page decided by itself
@@ -34,7 +34,7 @@ func flowWithFaults(t *testing.T, srv *Server, token, extra string) (consent web
 func TestProviderFaultsPerFlow(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, webtest.DemoEndUser)
+	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
 	tests := []struct {
 		fault       string
 		wantCOOP    bool
@@ -77,28 +77,28 @@ func TestFaultsPerServerIntegrationAndSession(t *testing.T) {
 	t.Parallel()
 	coopOf := func(t *testing.T, srv *Server, key, token, extra string) string {
 		c := webtest.Browser(t)
-		connect := webtest.Get(t, c, connectURL(srv, key, token, extra), webtest.PopupHeaders)
+		connect := webtest.Get(t, c, webtest.ConnectURL(srv, key, token, extra), webtest.PopupHeaders)
 		require.Equal(t, http.StatusFound, connect.Status, connect.Body)
 		return webtest.Get(t, c, connect.Header.Get("Location"), nil).Header.Get("Cross-Origin-Opener-Policy")
 	}
 	t.Run("integration", func(t *testing.T) {
 		t.Parallel()
 		srv := startConfigured(t, Config{MockAllProviders: true, Integrations: []IntegrationConfig{{UniqueKey: "gh-coop", Provider: "github", Faults: []string{"coop"}}}})
-		token := createSession(t, srv, webtest.DemoEndUser)
+		token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
 		assert.Equal(t, "same-origin", coopOf(t, srv, "gh-coop", token, ""))
 		assert.Empty(t, coopOf(t, srv, "github", token, ""), "the default integration of the same provider is untouched")
 	})
 	t.Run("server", func(t *testing.T) {
 		t.Parallel()
 		srv := startConfigured(t, Config{Faults: []string{"coop"}})
-		assert.Equal(t, "same-origin", coopOf(t, srv, "github", createSession(t, srv, webtest.DemoEndUser), ""))
+		assert.Equal(t, "same-origin", coopOf(t, srv, "github", webtest.CreateSession(t, srv, webtest.DemoEndUser), ""))
 	})
 	t.Run("session", func(t *testing.T) {
 		t.Parallel()
 		srv := startServer(t)
-		token := createSession(t, srv, `{"end_user":{"id":"u"},"nango_dev_faults":["coop"]}`)
+		token := webtest.CreateSession(t, srv, `{"end_user":{"id":"u"},"nango_dev_faults":["coop"]}`)
 		assert.Equal(t, "same-origin", coopOf(t, srv, "github", token, ""))
-		assert.Empty(t, coopOf(t, srv, "github", createSession(t, srv, webtest.DemoEndUser), ""))
+		assert.Empty(t, coopOf(t, srv, "github", webtest.CreateSession(t, srv, webtest.DemoEndUser), ""))
 	})
 }
 
@@ -115,7 +115,7 @@ func TestFaultValidation(t *testing.T) {
 	assert.Contains(t, issues[1].(map[string]any)["message"], "websocketsPath")
 
 	c := webtest.Browser(t)
-	page := webtest.Get(t, c, connectURL(srv, "github", createSession(t, srv, webtest.DemoEndUser), "authorization_params[nango_dev_fault]=nope"), webtest.PopupHeaders)
+	page := webtest.Get(t, c, webtest.ConnectURL(srv, "github", webtest.CreateSession(t, srv, webtest.DemoEndUser), "authorization_params[nango_dev_fault]=nope"), webtest.PopupHeaders)
 	assert.Equal(t, http.StatusBadRequest, page.Status)
 	assert.Equal(t, "invalid_fault", webtest.PostedMessage(t, page.Body)["payload"].(map[string]any)["errorType"])
 
@@ -146,15 +146,15 @@ func TestSocketFaults(t *testing.T) {
 	refusing := startConfigured(t, Config{Faults: []string{"ws_refuse"}})
 	assert.Equal(t, http.StatusServiceUnavailable, dial(t, refusing, "/"))
 
-	conn, id := dialSDKSocket(t, srv)
+	conn, id := webtest.DialSDKSocket(t, srv, "/")
 	c := webtest.Browser(t)
-	connect := webtest.Get(t, c, connectURL(srv, "zendesk", createSession(t, srv, webtest.DemoEndUser), "params[subdomain]=acme&authorization_params[nango_dev_fault]=ws_drop&ws_client_id="+id), webtest.PopupHeaders)
+	connect := webtest.Get(t, c, webtest.ConnectURL(srv, "zendesk", webtest.CreateSession(t, srv, webtest.DemoEndUser), "params[subdomain]=acme&authorization_params[nango_dev_fault]=ws_drop&ws_client_id="+id), webtest.PopupHeaders)
 	require.Equal(t, http.StatusFound, connect.Status, connect.Body)
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer cancel()
 	_, _, err := conn.Read(ctx)
 	require.Error(t, err, "the socket was cut")
-	resumed, again := dialSDKSocketAt(t, srv, "/?ws_client_id="+id)
+	resumed, again := webtest.DialSDKSocket(t, srv, "/?ws_client_id="+id)
 	assert.Equal(t, id, again, "the id stays resumable")
 	callback := webtest.DecideAtProvider(t, c, connect.Header.Get("Location"), "approve")
 	webtest.Get(t, c, callback, nil)

@@ -16,10 +16,10 @@ import (
 func TestFullFlow(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, webtest.DemoEndUser)
+	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
 	c := webtest.Browser(t)
 
-	page := runFlow(t, srv, c, connectURL(srv, "zendesk", token, "params%5Bsubdomain%5D=acme&params%5Boauth_scopes_override%5D=read%2Cwrite"), "approve")
+	page := runFlow(t, srv, c, webtest.ConnectURL(srv, "zendesk", token, "params%5Bsubdomain%5D=acme&params%5Boauth_scopes_override%5D=read%2Cwrite"), "approve")
 	require.Equal(t, http.StatusOK, page.Status, page.Body)
 	assert.Contains(t, page.Body, "Successful connection ✅")
 	assert.Contains(t, page.Body, "You can close this window.")
@@ -33,7 +33,7 @@ func TestFullFlow(t *testing.T) {
 	connectionID := payload["connectionId"].(string)
 	require.NotEmpty(t, connectionID)
 
-	resp := readConnection(t, srv, "zendesk", connectionID)
+	resp := webtest.ReadConnection(t, srv, "zendesk", connectionID)
 	require.Equal(t, http.StatusOK, resp.Status, resp.Body)
 	assert.Contains(t, resp.Body, `"connection_config":{"subdomain":"acme","oauth_scopes_override":["read","write"]}`)
 	conn := resp.JSON(t)
@@ -70,11 +70,11 @@ func TestFullFlow(t *testing.T) {
 func TestFullFlowSessionDefaults(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, `{"end_user":{"id":"u"},"integrations_config_defaults":{"github":{"connection_config":{"oauth_scopes_override":"repo,user","team":7}}}}`)
-	page := runFlow(t, srv, webtest.Browser(t), connectURL(srv, "github", token, "params[team]=ignored"), "approve")
+	token := webtest.CreateSession(t, srv, `{"end_user":{"id":"u"},"integrations_config_defaults":{"github":{"connection_config":{"oauth_scopes_override":"repo,user","team":7}}}}`)
+	page := runFlow(t, srv, webtest.Browser(t), webtest.ConnectURL(srv, "github", token, "params[team]=ignored"), "approve")
 	require.Equal(t, http.StatusOK, page.Status, page.Body)
 	id := webtest.PostedMessage(t, page.Body)["payload"].(map[string]any)["connectionId"].(string)
-	resp := readConnection(t, srv, "github", id)
+	resp := webtest.ReadConnection(t, srv, "github", id)
 	require.Equal(t, http.StatusOK, resp.Status, resp.Body)
 	assert.Contains(t, resp.Body, `"connection_config":{"team":7,"oauth_scopes_override":["repo","user"]}`)
 	assert.Equal(t, map[string]any{"end_user_id": "u"}, resp.JSON(t)["tags"])
@@ -83,9 +83,9 @@ func TestFullFlowSessionDefaults(t *testing.T) {
 func TestDenyAtProvider(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, webtest.DemoEndUser)
+	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
 	c := webtest.Browser(t)
-	resp := webtest.Get(t, c, connectURL(srv, "github", token, ""), webtest.PopupHeaders)
+	resp := webtest.Get(t, c, webtest.ConnectURL(srv, "github", token, ""), webtest.PopupHeaders)
 	require.Equal(t, http.StatusFound, resp.Status)
 	callback := webtest.DecideAtProvider(t, c, resp.Header.Get("Location"), "deny")
 	u, err := url.Parse(callback)
@@ -113,7 +113,7 @@ func TestDenyAtProvider(t *testing.T) {
 func TestCallbackStateChecks(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, webtest.DemoEndUser)
+	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
 
 	t.Run("no state", func(t *testing.T) {
 		page := webtest.Get(t, webtest.Browser(t), srv.APIURL()+"/oauth/callback?code=x", nil)
@@ -125,7 +125,7 @@ func TestCallbackStateChecks(t *testing.T) {
 
 	t.Run("state used twice", func(t *testing.T) {
 		c := webtest.Browser(t)
-		resp := webtest.Get(t, c, connectURL(srv, "github", token, ""), webtest.PopupHeaders)
+		resp := webtest.Get(t, c, webtest.ConnectURL(srv, "github", token, ""), webtest.PopupHeaders)
 		callback := webtest.DecideAtProvider(t, c, resp.Header.Get("Location"), "approve")
 		first := webtest.Get(t, c, callback, nil)
 		require.Equal(t, http.StatusOK, first.Status, first.Body)
@@ -138,7 +138,7 @@ func TestCallbackStateChecks(t *testing.T) {
 
 	t.Run("callback without the state cookie", func(t *testing.T) {
 		c := webtest.Browser(t)
-		resp := webtest.Get(t, c, connectURL(srv, "github", token, ""), webtest.PopupHeaders)
+		resp := webtest.Get(t, c, webtest.ConnectURL(srv, "github", token, ""), webtest.PopupHeaders)
 		callback := webtest.DecideAtProvider(t, c, resp.Header.Get("Location"), "approve")
 		page := webtest.Get(t, webtest.Browser(t), callback, nil) // another browser: no cookie
 		require.Equal(t, http.StatusBadRequest, page.Status)
@@ -154,9 +154,9 @@ func TestCallbackStateChecks(t *testing.T) {
 func TestCallbackReportsRefusedCode(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, webtest.DemoEndUser)
+	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
 	c := webtest.Browser(t)
-	resp := webtest.Get(t, c, connectURL(srv, "github", token, ""), webtest.PopupHeaders)
+	resp := webtest.Get(t, c, webtest.ConnectURL(srv, "github", token, ""), webtest.PopupHeaders)
 	callback, err := url.Parse(webtest.DecideAtProvider(t, c, resp.Header.Get("Location"), "approve"))
 	require.NoError(t, err)
 	// Tamper with the verifier the API host will send: the mock must refuse the exchange.
@@ -175,23 +175,23 @@ func TestCallbackReportsRefusedCode(t *testing.T) {
 func TestNothingReflectedUnescaped(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, webtest.DemoEndUser)
+	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
 	const evil = `"'><script>alert(1)</script><img src=x onerror=alert(2)>` + "\u2028"
 	pages := map[string]webtest.Response{
 		"unknown state":                  webtest.Get(t, webtest.Browser(t), srv.APIURL()+"/oauth/callback?state="+url.QueryEscape(evil), nil),
-		"url_param_err with evil config": webtest.Get(t, webtest.Browser(t), connectURL(srv, "shopify", token, "params%5Bregion%5D="+url.QueryEscape(evil)), webtest.PopupHeaders),
-		"pattern rejection":              webtest.Get(t, webtest.Browser(t), connectURL(srv, "zendesk", token, "params%5Bsubdomain%5D="+url.QueryEscape(evil)), webtest.PopupHeaders),
-		"unknown integration":            webtest.Get(t, webtest.Browser(t), connectURL(srv, url.PathEscape(evil), token, ""), webtest.PopupHeaders),
+		"url_param_err with evil config": webtest.Get(t, webtest.Browser(t), webtest.ConnectURL(srv, "shopify", token, "params%5Bregion%5D="+url.QueryEscape(evil)), webtest.PopupHeaders),
+		"pattern rejection":              webtest.Get(t, webtest.Browser(t), webtest.ConnectURL(srv, "zendesk", token, "params%5Bsubdomain%5D="+url.QueryEscape(evil)), webtest.PopupHeaders),
+		"unknown integration":            webtest.Get(t, webtest.Browser(t), webtest.ConnectURL(srv, url.PathEscape(evil), token, ""), webtest.PopupHeaders),
 		"provider error": func() webtest.Response {
 			c := webtest.Browser(t)
-			resp := webtest.Get(t, c, connectURL(srv, "github", token, ""), webtest.PopupHeaders)
+			resp := webtest.Get(t, c, webtest.ConnectURL(srv, "github", token, ""), webtest.PopupHeaders)
 			loc, _ := url.Parse(resp.Header.Get("Location"))
 			state := loc.Query().Get("state")
 			return webtest.Get(t, c, srv.APIURL()+"/oauth/callback?state="+state+"&error="+url.QueryEscape(evil)+"&error_description="+url.QueryEscape(evil), nil)
 		}(),
 	}
 	c := webtest.Browser(t)
-	resp := webtest.Get(t, c, connectURL(srv, "zendesk", token, "params%5Bsubdomain%5D=acme&params%5Boauth_scopes_override%5D="+url.QueryEscape(evil)+"&authorization_params%5Bx%5D="+url.QueryEscape(evil)), webtest.PopupHeaders)
+	resp := webtest.Get(t, c, webtest.ConnectURL(srv, "zendesk", token, "params%5Bsubdomain%5D=acme&params%5Boauth_scopes_override%5D="+url.QueryEscape(evil)+"&authorization_params%5Bx%5D="+url.QueryEscape(evil)), webtest.PopupHeaders)
 	require.Equal(t, http.StatusFound, resp.Status)
 	pages["consent page"] = webtest.Get(t, c, resp.Header.Get("Location"), nil)
 	pages["bad consent request"] = webtest.Get(t, webtest.Browser(t), srv.ProviderURL()+"/oauth/authorize/https/acme.zendesk.com/x?client_id="+url.QueryEscape(evil), nil)
@@ -219,7 +219,7 @@ func TestNothingReflectedUnescaped(t *testing.T) {
 func TestFlowForEveryIntegration(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, webtest.DemoEndUser)
+	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
 	tests := []struct {
 		name       string
 		key        string
@@ -244,10 +244,10 @@ func TestFlowForEveryIntegration(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			page := runFlow(t, srv, webtest.Browser(t), connectURL(srv, tc.key, token, tc.extra), "approve")
+			page := runFlow(t, srv, webtest.Browser(t), webtest.ConnectURL(srv, tc.key, token, tc.extra), "approve")
 			require.Equal(t, http.StatusOK, page.Status, page.Body)
 			id := webtest.PostedMessage(t, page.Body)["payload"].(map[string]any)["connectionId"].(string)
-			resp := readConnection(t, srv, tc.key, id)
+			resp := webtest.ReadConnection(t, srv, tc.key, id)
 			require.Equal(t, http.StatusOK, resp.Status, resp.Body)
 			assert.Contains(t, resp.Body, `"connection_config":`+tc.wantConfig+`,`)
 		})

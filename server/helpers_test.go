@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -40,16 +39,6 @@ func startConfigured(t *testing.T, cfg Config) *Server {
 	return srv
 }
 
-// createSession asks for a connect session token with the secret key.
-func createSession(t *testing.T, srv *Server, body string) string {
-	t.Helper()
-	return webtest.CreateSession(t, srv.APIURL(), srv.SecretKey(), body)
-}
-
-func connectURL(srv *Server, key, token, extra string) string {
-	return webtest.ConnectURL(srv.APIURL(), key, token, extra)
-}
-
 // runFlow drives a popup from /oauth/connect to the callback page and returns the page.
 func runFlow(t *testing.T, srv *Server, c *http.Client, connect string, decision string) webtest.Response {
 	t.Helper()
@@ -58,12 +47,6 @@ func runFlow(t *testing.T, srv *Server, c *http.Client, connect string, decision
 	callback := webtest.DecideAtProvider(t, c, resp.Header.Get("Location"), decision)
 	require.True(t, strings.HasPrefix(callback, srv.APIURL()+"/oauth/callback?"), callback)
 	return webtest.Get(t, c, callback, nil)
-}
-
-func readConnection(t *testing.T, srv *Server, key, id string) webtest.Response {
-	t.Helper()
-	return webtest.Get(t, http.DefaultClient, srv.APIURL()+"/connection/"+url.PathEscape(id)+"?provider_config_key="+key,
-		map[string]string{"Authorization": "Bearer " + srv.SecretKey()})
 }
 
 // peekState reads a pending OAuth state without spending it: the store hands a state out once,

@@ -46,7 +46,7 @@ func TestRealProviderIntegration(t *testing.T) {
 			AuthorizationURL: external("authorize", zendesk.AuthorizationURL), TokenURL: external("token", zendesk.TokenURL)},
 	}})
 	c := webtest.Browser(t)
-	connect := webtest.Get(t, c, connectURL(srv, "zendesk-ext", createSession(t, srv, webtest.DemoEndUser), "params[subdomain]=acme"), webtest.PopupHeaders)
+	connect := webtest.Get(t, c, webtest.ConnectURL(srv, "zendesk-ext", webtest.CreateSession(t, srv, webtest.DemoEndUser), "params[subdomain]=acme"), webtest.PopupHeaders)
 	require.Equal(t, http.StatusFound, connect.Status, connect.Body)
 	assert.True(t, strings.HasPrefix(connect.Header.Get("Location"), provider+"/oauth/authorize/https/acme.zendesk.com/oauth/authorizations/new?response_type=code&client_id=ext-client&"),
 		"the popup goes to the configured authorization URL itself: %s", connect.Header.Get("Location"))
@@ -55,7 +55,7 @@ func TestRealProviderIntegration(t *testing.T) {
 	msg := webtest.PostedMessage(t, page.Body)
 	require.Equal(t, "nango_oauth_callback_success", msg["type"], page.Body)
 	id := msg["payload"].(map[string]any)["connectionId"].(string)
-	conn := readConnection(t, srv, "zendesk-ext", id)
+	conn := webtest.ReadConnection(t, srv, "zendesk-ext", id)
 	require.Equal(t, http.StatusOK, conn.Status, conn.Body)
 	creds := conn.JSON(t)["credentials"].(map[string]any)
 	assert.True(t, strings.HasPrefix(creds["access_token"].(string), "mock_access_"), "the token came from the external server's token endpoint")
@@ -126,7 +126,7 @@ acme-eu:
 		keys = append(keys, in.(map[string]any)["unique_key"].(string))
 	}
 	assert.Equal(t, []string{"acme-eu", "acme-oauth"}, keys)
-	page := runFlow(t, srv, webtest.Browser(t), connectURL(srv, "acme-eu", createSession(t, srv, webtest.DemoEndUser), ""), "approve")
+	page := runFlow(t, srv, webtest.Browser(t), webtest.ConnectURL(srv, "acme-eu", webtest.CreateSession(t, srv, webtest.DemoEndUser), ""), "approve")
 	assert.Equal(t, "nango_oauth_callback_success", webtest.PostedMessage(t, page.Body)["type"], page.Body)
 	eu := webtest.Get(t, http.DefaultClient, srv.APIURL()+"/providers/acme-eu", map[string]string{"Authorization": "Bearer " + srv.SecretKey()})
 	data := eu.JSON(t)["data"].(map[string]any)

@@ -66,10 +66,10 @@ func assertParams(t *testing.T, params []queryParam, want map[string]string, abs
 func TestOAuthConnectRedirect(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, webtest.DemoEndUser)
+	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
 	c := webtest.Browser(t)
 
-	resp := webtest.Get(t, c, connectURL(srv, "zendesk", token, "params[subdomain]=acme"), webtest.PopupHeaders)
+	resp := webtest.Get(t, c, webtest.ConnectURL(srv, "zendesk", token, "params[subdomain]=acme"), webtest.PopupHeaders)
 	require.Equal(t, http.StatusFound, resp.Status, resp.Body)
 	realURL, params := redirectTarget(t, srv, resp.Header.Get("Location"))
 	assert.Equal(t, "https://acme.zendesk.com/oauth/authorizations/new", realURL)
@@ -112,7 +112,7 @@ func TestOAuthConnectRedirect(t *testing.T) {
 func TestOAuthConnectQueryOrder(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, webtest.DemoEndUser)
+	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
 	tests := []struct {
 		name     string
 		key      string
@@ -168,7 +168,7 @@ func TestOAuthConnectQueryOrder(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			resp := webtest.Get(t, webtest.Browser(t), connectURL(srv, tc.key, token, tc.extra), webtest.PopupHeaders)
+			resp := webtest.Get(t, webtest.Browser(t), webtest.ConnectURL(srv, tc.key, token, tc.extra), webtest.PopupHeaders)
 			require.Equal(t, http.StatusFound, resp.Status, resp.Body)
 			realURL, params := redirectTarget(t, srv, resp.Header.Get("Location"))
 			assert.Equal(t, tc.wantURL, realURL)
@@ -183,7 +183,7 @@ func TestOAuthConnectQueryOrder(t *testing.T) {
 func TestOAuthConnectBracketForms(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, webtest.DemoEndUser)
+	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
 	// The second form is what URLSearchParams writes once the SDK adds ws_client_id: encoded
 	// brackets, and `+` for a space.
 	for _, extra := range []string{
@@ -191,7 +191,7 @@ func TestOAuthConnectBracketForms(t *testing.T) {
 		"params%5Bsubdomain%5D=acme&params%5Boauth_scopes_override%5D=a%2Cb&authorization_params%5Bhint%5D=a+b",
 	} {
 		t.Run(extra, func(t *testing.T) {
-			resp := webtest.Get(t, webtest.Browser(t), connectURL(srv, "zendesk", token, extra+"&ws_client_id=abc"), webtest.PopupHeaders)
+			resp := webtest.Get(t, webtest.Browser(t), webtest.ConnectURL(srv, "zendesk", token, extra+"&ws_client_id=abc"), webtest.PopupHeaders)
 			require.Equal(t, http.StatusFound, resp.Status, resp.Body)
 			realURL, params := redirectTarget(t, srv, resp.Header.Get("Location"))
 			assert.Equal(t, "https://acme.zendesk.com/oauth/authorizations/new", realURL)
@@ -206,7 +206,7 @@ func TestOAuthConnectBracketForms(t *testing.T) {
 func TestOAuthConnectSessionDefaults(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, `{"end_user":{"id":"u"},"integrations_config_defaults":{
+	token := webtest.CreateSession(t, srv, `{"end_user":{"id":"u"},"integrations_config_defaults":{
 		"zendesk":{"connection_config":{"subdomain":"fromsession","oauth_scopes_override":"tickets:read"},"authorization_params":{"locale":"fr"}},
 		"slack":{"user_scopes":"users:read","connection_config":{}}}}`)
 	tests := []struct {
@@ -232,7 +232,7 @@ func TestOAuthConnectSessionDefaults(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			resp := webtest.Get(t, webtest.Browser(t), connectURL(srv, tc.key, token, tc.extra), webtest.PopupHeaders)
+			resp := webtest.Get(t, webtest.Browser(t), webtest.ConnectURL(srv, tc.key, token, tc.extra), webtest.PopupHeaders)
 			require.Equal(t, http.StatusFound, resp.Status, resp.Body)
 			realURL, params := redirectTarget(t, srv, resp.Header.Get("Location"))
 			assert.Equal(t, tc.wantURL, realURL)
@@ -244,8 +244,8 @@ func TestOAuthConnectSessionDefaults(t *testing.T) {
 func TestOAuthConnectErrors(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, webtest.DemoEndUser)
-	narrow := createSession(t, srv, `{"end_user":{"id":"u"},"allowed_integrations":["github"]}`)
+	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
+	narrow := webtest.CreateSession(t, srv, `{"end_user":{"id":"u"},"allowed_integrations":["github"]}`)
 	apiClient := map[string]string{"Accept": "application/json"}
 	tests := []struct {
 		name        string
@@ -260,33 +260,33 @@ func TestOAuthConnectErrors(t *testing.T) {
 			wantStatus: 401, wantCode: "invalid_connect_session_token_format"},
 		{name: "bad token format, popup", url: srv.APIURL() + "/oauth/connect/zendesk?connect_session_token=nope", headers: webtest.PopupHeaders,
 			wantStatus: 401, wantCode: "invalid_connect_session_token_format", wantPage: true},
-		{name: "unknown token, API client", url: connectURL(srv, "zendesk", sessionTokenPrefix+strings.Repeat("0", 64), ""), headers: apiClient,
+		{name: "unknown token, API client", url: webtest.ConnectURL(srv, "zendesk", sessionTokenPrefix+strings.Repeat("0", 64), ""), headers: apiClient,
 			wantStatus: 401, wantCode: "unknown_connect_session_token"},
-		{name: "unknown token, popup", url: connectURL(srv, "zendesk", sessionTokenPrefix+strings.Repeat("0", 64), ""), headers: webtest.PopupHeaders,
+		{name: "unknown token, popup", url: webtest.ConnectURL(srv, "zendesk", sessionTokenPrefix+strings.Repeat("0", 64), ""), headers: webtest.PopupHeaders,
 			wantStatus: 401, wantCode: "unknown_connect_session_token", wantPage: true},
 		{name: "no credentials", url: srv.APIURL() + "/oauth/connect/zendesk", headers: apiClient, wantStatus: 401, wantCode: "missing_public_key"},
 		{name: "public key not a uuid", url: srv.APIURL() + "/oauth/connect/zendesk?public_key=x", headers: apiClient, wantStatus: 401, wantCode: "invalid_public_key"},
 		{name: "public key deprecated", url: srv.APIURL() + "/oauth/connect/zendesk?public_key=3f2504e0-4f89-41d3-9a0c-0305e82c3301", headers: apiClient,
 			wantStatus: 401, wantCode: "deprecated_authentication"},
-		{name: "connection_id with a session", url: connectURL(srv, "zendesk", token, "connection_id=mine"), headers: apiClient,
+		{name: "connection_id with a session", url: webtest.ConnectURL(srv, "zendesk", token, "connection_id=mine"), headers: apiClient,
 			wantStatus: 400, wantCode: "invalid_query_params"},
-		{name: "integration not allowed, API client", url: connectURL(srv, "zendesk", narrow, "params[subdomain]=acme"), headers: apiClient,
+		{name: "integration not allowed, API client", url: webtest.ConnectURL(srv, "zendesk", narrow, "params[subdomain]=acme"), headers: apiClient,
 			wantStatus: 400, wantCode: "integration_not_allowed"},
-		{name: "integration not allowed, popup", url: connectURL(srv, "zendesk", narrow, "params[subdomain]=acme"), headers: webtest.PopupHeaders,
+		{name: "integration not allowed, popup", url: webtest.ConnectURL(srv, "zendesk", narrow, "params[subdomain]=acme"), headers: webtest.PopupHeaders,
 			wantStatus: 400, wantCode: "integration_not_allowed", wantPage: true},
-		{name: "unknown integration is a WSErr page even for API clients", url: connectURL(srv, "nope", token, ""), headers: apiClient,
+		{name: "unknown integration is a WSErr page even for API clients", url: webtest.ConnectURL(srv, "nope", token, ""), headers: apiClient,
 			wantStatus: 400, wantCode: "provider_config_err", wantMessage: `Could not find a Provider Config matching the "nope" key.`, wantPage: true},
-		{name: "missing interpolation value", url: connectURL(srv, "zendesk", token, ""), headers: webtest.PopupHeaders,
+		{name: "missing interpolation value", url: webtest.ConnectURL(srv, "zendesk", token, ""), headers: webtest.PopupHeaders,
 			wantStatus: 400, wantCode: "url_param_err", wantPage: true,
 			wantMessage: "Missing Connection Config param(s) in Auth request to interpolate url https://${connectionConfig.subdomain}.zendesk.com/oauth/authorizations/new. Provided Connection Config: {}"},
-		{name: "missing interpolation value lists the config given", url: connectURL(srv, "shopify", token, "params[region]=eu&params[oauth_scopes_override]=a"), headers: webtest.PopupHeaders,
+		{name: "missing interpolation value lists the config given", url: webtest.ConnectURL(srv, "shopify", token, "params[region]=eu&params[oauth_scopes_override]=a"), headers: webtest.PopupHeaders,
 			wantStatus: 400, wantCode: "url_param_err", wantPage: true,
 			wantMessage: `Missing Connection Config param(s) in Auth request to interpolate url https://${connectionConfig.subdomain}.myshopify.com/admin/oauth/authorize. Provided Connection Config: {"region":"eu","oauth_scopes_override":"a"}`},
 		{name: "missing key", url: srv.APIURL() + "/oauth/connect/?connect_session_token=" + token, headers: webtest.PopupHeaders,
 			wantStatus: 400, wantCode: "no_provider_config_key", wantPage: true},
-		{name: "an API key integration has no popup", url: connectURL(srv, "sendgrid", token, ""), headers: webtest.PopupHeaders,
+		{name: "an API key integration has no popup", url: webtest.ConnectURL(srv, "sendgrid", token, ""), headers: webtest.PopupHeaders,
 			wantStatus: 400, wantCode: "auth_mode_err", wantMessage: "Auth mode API_KEY not supported.", wantPage: true},
-		{name: "an outbound installation has no authorize URL", url: connectURL(srv, "sentry-oauth", token, ""), headers: webtest.PopupHeaders,
+		{name: "an outbound installation has no authorize URL", url: webtest.ConnectURL(srv, "sentry-oauth", token, ""), headers: webtest.PopupHeaders,
 			wantStatus: 400, wantCode: "provider_config_err", wantPage: true,
 			wantMessage: `Provider "sentry-oauth" has no authorization URL: it is installed from the provider's side (installation: outbound), through POST /auth/oauth-outbound/sentry-oauth.`},
 	}
@@ -316,7 +316,7 @@ func TestOAuthConnectErrors(t *testing.T) {
 func TestOAuthConnectPatternRejection(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, webtest.DemoEndUser)
+	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
 	tests := []struct {
 		name  string
 		key   string
@@ -336,7 +336,7 @@ func TestOAuthConnectPatternRejection(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			extra := "params%5B" + tc.param + "%5D=" + url.QueryEscape(tc.value)
-			resp := webtest.Get(t, webtest.Browser(t), connectURL(srv, tc.key, token, extra), map[string]string{"Accept": "application/json"})
+			resp := webtest.Get(t, webtest.Browser(t), webtest.ConnectURL(srv, tc.key, token, extra), map[string]string{"Accept": "application/json"})
 			require.Equal(t, http.StatusBadRequest, resp.Status, resp.Body)
 			assert.Empty(t, resp.Header.Get("Location"))
 			assert.NotContains(t, resp.Body, "evil.com#.zendesk")
@@ -350,7 +350,7 @@ func TestOAuthConnectPatternRejection(t *testing.T) {
 func TestOAuthConnectExpiredSession(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, webtest.DemoEndUser)
+	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
 	sess, ok, err := srv.store.Session(token, time.Now())
 	require.NoError(t, err)
 	require.True(t, ok)
@@ -367,7 +367,7 @@ func TestOAuthConnectExpiredSession(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			resp := webtest.Get(t, webtest.Browser(t), connectURL(srv, "zendesk", token, "params[subdomain]=acme"), tc.headers)
+			resp := webtest.Get(t, webtest.Browser(t), webtest.ConnectURL(srv, "zendesk", token, "params[subdomain]=acme"), tc.headers)
 			require.Equal(t, http.StatusUnauthorized, resp.Status, resp.Body)
 			if tc.wantPage {
 				assert.Equal(t, "unknown_connect_session_token", webtest.PostedMessage(t, resp.Body)["payload"].(map[string]any)["errorType"])

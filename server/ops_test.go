@@ -70,8 +70,8 @@ func TestRequestLogsRedactSecrets(t *testing.T) {
 	t.Parallel()
 	var logs syncBuffer
 	srv := startConfigured(t, Config{Logger: NewLogger(&logs, "json", true)})
-	token := createSession(t, srv, webtest.DemoEndUser)
-	page := runFlow(t, srv, webtest.Browser(t), connectURL(srv, "zendesk", token, "params[subdomain]=acme&credentials[oauth_client_secret_override]=hush"), "approve")
+	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
+	page := runFlow(t, srv, webtest.Browser(t), webtest.ConnectURL(srv, "zendesk", token, "params[subdomain]=acme&credentials[oauth_client_secret_override]=hush"), "approve")
 	require.Equal(t, http.StatusOK, page.Status)
 
 	out := logs.String()
@@ -105,7 +105,7 @@ func TestShutdownLetsInFlightRequestsFinish(t *testing.T) {
 	srv, err := Start(t.Context(), Config{AppAddr: "127.0.0.1:0", APIAddr: "127.0.0.1:0", ProviderAddr: "127.0.0.1:0"})
 	require.NoError(t, err)
 	c := webtest.Browser(t)
-	connect := webtest.Get(t, c, connectURL(srv, "zendesk", createSession(t, srv, webtest.DemoEndUser), "params[subdomain]=acme&authorization_params[nango_dev_fault]=callback_delay:300ms"), webtest.PopupHeaders)
+	connect := webtest.Get(t, c, webtest.ConnectURL(srv, "zendesk", webtest.CreateSession(t, srv, webtest.DemoEndUser), "params[subdomain]=acme&authorization_params[nango_dev_fault]=callback_delay:300ms"), webtest.PopupHeaders)
 	callback := webtest.DecideAtProvider(t, c, connect.Header.Get("Location"), "approve")
 	done := make(chan webtest.Response)
 	go func() { done <- webtest.Get(t, c, callback, nil) }()

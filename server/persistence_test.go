@@ -25,21 +25,21 @@ func TestRestartKeepsConnectionsKeyAndSessions(t *testing.T) {
 	t.Parallel()
 	data := filepath.Join(t.TempDir(), "nango-dev.db")
 	first := startConfigured(t, Config{DataFile: data})
-	token := createSession(t, first, webtest.DemoEndUser)
-	page := runFlow(t, first, webtest.Browser(t), connectURL(first, "zendesk", token, "params[subdomain]=acme"), "approve")
+	token := webtest.CreateSession(t, first, webtest.DemoEndUser)
+	page := runFlow(t, first, webtest.Browser(t), webtest.ConnectURL(first, "zendesk", token, "params[subdomain]=acme"), "approve")
 	id := webtest.PostedMessage(t, page.Body)["payload"].(map[string]any)["connectionId"].(string)
-	before := readConnection(t, first, "zendesk", id).JSON(t)
+	before := webtest.ReadConnection(t, first, "zendesk", id).JSON(t)
 	stop(t, first)
 
 	second := startConfigured(t, Config{DataFile: data})
 	assert.Equal(t, first.SecretKey(), second.SecretKey(), "a generated secret key is kept")
-	after := readConnection(t, second, "zendesk", id)
+	after := webtest.ReadConnection(t, second, "zendesk", id)
 	require.Equal(t, http.StatusOK, after.Status, after.Body)
 	got := after.JSON(t)
 	for _, key := range []string{"id", "connection_id", "created_at", "updated_at", "tags", "end_user", "connection_config", "credentials"} {
 		assert.Equal(t, before[key], got[key], key)
 	}
-	resp := postAuth(t, second, "/api-auth/api-key", "sendgrid", token, "", `{"apiKey":"k"}`)
+	resp := webtest.PostAuth(t, second, "/api-auth/api-key", "sendgrid", token, "", `{"apiKey":"k"}`)
 	assert.Equal(t, http.StatusOK, resp.Status, "the session made before the restart still works: %s", resp.Body)
 }
 
@@ -52,7 +52,7 @@ func TestRestartMidConsentCompletesTheFlow(t *testing.T) {
 	cfg := Config{AppAddr: addrs[0], APIAddr: addrs[1], ProviderAddr: addrs[2], DataFile: data}
 	first := startConfigured(t, cfg)
 	c := webtest.Browser(t)
-	connect := webtest.Get(t, c, connectURL(first, "zendesk", createSession(t, first, webtest.DemoEndUser), "params[subdomain]=acme"), webtest.PopupHeaders)
+	connect := webtest.Get(t, c, webtest.ConnectURL(first, "zendesk", webtest.CreateSession(t, first, webtest.DemoEndUser), "params[subdomain]=acme"), webtest.PopupHeaders)
 	require.Equal(t, http.StatusFound, connect.Status, connect.Body)
 	stop(t, first)
 
@@ -62,5 +62,5 @@ func TestRestartMidConsentCompletesTheFlow(t *testing.T) {
 	msg := webtest.PostedMessage(t, page.Body)
 	require.Equal(t, "nango_oauth_callback_success", msg["type"], page.Body)
 	id := msg["payload"].(map[string]any)["connectionId"].(string)
-	assert.Equal(t, http.StatusOK, readConnection(t, second, "zendesk", id).Status)
+	assert.Equal(t, http.StatusOK, webtest.ReadConnection(t, second, "zendesk", id).Status)
 }

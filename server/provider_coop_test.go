@@ -20,7 +20,7 @@ func TestCOOP(t *testing.T) {
 		defer cancel()
 		srv.Shutdown(ctx)
 	})
-	token := createSession(t, srv, webtest.DemoEndUser)
+	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
 	tests := []struct {
 		name, key, extra string
 		want             string
@@ -33,7 +33,7 @@ func TestCOOP(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c := webtest.Browser(t)
-			connect := webtest.Get(t, c, connectURL(srv, tc.key, token, tc.extra), webtest.PopupHeaders)
+			connect := webtest.Get(t, c, webtest.ConnectURL(srv, tc.key, token, tc.extra), webtest.PopupHeaders)
 			require.Equal(t, http.StatusFound, connect.Status, connect.Body)
 			assert.Empty(t, connect.Header.Get("Cross-Origin-Opener-Policy"), "the API host's own pages keep the opener")
 

@@ -2,7 +2,6 @@ package server
 
 import (
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -11,32 +10,11 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func postReconnect(t *testing.T, srv *Server, auth, query, body string) webtest.Response {
-	t.Helper()
-	u := srv.APIURL() + "/connect/sessions/reconnect"
-	if query != "" {
-		u += "?" + query
-	}
-	headers := map[string]string{"Content-Type": "application/json"}
-	if auth != "" {
-		headers["Authorization"] = "Bearer " + auth
-	}
-	return webtest.Do(t, http.DefaultClient, http.MethodPost, u, strings.NewReader(body), headers)
-}
-
-// reconnectSession asks for a reconnect session token with the secret key.
-func reconnectSession(t *testing.T, srv *Server, body string) string {
-	t.Helper()
-	resp := postReconnect(t, srv, srv.SecretKey(), "", body)
-	require.Equal(t, http.StatusCreated, resp.Status, resp.Body)
-	return resp.JSON(t)["data"].(map[string]any)["token"].(string)
-}
-
 func TestReconnectSessionRequests(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, webtest.DemoEndUser)
-	created := postAuth(t, srv, "/api-auth/api-key", "sendgrid", token, "", `{"apiKey":"SG.one"}`)
+	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
+	created := webtest.PostAuth(t, srv, "/api-auth/api-key", "sendgrid", token, "", `{"apiKey":"SG.one"}`)
 	require.Equal(t, http.StatusOK, created.Status, created.Body)
 	id := created.JSON(t)["connectionId"].(string)
 	pair := `"connection_id":"` + id + `","integration_id":"sendgrid"`
@@ -62,7 +40,7 @@ func TestReconnectSessionRequests(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			resp := postReconnect(t, srv, tc.auth, tc.query, tc.body)
+			resp := webtest.PostReconnect(t, srv, tc.auth, tc.query, tc.body)
 			require.Equal(t, tc.wantStatus, resp.Status, resp.Body)
 			if tc.wantCode != "" {
 				assert.Equal(t, tc.wantCode, resp.Envelope(t)["code"])
@@ -89,25 +67,25 @@ func TestReconnectSessionRequests(t *testing.T) {
 func TestReconnectOverwritesViaAPIKey(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, webtest.DemoEndUser)
-	created := postAuth(t, srv, "/api-auth/api-key", "sendgrid", token, "", `{"apiKey":"SG.one"}`)
+	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
+	created := webtest.PostAuth(t, srv, "/api-auth/api-key", "sendgrid", token, "", `{"apiKey":"SG.one"}`)
 	require.Equal(t, http.StatusOK, created.Status, created.Body)
 	id := created.JSON(t)["connectionId"].(string)
-	before := readConnection(t, srv, "sendgrid", id).JSON(t)
+	before := webtest.ReadConnection(t, srv, "sendgrid", id).JSON(t)
 	time.Sleep(5 * time.Millisecond) // updated_at has millisecond resolution
 
-	again := reconnectSession(t, srv, `{"connection_id":"`+id+`","integration_id":"sendgrid"}`)
-	forbidden := postAuth(t, srv, "/api-auth/api-key", "sendgrid", again, "connection_id="+id, `{"apiKey":"SG.two"}`)
+	again := webtest.ReconnectSession(t, srv, `{"connection_id":"`+id+`","integration_id":"sendgrid"}`)
+	forbidden := webtest.PostAuth(t, srv, "/api-auth/api-key", "sendgrid", again, "connection_id="+id, `{"apiKey":"SG.two"}`)
 	assert.Equal(t, "invalid_query_params", forbidden.Envelope(t)["code"], "the session decides the id")
-	other := postAuth(t, srv, "/api-auth/basic", "ashby", again, "", `{"username":"u","password":""}`)
+	other := webtest.PostAuth(t, srv, "/api-auth/basic", "ashby", again, "", `{"username":"u","password":""}`)
 	assert.Equal(t, "integration_not_allowed", other.Envelope(t)["code"])
-	refused := postAuth(t, srv, "/api-auth/api-key", "sendgrid", again, "", `{"apiKey":"invalid"}`)
+	refused := webtest.PostAuth(t, srv, "/api-auth/api-key", "sendgrid", again, "", `{"apiKey":"invalid"}`)
 	assert.Equal(t, "connection_test_failed", refused.Envelope(t)["code"])
 
-	resp := postAuth(t, srv, "/api-auth/api-key", "sendgrid", again, "", `{"apiKey":"SG.two"}`)
+	resp := webtest.PostAuth(t, srv, "/api-auth/api-key", "sendgrid", again, "", `{"apiKey":"SG.two"}`)
 	require.Equal(t, http.StatusOK, resp.Status, resp.Body)
 	assert.Equal(t, id, resp.JSON(t)["connectionId"])
-	after := readConnection(t, srv, "sendgrid", id).JSON(t)
+	after := webtest.ReadConnection(t, srv, "sendgrid", id).JSON(t)
 	assert.Equal(t, before["id"], after["id"])
 	assert.Equal(t, before["created_at"], after["created_at"])
 	assert.NotEqual(t, before["updated_at"], after["updated_at"])
@@ -119,24 +97,24 @@ func TestReconnectOverwritesViaAPIKey(t *testing.T) {
 func TestReconnectOverwritesViaOAuth(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, webtest.DemoEndUser)
-	page := runFlow(t, srv, webtest.Browser(t), connectURL(srv, "zendesk", token, "params[subdomain]=acme"), "approve")
+	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
+	page := runFlow(t, srv, webtest.Browser(t), webtest.ConnectURL(srv, "zendesk", token, "params[subdomain]=acme"), "approve")
 	require.Equal(t, http.StatusOK, page.Status, page.Body)
 	id := webtest.PostedMessage(t, page.Body)["payload"].(map[string]any)["connectionId"].(string)
-	before := readConnection(t, srv, "zendesk", id).JSON(t)
+	before := webtest.ReadConnection(t, srv, "zendesk", id).JSON(t)
 	time.Sleep(5 * time.Millisecond)
 
-	again := reconnectSession(t, srv, `{"connection_id":"`+id+`","integration_id":"zendesk","end_user":{"id":"user-1"},"tags":{"plan":"team"}}`)
-	forbidden := webtest.Get(t, webtest.Browser(t), connectURL(srv, "zendesk", again, "params[subdomain]=acme&connection_id="+id), nil)
+	again := webtest.ReconnectSession(t, srv, `{"connection_id":"`+id+`","integration_id":"zendesk","end_user":{"id":"user-1"},"tags":{"plan":"team"}}`)
+	forbidden := webtest.Get(t, webtest.Browser(t), webtest.ConnectURL(srv, "zendesk", again, "params[subdomain]=acme&connection_id="+id), nil)
 	assert.Equal(t, "invalid_query_params", forbidden.Envelope(t)["code"])
 
-	conn, wsID := dialSDKSocket(t, srv)
-	page = runFlow(t, srv, webtest.Browser(t), connectURL(srv, "zendesk", again, "params[subdomain]=acme&ws_client_id="+wsID), "approve")
+	conn, wsID := webtest.DialSDKSocket(t, srv, "/")
+	page = runFlow(t, srv, webtest.Browser(t), webtest.ConnectURL(srv, "zendesk", again, "params[subdomain]=acme&ws_client_id="+wsID), "approve")
 	require.Equal(t, http.StatusOK, page.Status, page.Body)
 	assert.Equal(t, id, webtest.PostedMessage(t, page.Body)["payload"].(map[string]any)["connectionId"])
 	assert.Equal(t, id, webtest.ReadFrame(t, conn)["connection_id"])
 
-	after := readConnection(t, srv, "zendesk", id).JSON(t)
+	after := webtest.ReadConnection(t, srv, "zendesk", id).JSON(t)
 	assert.Equal(t, before["id"], after["id"])
 	assert.Equal(t, before["created_at"], after["created_at"])
 	assert.NotEqual(t, before["updated_at"], after["updated_at"])

@@ -205,7 +205,7 @@ func TestSessionTags(t *testing.T) {
 	srv := startServer(t)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			token := createSession(t, srv, tc.body)
+			token := webtest.CreateSession(t, srv, tc.body)
 			sess, ok, _ := srv.store.Session(token, time.Now())
 			require.True(t, ok)
 			assert.Equal(t, tc.want, sess.Tags)
@@ -216,7 +216,7 @@ func TestSessionTags(t *testing.T) {
 func TestSessionTokenAuth(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, webtest.DemoEndUser)
+	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
 	tests := []struct {
 		name       string
 		header     string
@@ -246,7 +246,7 @@ func TestSessionTokenAuth(t *testing.T) {
 func TestExpiredSession(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, webtest.DemoEndUser)
+	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
 	_, ok, _ := srv.store.Session(token, time.Now().Add(29*time.Minute))
 	assert.True(t, ok)
 	_, ok, _ = srv.store.Session(token, time.Now().Add(31*time.Minute))

@@ -68,7 +68,7 @@ func TestAuthWebhookOnCreationAndOverride(t *testing.T) {
 	t.Parallel()
 	rcv, got, _ := webhookReceiver(t, ok200)
 	srv := startWithWebhook(t, WebhookConfig{URL: rcv.URL + "/hooks/nango", SigningKey: "whsec"})
-	page := runFlow(t, srv, webtest.Browser(t), connectURL(srv, "zendesk", createSession(t, srv, webtest.DemoEndUser), "params[subdomain]=acme"), "approve")
+	page := runFlow(t, srv, webtest.Browser(t), webtest.ConnectURL(srv, "zendesk", webtest.CreateSession(t, srv, webtest.DemoEndUser), "params[subdomain]=acme"), "approve")
 	id := webtest.PostedMessage(t, page.Body)["payload"].(map[string]any)["connectionId"].(string)
 
 	d := next(t, got)
@@ -86,8 +86,8 @@ func TestAuthWebhookOnCreationAndOverride(t *testing.T) {
 	assert.Equal(t, hex.EncodeToString(mac.Sum(nil)), d.Header.Get("X-Nango-Hmac-Sha256"))
 	assert.Equal(t, "application/json", d.Header.Get("Content-Type"))
 
-	token := reconnectSession(t, srv, `{"connection_id":"`+id+`","integration_id":"zendesk"}`)
-	runFlow(t, srv, webtest.Browser(t), connectURL(srv, "zendesk", token, "params[subdomain]=acme"), "approve")
+	token := webtest.ReconnectSession(t, srv, `{"connection_id":"`+id+`","integration_id":"zendesk"}`)
+	runFlow(t, srv, webtest.Browser(t), webtest.ConnectURL(srv, "zendesk", token, "params[subdomain]=acme"), "approve")
 	d = next(t, got)
 	assert.Equal(t, "override", d.Body["operation"])
 	assert.Equal(t, id, d.Body["connectionId"])
@@ -107,7 +107,7 @@ func TestAuthWebhookOnFailure(t *testing.T) {
 		{"token response unreadable", "zendesk", "params[subdomain]=acme&authorization_params[nango_dev_fault]=token_malformed", "approve", "unable_to_parse_token_response", "OAUTH2"},
 	}
 	for _, tc := range tests {
-		runFlow(t, srv, webtest.Browser(t), connectURL(srv, tc.key, createSession(t, srv, webtest.DemoEndUser), tc.extra), tc.decision)
+		runFlow(t, srv, webtest.Browser(t), webtest.ConnectURL(srv, tc.key, webtest.CreateSession(t, srv, webtest.DemoEndUser), tc.extra), tc.decision)
 		d := next(t, got)
 		assert.Equal(t, false, d.Body["success"], tc.name)
 		assert.Equal(t, "creation", d.Body["operation"], tc.name)
@@ -116,7 +116,7 @@ func TestAuthWebhookOnFailure(t *testing.T) {
 		assert.NotContains(t, d.Body, "tags", tc.name)
 		assert.NotContains(t, d.Body, "endUser", tc.name)
 	}
-	resp := postAuth(t, srv, "/api-auth/api-key", "sendgrid", createSession(t, srv, webtest.DemoEndUser), "", `{"apiKey":"invalid-key"}`)
+	resp := webtest.PostAuth(t, srv, "/api-auth/api-key", "sendgrid", webtest.CreateSession(t, srv, webtest.DemoEndUser), "", `{"apiKey":"invalid-key"}`)
 	require.Equal(t, http.StatusBadRequest, resp.Status)
 	d := next(t, got)
 	assert.Equal(t, map[string]any{"type": "connection_test_failed", "description": resp.Envelope(t)["message"]}, d.Body["error"])

@@ -13,32 +13,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func dialSDKSocket(t *testing.T, srv *Server) (*websocket.Conn, string) {
-	t.Helper()
-	return dialSDKSocketAt(t, srv, "/")
-}
-
-// dialSDKSocketAt opens the SDK's socket at a path (and query) of the API host.
-func dialSDKSocketAt(t *testing.T, srv *Server, path string) (*websocket.Conn, string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
-	defer cancel()
-	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.APIURL(), "http")+path, &websocket.DialOptions{
-		HTTPHeader: http.Header{"Origin": {"http://app.test:3000"}},
-	})
-	require.NoError(t, err)
-	t.Cleanup(func() { conn.CloseNow() })
-	ack := webtest.ReadFrame(t, conn)
-	assert.Equal(t, "connection_ack", ack["message_type"])
-	id, _ := ack["ws_client_id"].(string)
-	require.NotEmpty(t, id)
-	return conn, id
-}
-
 func TestWebSocketSuccess(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, webtest.DemoEndUser)
+	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
 	// The SDK first builds the query with raw brackets, then re-serializes it with
 	// URLSearchParams once it has the ws_client_id: both forms must work.
 	forms := map[string]string{
@@ -47,8 +25,8 @@ func TestWebSocketSuccess(t *testing.T) {
 	}
 	for name, query := range forms {
 		t.Run(name, func(t *testing.T) {
-			conn, id := dialSDKSocket(t, srv)
-			page := runFlow(t, srv, webtest.Browser(t), connectURL(srv, "zendesk", token, query+id), "approve")
+			conn, id := webtest.DialSDKSocket(t, srv, "/")
+			page := runFlow(t, srv, webtest.Browser(t), webtest.ConnectURL(srv, "zendesk", token, query+id), "approve")
 			require.Equal(t, http.StatusOK, page.Status, page.Body)
 			frame := webtest.ReadFrame(t, conn)
 			connectionID := webtest.PostedMessage(t, page.Body)["payload"].(map[string]any)["connectionId"]
@@ -60,10 +38,10 @@ func TestWebSocketSuccess(t *testing.T) {
 func TestWebSocketResumeAcrossAFlow(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, webtest.DemoEndUser)
-	_, id := dialSDKSocket(t, srv)
+	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
+	_, id := webtest.DialSDKSocket(t, srv, "/")
 	c := webtest.Browser(t)
-	resp := webtest.Get(t, c, connectURL(srv, "zendesk", token, "params%5Bsubdomain%5D=acme&ws_client_id="+id), webtest.PopupHeaders)
+	resp := webtest.Get(t, c, webtest.ConnectURL(srv, "zendesk", token, "params%5Bsubdomain%5D=acme&ws_client_id="+id), webtest.PopupHeaders)
 	require.Equal(t, http.StatusFound, resp.Status, resp.Body)
 	callback := webtest.DecideAtProvider(t, c, resp.Header.Get("Location"), "approve")
 
@@ -72,7 +50,7 @@ func TestWebSocketResumeAcrossAFlow(t *testing.T) {
 	page := webtest.Get(t, c, callback, nil)
 	require.Equal(t, http.StatusOK, page.Status, page.Body)
 
-	conn, resumed := dialSDKSocketAt(t, srv, "/?ws_client_id="+id)
+	conn, resumed := webtest.DialSDKSocket(t, srv, "/?ws_client_id="+id)
 	assert.Equal(t, id, resumed)
 	frame := webtest.ReadFrame(t, conn)
 	assert.Equal(t, "success", frame["message_type"])
@@ -89,7 +67,7 @@ func TestWebSocketRefused(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
 	srv.RefuseWebSockets(false)
-	dialSDKSocket(t, srv)
+	webtest.DialSDKSocket(t, srv, "/")
 }
 
 func TestWebsocketsPath(t *testing.T) {
@@ -97,9 +75,9 @@ func TestWebsocketsPath(t *testing.T) {
 	srv, err := Start(t.Context(), Config{AppAddr: "127.0.0.1:0", APIAddr: "127.0.0.1:0", ProviderAddr: "127.0.0.1:0", WebsocketsPath: "/nango/ws"})
 	require.NoError(t, err)
 	t.Cleanup(func() { srv.Shutdown(context.Background()) })
-	token := createSession(t, srv, webtest.DemoEndUser)
-	conn, id := dialSDKSocketAt(t, srv, "/nango/ws")
-	page := runFlow(t, srv, webtest.Browser(t), connectURL(srv, "zendesk", token, "params[subdomain]=acme&ws_client_id="+id), "approve")
+	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
+	conn, id := webtest.DialSDKSocket(t, srv, "/nango/ws")
+	page := runFlow(t, srv, webtest.Browser(t), webtest.ConnectURL(srv, "zendesk", token, "params[subdomain]=acme&ws_client_id="+id), "approve")
 	require.Equal(t, http.StatusOK, page.Status, page.Body)
 	assert.Equal(t, "success", webtest.ReadFrame(t, conn)["message_type"])
 	assert.Equal(t, http.StatusNotFound, webtest.Get(t, http.DefaultClient, srv.APIURL()+"/", nil).Status, "/ is no longer the socket")
@@ -113,9 +91,9 @@ func TestWebsocketsPath(t *testing.T) {
 func TestWebSocketError(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, webtest.DemoEndUser)
-	conn, id := dialSDKSocket(t, srv)
-	page := webtest.Get(t, webtest.Browser(t), connectURL(srv, "zendesk", token, "ws_client_id="+id), webtest.PopupHeaders)
+	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
+	conn, id := webtest.DialSDKSocket(t, srv, "/")
+	page := webtest.Get(t, webtest.Browser(t), webtest.ConnectURL(srv, "zendesk", token, "ws_client_id="+id), webtest.PopupHeaders)
 	require.Equal(t, http.StatusBadRequest, page.Status)
 	frame := webtest.ReadFrame(t, conn)
 	assert.Equal(t, "error", frame["message_type"])
@@ -128,7 +106,7 @@ func TestShutdownClosesSockets(t *testing.T) {
 	t.Parallel()
 	srv, err := Start(t.Context(), Config{AppAddr: "127.0.0.1:0", APIAddr: "127.0.0.1:0", ProviderAddr: "127.0.0.1:0"})
 	require.NoError(t, err)
-	conn, _ := dialSDKSocket(t, srv)
+	conn, _ := webtest.DialSDKSocket(t, srv, "/")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	require.NoError(t, srv.Shutdown(ctx))
@@ -140,9 +118,9 @@ func TestShutdownClosesSockets(t *testing.T) {
 func TestWebSocketDenied(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	token := createSession(t, srv, webtest.DemoEndUser)
-	conn, id := dialSDKSocket(t, srv)
-	page := runFlow(t, srv, webtest.Browser(t), connectURL(srv, "zendesk", token, "params%5Bsubdomain%5D=acme&ws_client_id="+id), "deny")
+	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
+	conn, id := webtest.DialSDKSocket(t, srv, "/")
+	page := runFlow(t, srv, webtest.Browser(t), webtest.ConnectURL(srv, "zendesk", token, "params%5Bsubdomain%5D=acme&ws_client_id="+id), "deny")
 	require.Equal(t, http.StatusBadRequest, page.Status)
 	frame := webtest.ReadFrame(t, conn)
 	assert.Equal(t, "error", frame["message_type"])

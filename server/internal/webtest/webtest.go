@@ -88,23 +88,89 @@ func Get(t *testing.T, c *http.Client, rawURL string, headers map[string]string)
 // DemoEndUser is a session body with an end user, an organization and a tag.
 const DemoEndUser = `{"end_user":{"id":"user-1","email":"jane@example.com","display_name":"Jane"},"organization":{"id":"org-1","display_name":"Acme"},"tags":{"plan":"pro"}}`
 
-// CreateSession asks the API host at apiURL for a connect session token with the secret key.
-func CreateSession(t *testing.T, apiURL, secretKey, body string) string {
+// APIHost is where a test reaches the Nango API stand-in: the whole dev server, or the API host
+// alone.
+type APIHost interface {
+	APIURL() string
+	SecretKey() string
+}
+
+// CreateSession asks the API host for a connect session token with the secret key.
+func CreateSession(t *testing.T, h APIHost, body string) string {
 	t.Helper()
-	resp := Do(t, http.DefaultClient, http.MethodPost, apiURL+"/connect/sessions", strings.NewReader(body),
-		map[string]string{"Authorization": "Bearer " + secretKey, "Content-Type": "application/json"})
+	resp := Do(t, http.DefaultClient, http.MethodPost, h.APIURL()+"/connect/sessions", strings.NewReader(body),
+		map[string]string{"Authorization": "Bearer " + h.SecretKey(), "Content-Type": "application/json"})
 	require.Equal(t, http.StatusCreated, resp.Status, resp.Body)
-	data := resp.JSON(t)["data"].(map[string]any)
-	return data["token"].(string)
+	return resp.JSON(t)["data"].(map[string]any)["token"].(string)
+}
+
+// PostReconnect sends POST /connect/sessions/reconnect with the credential auth ("" sends
+// none) and the query, if any.
+func PostReconnect(t *testing.T, h APIHost, auth, query, body string) Response {
+	t.Helper()
+	u := h.APIURL() + "/connect/sessions/reconnect"
+	if query != "" {
+		u += "?" + query
+	}
+	headers := map[string]string{"Content-Type": "application/json"}
+	if auth != "" {
+		headers["Authorization"] = "Bearer " + auth
+	}
+	return Do(t, http.DefaultClient, http.MethodPost, u, strings.NewReader(body), headers)
+}
+
+// ReconnectSession asks for a reconnect session token with the secret key.
+func ReconnectSession(t *testing.T, h APIHost, body string) string {
+	t.Helper()
+	resp := PostReconnect(t, h, h.SecretKey(), "", body)
+	require.Equal(t, http.StatusCreated, resp.Status, resp.Body)
+	return resp.JSON(t)["data"].(map[string]any)["token"].(string)
 }
 
 // ConnectURL is the popup's first URL for an integration, with extra query pairs.
-func ConnectURL(apiURL, key, token, extra string) string {
-	u := apiURL + "/oauth/connect/" + key + "?connect_session_token=" + token
+func ConnectURL(h APIHost, key, token, extra string) string {
+	u := h.APIURL() + "/oauth/connect/" + key + "?connect_session_token=" + token
 	if extra != "" {
 		u += "&" + extra
 	}
 	return u
+}
+
+// PostAuth sends a custom-auth POST as the SDK's triggerAuth does: the session token in the
+// query, JSON content type, from the app's origin.
+func PostAuth(t *testing.T, h APIHost, path, key, token, query, body string) Response {
+	t.Helper()
+	u := h.APIURL() + path + "/" + key + "?connect_session_token=" + token
+	if query != "" {
+		u += "&" + query
+	}
+	return Do(t, http.DefaultClient, http.MethodPost, u, strings.NewReader(body),
+		map[string]string{"Content-Type": "application/json", "Origin": "http://app.test:3000"})
+}
+
+// ReadConnection is GET /connection/{id} with the secret key.
+func ReadConnection(t *testing.T, h APIHost, key, id string) Response {
+	t.Helper()
+	return Get(t, http.DefaultClient, h.APIURL()+"/connection/"+url.PathEscape(id)+"?provider_config_key="+key,
+		map[string]string{"Authorization": "Bearer " + h.SecretKey()})
+}
+
+// DialSDKSocket opens the SDK's WebSocket at a path (and query) of the API host, from the app's
+// origin, and returns it with the ws_client_id of its ack.
+func DialSDKSocket(t *testing.T, h APIHost, path string) (*websocket.Conn, string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(h.APIURL(), "http")+path, &websocket.DialOptions{
+		HTTPHeader: http.Header{"Origin": {"http://app.test:3000"}},
+	})
+	require.NoError(t, err)
+	t.Cleanup(func() { conn.CloseNow() })
+	ack := ReadFrame(t, conn)
+	require.Equal(t, "connection_ack", ack["message_type"])
+	id, _ := ack["ws_client_id"].(string)
+	require.NotEmpty(t, id)
+	return conn, id
 }
 
 var (

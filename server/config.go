@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os"
 	"regexp"
+	"time"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
 	"github.com/nango-wasm/nango-wasm/server/internal/store"
@@ -122,4 +123,21 @@ func (cfg Config) openStore() (store.Store, error) {
 		return nil, fmt.Errorf("%w", err)
 	}
 	return st, nil
+}
+
+// WebhookConfig says where the auth webhooks go and how they are signed and retried.
+type WebhookConfig struct {
+	// URL receives every auth webhook; a session's webhook_url_override wins over it. "" sends
+	// none except to overrides.
+	URL string
+	// SigningKey signs the bodies (X-Nango-Signature, X-Nango-Hmac-Sha256); "" signs with the
+	// secret key, as Nango signs with the environment's secret key.
+	SigningKey string
+	// MaxAttempts bounds the deliveries of one webhook (default 5).
+	MaxAttempts int
+	// Backoff is the wait before the first retry, doubled for each next one (default 500 ms,
+	// at most 30 s).
+	Backoff time.Duration
+	// Timeout bounds one attempt (default 10 s).
+	Timeout time.Duration
 }

@@ -11,19 +11,11 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// connectAPIKey stores a sendgrid connection for a session body and returns its connection id.
-func connectWithAPIKey(t *testing.T, srv *Server, sessionBody string) string {
-	t.Helper()
-	resp := webtest.PostAuth(t, srv, "/api-auth/api-key", "sendgrid", webtest.CreateSession(t, srv, sessionBody), "", `{"apiKey":"k"}`)
-	require.Equal(t, http.StatusOK, resp.Status, resp.Body)
-	return resp.JSON(t)["connectionId"].(string)
-}
-
 func TestListConnections(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t)
-	ada := connectWithAPIKey(t, srv, `{"end_user":{"id":"ada","email":"ada@example.com","display_name":"Ada Lovelace"},"organization":{"id":"org-1"},"tags":{"Team":"core"}}`)
-	bob := connectWithAPIKey(t, srv, `{"end_user":{"id":"bob","display_name":"Bob"},"tags":{"team":"growth"}}`)
+	srv := startAPI(t)
+	ada := connectUnauthenticated(t, srv, `{"end_user":{"id":"ada","email":"ada@example.com","display_name":"Ada Lovelace"},"organization":{"id":"org-1"},"tags":{"Team":"core"}}`)
+	bob := connectUnauthenticated(t, srv, `{"end_user":{"id":"bob","display_name":"Bob"},"tags":{"team":"growth"}}`)
 	auth := map[string]string{"Authorization": "Bearer " + srv.SecretKey()}
 	list := func(t *testing.T, query string) []map[string]any {
 		t.Helper()
@@ -50,7 +42,7 @@ func TestListConnections(t *testing.T) {
 	assert.ElementsMatch(t, []string{"id", "connection_id", "provider_config_key", "provider", "errors", "end_user", "tags", "metadata", "created"}, keys(first),
 		"Nango's ApiPublicConnection: no connection_config, no credentials")
 	assert.Regexp(t, regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$`), first["created"])
-	assert.Equal(t, "sendgrid", first["provider_config_key"])
+	assert.Equal(t, "unauthenticated", first["provider_config_key"])
 	assert.Equal(t, "core", first["tags"].(map[string]any)["team"], "tag keys are lowercased")
 	assert.Equal(t, "org-1", first["end_user"].(map[string]any)["organization"].(map[string]any)["id"])
 
@@ -60,7 +52,7 @@ func TestListConnections(t *testing.T) {
 		{"search=" + bob[:8], bob},
 		{"endUserId=bob", bob},
 		{"endUserOrganizationId=org-1", ada},
-		{"integrationId=github,+sendgrid&tags%5BTEAM%5D=growth", bob},
+		{"integrationId=github,+unauthenticated&tags%5BTEAM%5D=growth", bob},
 		{"tags[team]=core", ada},
 		{"limit=1&page=1", ada},
 	}
@@ -75,7 +67,7 @@ func TestListConnections(t *testing.T) {
 
 func TestListConnectionsErrors(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t)
+	srv := startAPI(t)
 	auth := map[string]string{"Authorization": "Bearer " + srv.SecretKey()}
 	tests := []struct {
 		query    string
@@ -108,8 +100,8 @@ func TestListConnectionsErrors(t *testing.T) {
 
 func TestDeleteConnection(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t)
-	id := connectWithAPIKey(t, srv, webtest.DemoEndUser)
+	srv := startAPI(t)
+	id := connectUnauthenticated(t, srv, webtest.DemoEndUser)
 	auth := map[string]string{"Authorization": "Bearer " + srv.SecretKey()}
 	del := func(path string) webtest.Response {
 		return webtest.Do(t, http.DefaultClient, http.MethodDelete, srv.APIURL()+path, nil, auth)
@@ -117,19 +109,19 @@ func TestDeleteConnection(t *testing.T) {
 	resp := del("/connection/" + url.PathEscape(id))
 	require.Equal(t, http.StatusBadRequest, resp.Status)
 	assert.Equal(t, "invalid_query_params", resp.Envelope(t)["code"])
-	resp = del("/connection/" + url.PathEscape(id) + "?provider_config_key=sendgrid&x=1&b=2")
+	resp = del("/connection/" + url.PathEscape(id) + "?provider_config_key=unauthenticated&x=1&b=2")
 	assert.Equal(t, "invalid_query_params", resp.Envelope(t)["code"])
 	assert.Equal(t, []any{map[string]any{"code": "unrecognized_keys", "message": `Unrecognized keys: "b", "x"`, "path": []any{}}}, resp.Envelope(t)["errors"])
 
-	resp = del("/connections/" + url.PathEscape(id) + "?provider_config_key=sendgrid")
+	resp = del("/connections/" + url.PathEscape(id) + "?provider_config_key=unauthenticated")
 	require.Equal(t, http.StatusOK, resp.Status, resp.Body)
 	assert.JSONEq(t, `{"success":true}`, resp.Body)
-	assert.Equal(t, http.StatusNotFound, webtest.ReadConnection(t, srv, "sendgrid", id).Status)
+	assert.Equal(t, http.StatusNotFound, webtest.ReadConnection(t, srv, "unauthenticated", id).Status)
 
-	resp = del("/connection/" + url.PathEscape(id) + "?provider_config_key=sendgrid")
+	resp = del("/connection/" + url.PathEscape(id) + "?provider_config_key=unauthenticated")
 	require.Equal(t, http.StatusBadRequest, resp.Status)
 	assert.Equal(t, "unknown_connection", resp.Envelope(t)["code"])
-	resp = webtest.Do(t, http.DefaultClient, http.MethodDelete, srv.APIURL()+"/connection/x?provider_config_key=sendgrid", nil, nil)
+	resp = webtest.Do(t, http.DefaultClient, http.MethodDelete, srv.APIURL()+"/connection/x?provider_config_key=unauthenticated", nil, nil)
 	assert.Equal(t, http.StatusUnauthorized, resp.Status)
 }
 

@@ -11,7 +11,7 @@ import (
 
 func TestGetConnectionErrors(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t)
+	srv := startAPI(t)
 	auth := map[string]string{"Authorization": "Bearer " + srv.SecretKey()}
 	tests := []struct {
 		name       string

@@ -15,7 +15,7 @@ import (
 // Connect UI's own origin, with credentials, for /connect/telemetry.
 func TestCORSPolicies(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t)
+	srv := startAPI(t)
 	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
 	public := map[string]string{
 		"Access-Control-Allow-Origin":   "*",
@@ -37,7 +37,7 @@ func TestCORSPolicies(t *testing.T) {
 			wantStatus: 204, want: public, wantPreflight: []string{corsAllowMethods, corsAllowHeaders, "600"}},
 		{name: "preflight of /oauth2/auth", method: http.MethodOptions, path: "/oauth2/auth/8x8", reqHeaders: "content-type",
 			wantStatus: 204, want: public, wantPreflight: []string{corsAllowMethods, corsAllowHeaders, "600"}},
-		{name: "the custom-auth POST", method: http.MethodPost, path: "/api-auth/api-key/sendgrid?connect_session_token=" + token, body: `{"apiKey":"k"}`,
+		{name: "the custom-auth POST", method: http.MethodPost, path: "/auth/unauthenticated/unauthenticated?connect_session_token=" + token, body: ``,
 			wantStatus: 200, want: public},
 		{name: "preflight of telemetry", method: http.MethodOptions, path: "/connect/telemetry", reqHeaders: "content-type",
 			wantStatus: 204, want: telemetry, wantPreflight: []string{"POST", "Authorization, Content-type", "36000"}},
@@ -83,4 +83,23 @@ func TestTelemetryCORSFollowsTheConnectUI(t *testing.T) {
 		h.ServeHTTP(rec, req)
 		assert.Equal(t, want, rec.Header().Get("Access-Control-Allow-Origin"), origin)
 	}
+}
+
+func TestCORS(t *testing.T) {
+	t.Parallel()
+	srv := startAPI(t)
+	pre := webtest.Do(t, http.DefaultClient, http.MethodOptions, srv.APIURL()+"/connect/session", nil, map[string]string{
+		"Origin": "http://app.test:3000", "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "authorization",
+	})
+	assert.Equal(t, http.StatusNoContent, pre.Status)
+	assert.Equal(t, "*", pre.Header.Get("Access-Control-Allow-Origin"))
+	assert.Equal(t, "600", pre.Header.Get("Access-Control-Max-Age"))
+	assert.Contains(t, pre.Header.Get("Access-Control-Allow-Headers"), "Authorization")
+	assert.Contains(t, pre.Header.Get("Access-Control-Allow-Headers"), "Provider-Config-Key")
+	assert.Contains(t, pre.Header.Get("Access-Control-Allow-Methods"), "DELETE")
+
+	resp := webtest.Get(t, http.DefaultClient, srv.APIURL()+"/connect/session", map[string]string{"Origin": "http://app.test:3000"})
+	assert.Equal(t, http.StatusUnauthorized, resp.Status)
+	assert.Equal(t, "*", resp.Header.Get("Access-Control-Allow-Origin"), "errors carry CORS headers too")
+	assert.Contains(t, resp.Header.Get("Access-Control-Expose-Headers"), "X-Nango-Signature")
 }

@@ -12,7 +12,7 @@ import (
 
 func TestCustomAuthErrors(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t)
+	srv := startAPI(t)
 	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
 	narrow := webtest.CreateSession(t, srv, `{"end_user":{"id":"u"},"allowed_integrations":["zendesk"]}`)
 	const unknownToken = "nango_connect_session_0000000000000000000000000000000000000000000000000000000000000000"

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nango-wasm/nango-wasm/server/internal/store"
 	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"github.com/stretchr/testify/require"
 )
@@ -47,15 +46,4 @@ func runFlow(t *testing.T, srv *Server, c *http.Client, connect string, decision
 	callback := webtest.DecideAtProvider(t, c, resp.Header.Get("Location"), decision)
 	require.True(t, strings.HasPrefix(callback, srv.APIURL()+"/oauth/callback?"), callback)
 	return webtest.Get(t, c, callback, nil)
-}
-
-// peekState reads a pending OAuth state without spending it: the store hands a state out once,
-// so it is put back.
-func peekState(t *testing.T, srv *Server, state string) *store.OAuthState {
-	t.Helper()
-	st, ok, err := srv.store.TakeState(state, time.Now())
-	require.NoError(t, err)
-	require.True(t, ok, "no pending state %s", state)
-	require.NoError(t, srv.store.PutState(st, time.Now()))
-	return st
 }

@@ -5,35 +5,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
-	"github.com/nango-wasm/nango-wasm/server/internal/store"
 	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
-
-// api is the Nango API host: its handlers and what they need.
-type api struct {
-	secretKey    string
-	apiURL       string
-	providerURL  string
-	catalog      *catalog.Catalog
-	integrations *integrations
-	store        store.Store
-	hub          *wsHub
-	pages        *web.Pages
-	client       *http.Client // to the token endpoints (the mock provider's, or a real one)
-	log          *slog.Logger
-	now          func() time.Time
-	sdk          web.SDKFiles
-	webhooks     *webhookSender
-	webhookURL   string       // the environment's webhook URL; "" sends none (unless a session overrides it)
-	environment  string       // the environment name the auth webhook reports
-	connectUI    http.Handler // the Connect UI page, served at /connect/
-}
 
 // integration is a configured use of a provider (Nango's "provider config"): backed by the
 // mock provider with a dev client, or by real OAuth endpoints (IntegrationConfig.Endpoints).
@@ -57,21 +35,26 @@ type integrations struct {
 	list  []*integration // sorted by unique key
 }
 
-// mockIntegration is the default integration of a catalog provider: keyed by the provider's
-// name and seeded with its default scopes as Nango seeds a new integration. Its client secret
-// is derived from the store's seed, so a persisted OAuth state still redeems after a restart;
-// only the API host and the mock provider ever see it.
-func mockIntegration(p *catalog.Provider, seed string, now time.Time) *integration {
+// mockIntegration is an integration of a catalog provider backed by the mock provider, under
+// key (the provider's name for the default one), seeded with the provider's default scopes as
+// Nango seeds a new integration. Its client secret is derived from the store's seed, so a
+// persisted OAuth state still redeems after a restart; only the API host and the mock provider
+// ever see it.
+func mockIntegration(key string, p *catalog.Provider, seed string, now time.Time) *integration {
 	return &integration{
-		UniqueKey:        p.Name,
+		UniqueKey:        key,
 		Provider:         p,
-		ClientID:         "nango-dev-" + p.Name,
-		ClientSecret:     devClientSecret(seed, p.Name),
+		ClientID:         "nango-dev-" + key,
+		ClientSecret:     devClientSecret(seed, key),
 		Scopes:           strings.Join(p.DefaultScopes, ","),
 		CreatedAt:        now.UTC(),
 		AuthorizationURL: p.AuthorizationURL,
 		TokenURL:         p.TokenURL,
 	}
+}
+
+func newIntegrations() *integrations {
+	return &integrations{byKey: map[string]*integration{}}
 }
 
 func (ins *integrations) add(in *integration) {

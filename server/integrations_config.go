@@ -53,10 +53,10 @@ func configErr(field, format string, args ...any) *ConfigError {
 // when none are configured (or MockAllProviders asks for them too), then the configured ones,
 // which win over a default of the same key.
 func buildIntegrations(cfg Config, cat *catalog.Catalog, server catalog.FaultSet, seed string, now time.Time) (*integrations, error) {
-	ins := &integrations{byKey: map[string]*integration{}}
+	ins := newIntegrations()
 	if len(cfg.Integrations) == 0 || cfg.MockAllProviders {
 		for _, name := range cat.Names {
-			in := mockIntegration(cat.Providers[name], seed, now)
+			in := mockIntegration(name, cat.Providers[name], seed, now)
 			in.Faults = server
 			ins.add(in)
 		}
@@ -118,10 +118,7 @@ func configuredIntegration(field string, ic IntegrationConfig, cat *catalog.Cata
 		}
 		return nil, configErr(f, "no provider %q in the catalog", name)
 	}
-	in := mockIntegration(p, seed, now)
-	in.UniqueKey = ic.UniqueKey
-	in.ClientID = "nango-dev-" + ic.UniqueKey
-	in.ClientSecret = devClientSecret(seed, ic.UniqueKey)
+	in := mockIntegration(ic.UniqueKey, p, seed, now)
 	if ic.Scopes != nil {
 		in.Scopes = strings.Join(ic.Scopes, ",")
 	}

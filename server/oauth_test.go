@@ -14,7 +14,7 @@ import (
 )
 
 // redirectTarget splits the provider redirect into the real authorize URL and its query, in order.
-func redirectTarget(t *testing.T, srv *Server, location string) (string, []queryParam) {
+func redirectTarget(t *testing.T, srv *apiHost, location string) (string, []queryParam) {
 	t.Helper()
 	prefix := srv.ProviderURL() + "/oauth/authorize/"
 	require.True(t, strings.HasPrefix(location, prefix), location)
@@ -65,7 +65,7 @@ func assertParams(t *testing.T, params []queryParam, want map[string]string, abs
 
 func TestOAuthConnectRedirect(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t)
+	srv := startAPI(t)
 	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
 	c := webtest.Browser(t)
 
@@ -111,7 +111,7 @@ func TestOAuthConnectRedirect(t *testing.T) {
 
 func TestOAuthConnectQueryOrder(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t)
+	srv := startAPI(t)
 	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
 	tests := []struct {
 		name     string
@@ -182,7 +182,7 @@ func TestOAuthConnectQueryOrder(t *testing.T) {
 
 func TestOAuthConnectBracketForms(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t)
+	srv := startAPI(t)
 	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
 	// The second form is what URLSearchParams writes once the SDK adds ws_client_id: encoded
 	// brackets, and `+` for a space.
@@ -205,7 +205,7 @@ func TestOAuthConnectBracketForms(t *testing.T) {
 
 func TestOAuthConnectSessionDefaults(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t)
+	srv := startAPI(t)
 	token := webtest.CreateSession(t, srv, `{"end_user":{"id":"u"},"integrations_config_defaults":{
 		"zendesk":{"connection_config":{"subdomain":"fromsession","oauth_scopes_override":"tickets:read"},"authorization_params":{"locale":"fr"}},
 		"slack":{"user_scopes":"users:read","connection_config":{}}}}`)
@@ -243,7 +243,7 @@ func TestOAuthConnectSessionDefaults(t *testing.T) {
 
 func TestOAuthConnectErrors(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t)
+	srv := startAPI(t)
 	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
 	narrow := webtest.CreateSession(t, srv, `{"end_user":{"id":"u"},"allowed_integrations":["github"]}`)
 	apiClient := map[string]string{"Accept": "application/json"}
@@ -315,7 +315,7 @@ func TestOAuthConnectErrors(t *testing.T) {
 
 func TestOAuthConnectPatternRejection(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t)
+	srv := startAPI(t)
 	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
 	tests := []struct {
 		name  string
@@ -349,7 +349,7 @@ func TestOAuthConnectPatternRejection(t *testing.T) {
 
 func TestOAuthConnectExpiredSession(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t)
+	srv := startAPI(t)
 	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
 	sess, ok, err := srv.store.Session(token, time.Now())
 	require.NoError(t, err)
@@ -377,4 +377,18 @@ func TestOAuthConnectExpiredSession(t *testing.T) {
 			assert.Equal(t, "unknown_connect_session_token", resp.JSON(t)["error"].(map[string]any)["code"])
 		})
 	}
+}
+
+func TestWebSocketError(t *testing.T) {
+	t.Parallel()
+	srv := startAPI(t)
+	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
+	conn, id := webtest.DialSDKSocket(t, srv, "/")
+	page := webtest.Get(t, webtest.Browser(t), webtest.ConnectURL(srv, "zendesk", token, "ws_client_id="+id), webtest.PopupHeaders)
+	require.Equal(t, http.StatusBadRequest, page.Status)
+	frame := webtest.ReadFrame(t, conn)
+	assert.Equal(t, "error", frame["message_type"])
+	assert.Equal(t, "zendesk", frame["provider_config_key"])
+	assert.Equal(t, "url_param_err", frame["error_type"])
+	assert.Contains(t, frame["error_desc"], "Missing Connection Config param(s)")
 }

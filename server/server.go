@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"embed"
 	"errors"
 	"fmt"
 	"io"
@@ -20,21 +19,15 @@ import (
 	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
 
-// templateFS holds the pages of the three origins.
-//
-//go:embed templates/*.html
-var templateFS embed.FS
-
 // Server is a running dev server: three listeners, three origins (four with the Connect UI's).
 type Server struct {
 	appURL, apiURL, providerURL string
 	connectURL                  string
 	secretKey                   string
 	servers                     []*http.Server
-	hub                         *wsHub
-	api                         *api               // for tests
-	mock                        *provider.Provider // for tests
-	store                       store.Store
+	api                         *api
+	client                      *http.Client // the API host's and the demo backend's, to the other origins
+	store                       store.Store  // for tests
 	shutdownOnce                sync.Once
 	shutdownErr                 error
 }
@@ -56,10 +49,6 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	pg, err := web.ParsePages(templateFS, "templates/*.html")
-	if err != nil {
-		return nil, err
-	}
 	mock, err := provider.New()
 	if err != nil {
 		return nil, err
@@ -68,7 +57,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := start(ctx, cfg, serverFaults, cat, pg, mock, st, log)
+	s, err := start(ctx, cfg, serverFaults, cat, mock, st, log)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -77,7 +66,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 }
 
 // start does the part of Start that runs with the store open.
-func start(ctx context.Context, cfg Config, serverFaults catalog.FaultSet, cat *catalog.Catalog, pg *web.Pages, mock *provider.Provider, st store.Store, log *slog.Logger) (*Server, error) {
+func start(ctx context.Context, cfg Config, serverFaults catalog.FaultSet, cat *catalog.Catalog, mock *provider.Provider, st store.Store, log *slog.Logger) (*Server, error) {
 	if cfg.SecretKey == "" {
 		key, err := st.Setting("secret_key", web.NewUUID)
 		if err != nil {
@@ -119,10 +108,13 @@ func start(ctx context.Context, cfg Config, serverFaults catalog.FaultSet, cat *
 		apiURL:      originOf(listeners[1]),
 		providerURL: originOf(listeners[last]),
 		secretKey:   cfg.SecretKey,
-		hub:         newWSHub(log, wsOptions{}),
 		store:       st,
 	}
-	s.hub.setRefuse(serverFaults.Has(catalog.FaultWSRefuse))
+	connectUIOrigins := []string{s.apiURL}
+	if cfg.ConnectAddr != "" {
+		s.connectURL = originOf(listeners[2])
+		connectUIOrigins = append(connectUIOrigins, s.connectURL)
+	}
 
 	client := &http.Client{
 		Timeout:   15 * time.Second,
@@ -133,23 +125,27 @@ func start(ctx context.Context, cfg Config, serverFaults catalog.FaultSet, cat *
 		signingKey = cfg.SecretKey
 	}
 	sdk := web.NewSDKFiles(cfg.DistDir)
-	a := &api{
-		secretKey:    cfg.SecretKey,
-		apiURL:       s.apiURL,
-		providerURL:  s.providerURL,
-		catalog:      cat,
-		integrations: ins,
-		store:        st,
-		hub:          s.hub,
-		pages:        pg,
-		client:       client,
-		log:          log,
-		now:          time.Now,
-		sdk:          sdk,
-		webhooks:     newWebhookSender(cfg.Webhook, signingKey, log),
-		webhookURL:   cfg.Webhook.URL,
-		environment:  cfg.Environment,
-		connectUI:    connectui.Page("/connect/"),
+	demo, err := demo.New(demo.Config{APIURL: s.apiURL, SecretKey: cfg.SecretKey, Client: client, Log: log, SDK: sdk})
+	if err != nil {
+		for _, l := range listeners {
+			l.Close()
+		}
+		return nil, err
+	}
+	a, err := newAPI(apiConfig{
+		SecretKey: cfg.SecretKey, APIURL: s.apiURL, ProviderURL: s.providerURL,
+		Catalog: cat, Integrations: ins, Store: st, Client: client, Log: log, SDK: sdk,
+		Environment: cfg.Environment,
+		Webhooks: webhookOptions{URL: cfg.Webhook.URL, SigningKey: signingKey, MaxAttempts: cfg.Webhook.MaxAttempts,
+			Backoff: cfg.Webhook.Backoff, Timeout: cfg.Webhook.Timeout},
+		ConnectUI: connectui.Page("/connect/"), ConnectUIOrigins: connectUIOrigins,
+		WebsocketsPath: cfg.WebsocketsPath, RefuseWebSockets: serverFaults.Has(catalog.FaultWSRefuse),
+	})
+	if err != nil {
+		for _, l := range listeners {
+			l.Close()
+		}
+		return nil, err
 	}
 	for _, in := range ins.list {
 		if in.Real {
@@ -167,31 +163,10 @@ func start(ctx context.Context, cfg Config, serverFaults catalog.FaultSet, cat *
 			Faults:           in.Faults,
 		})
 	}
-	s.api, s.mock = a, mock
-	demo, err := demo.New(demo.Config{APIURL: s.apiURL, SecretKey: cfg.SecretKey, Client: client, Log: log, SDK: sdk})
-	if err != nil {
-		for _, l := range listeners {
-			l.Close()
-		}
-		return nil, err
-	}
-	apiRoutes, err := a.routes(cfg.WebsocketsPath)
-	if err != nil {
-		for _, l := range listeners {
-			l.Close()
-		}
-		a.webhooks.shutdown(ctx)
-		return nil, err
-	}
-
-	connectUIOrigins := []string{s.apiURL}
-	if cfg.ConnectAddr != "" {
-		s.connectURL = originOf(listeners[2])
-		connectUIOrigins = append(connectUIOrigins, s.connectURL)
-	}
+	s.api, s.client = a, client
 	handlers := []http.Handler{
 		withLogging(log, "app", web.WithBodyLimit(demo.Handler())),
-		withLogging(log, "api", web.WithBodyLimit(withCORS(connectUIOrigins, apiRoutes))),
+		withLogging(log, "api", web.WithBodyLimit(a.Handler())),
 	}
 	if cfg.ConnectAddr != "" {
 		handlers = append(handlers, withLogging(log, "connect", web.WithBodyLimit(connectui.Handler(sdk))))
@@ -238,18 +213,18 @@ func (s *Server) SecretKey() string { return s.secretKey }
 
 // DropWebSockets cuts every open SDK WebSocket without a close handshake, as a proxy or a
 // network change does, and returns how many it cut. Their ids stay resumable (docs/wire.md §5).
-func (s *Server) DropWebSockets() int { return s.hub.dropAll() }
+func (s *Server) DropWebSockets() int { return s.api.DropWebSockets() }
 
 // RefuseWebSockets makes the API host answer WebSocket upgrades with 503 (true) or accept them
 // again (false), as a proxy that blocks WebSockets does.
-func (s *Server) RefuseWebSockets(refuse bool) { s.hub.setRefuse(refuse) }
+func (s *Server) RefuseWebSockets(refuse bool) { s.api.RefuseWebSockets(refuse) }
 
 // Shutdown stops accepting connections, closes open WebSockets, waits for in-flight requests
 // until ctx is done, lets queued webhooks go out in what remains of ctx, and closes the store.
 // Calling it again returns the first result.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.shutdownOnce.Do(func() {
-		s.hub.closeAll()
+		s.api.DropWebSockets()
 		errs := make([]error, len(s.servers)+1)
 		// Every origin but the mock provider first: their in-flight requests (a callback
 		// redeeming its code) may still need the provider, which stops last.
@@ -261,9 +236,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		wg.Wait()
 		// The API host's own keep-alive connections to the mock provider would otherwise hold
 		// the provider's Shutdown (a connection that never sent a request counts as busy).
-		s.api.client.CloseIdleConnections()
+		s.client.CloseIdleConnections()
 		errs[last] = s.servers[last].Shutdown(ctx)
-		s.api.webhooks.shutdown(ctx)
+		s.api.DrainWebhooks(ctx)
 		errs[len(s.servers)] = s.store.Close()
 		s.shutdownErr = errors.Join(errs...)
 	})

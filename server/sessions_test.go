@@ -15,7 +15,7 @@ import (
 
 func TestCreateSessionAuth(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t)
+	srv := startAPI(t)
 	body := `{"end_user":{"id":"u"}}`
 	tests := []struct {
 		name       string
@@ -82,7 +82,7 @@ func TestBearerToken(t *testing.T) {
 
 func TestCreateSessionSuccess(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t)
+	srv := startAPI(t)
 	before := time.Now()
 	resp := webtest.Do(t, http.DefaultClient, http.MethodPost, srv.APIURL()+"/connect/sessions", strings.NewReader(webtest.DemoEndUser),
 		map[string]string{"Authorization": "Bearer " + srv.SecretKey()})
@@ -113,7 +113,7 @@ func TestCreateSessionSuccess(t *testing.T) {
 
 func TestCreateSessionValidation(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t)
+	srv := startAPI(t)
 	tests := []struct {
 		name      string
 		query     string
@@ -202,7 +202,7 @@ func TestSessionTags(t *testing.T) {
 		{name: "tags without an end user", body: `{"tags":{"end_user_email":"jo@example.com"}}`,
 			want: map[string]string{"end_user_email": "jo@example.com"}},
 	}
-	srv := startServer(t)
+	srv := startAPI(t)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			token := webtest.CreateSession(t, srv, tc.body)
@@ -215,7 +215,7 @@ func TestSessionTags(t *testing.T) {
 
 func TestSessionTokenAuth(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t)
+	srv := startAPI(t)
 	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
 	tests := []struct {
 		name       string
@@ -245,7 +245,7 @@ func TestSessionTokenAuth(t *testing.T) {
 
 func TestExpiredSession(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t)
+	srv := startAPI(t)
 	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
 	_, ok, _ := srv.store.Session(token, time.Now().Add(29*time.Minute))
 	assert.True(t, ok)

@@ -5,28 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
-	"time"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
 	"github.com/nango-wasm/nango-wasm/server/internal/store"
 )
-
-// WebhookConfig says where the auth webhooks go and how they are signed and retried.
-type WebhookConfig struct {
-	// URL receives every auth webhook; a session's webhook_url_override wins over it. "" sends
-	// none except to overrides.
-	URL string
-	// SigningKey signs the bodies (X-Nango-Signature, X-Nango-Hmac-Sha256); "" signs with the
-	// secret key, as Nango signs with the environment's secret key.
-	SigningKey string
-	// MaxAttempts bounds the deliveries of one webhook (default 5).
-	MaxAttempts int
-	// Backoff is the wait before the first retry, doubled for each next one (default 500 ms,
-	// at most 30 s).
-	Backoff time.Duration
-	// Timeout bounds one attempt (default 10 s).
-	Timeout time.Duration
-}
 
 // Webhook operations (Nango's AuthOperationType).
 const (
@@ -91,7 +73,7 @@ func (a *api) webhookTarget(override *string) string {
 	if override != nil && *override != "" {
 		return *override
 	}
-	return a.webhookURL
+	return a.webhooks.cfg.URL
 }
 
 // connectionWebhook reports a stored connection: creation for a new one, override for one that
@@ -113,7 +95,7 @@ func (a *api) failureWebhook(key, connectionID, provider, authMode string, overr
 
 func (a *api) queueWebhook(override *string, body map[string]any) {
 	target := a.webhookTarget(override)
-	if target == "" || a.webhooks == nil {
+	if target == "" {
 		return
 	}
 	data, err := catalog.StableJSON(body)

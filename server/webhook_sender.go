@@ -18,6 +18,14 @@ const (
 	webhookMaxBackoff = 30 * time.Second
 )
 
+// webhookOptions is where the auth webhooks go and how they are signed and retried (the
+// server's WebhookConfig, with the signing key settled). Zero bounds take the defaults below.
+type webhookOptions struct {
+	URL, SigningKey  string
+	MaxAttempts      int
+	Backoff, Timeout time.Duration
+}
+
 // webhookJob is one webhook to deliver.
 type webhookJob struct {
 	url  string
@@ -28,7 +36,7 @@ type webhookJob struct {
 // receiver never holds up a user's flow: a non-2xx answer or a network error is retried with
 // exponential backoff up to MaxAttempts, then dropped with a warning. A full queue drops too.
 type webhookSender struct {
-	cfg    WebhookConfig
+	cfg    webhookOptions
 	client *http.Client
 	log    *slog.Logger
 
@@ -41,7 +49,7 @@ type webhookSender struct {
 	closed bool
 }
 
-func newWebhookSender(cfg WebhookConfig, signingKey string, log *slog.Logger) *webhookSender {
+func newWebhookSender(cfg webhookOptions, log *slog.Logger) *webhookSender {
 	if cfg.MaxAttempts <= 0 {
 		cfg.MaxAttempts = 5
 	}
@@ -51,7 +59,6 @@ func newWebhookSender(cfg WebhookConfig, signingKey string, log *slog.Logger) *w
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 10 * time.Second
 	}
-	cfg.SigningKey = signingKey
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &webhookSender{
 		cfg: cfg,

@@ -185,3 +185,11 @@ func TestAuthWebhookNeverBlocksTheFlow(t *testing.T) {
 	}
 	assert.Less(t, time.Since(start), 2*time.Second)
 }
+
+// connectAPIKey stores a sendgrid connection for a session body and returns its connection id.
+func connectWithAPIKey(t *testing.T, srv *Server, sessionBody string) string {
+	t.Helper()
+	resp := webtest.PostAuth(t, srv, "/api-auth/api-key", "sendgrid", webtest.CreateSession(t, srv, sessionBody), "", `{"apiKey":"k"}`)
+	require.Equal(t, http.StatusOK, resp.Status, resp.Body)
+	return resp.JSON(t)["connectionId"].(string)
+}

@@ -82,7 +82,7 @@ func (cfg Config) withDefaults() (Config, catalog.FaultSet, error) {
 		return cfg, nil, configErr("secret_key", "must be a UUID v4, as Nango's secret keys are")
 	}
 	if u := cfg.Webhook.URL; u != "" && !web.IsHTTPURL(u) {
-		return cfg, nil, configErr("webhook.url", "%q is not an http(s) URL", safeURL(u))
+		return cfg, nil, configErr("webhook.url", "%q is not an http(s) URL", web.SafeURL(u))
 	}
 	if cfg.Webhook.MaxAttempts < 0 || cfg.Webhook.MaxAttempts > 20 {
 		return cfg, nil, configErr("webhook.max_attempts", "must be between 1 and 20")

@@ -21,7 +21,7 @@ func TestDemoBackend(t *testing.T) {
 		require.Equal(t, http.StatusOK, resp.Status, resp.Body)
 		body := resp.JSON(t)
 		token := body["token"].(string)
-		assert.True(t, strings.HasPrefix(token, sessionTokenPrefix))
+		assert.True(t, strings.HasPrefix(token, "nango_connect_session_"))
 		_, err := time.Parse(time.RFC3339, body["expires_at"].(string))
 		assert.NoError(t, err)
 		sess, ok, _ := srv.store.Session(token, time.Now())

@@ -2,10 +2,10 @@ package server
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
+	"github.com/nango-wasm/nango-wasm/server/internal/api"
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
 )
 
@@ -52,13 +52,13 @@ func configErr(field, format string, args ...any) *ConfigError {
 // buildIntegrations makes the server's integrations: one mock integration per catalog provider
 // when none are configured (or MockAllProviders asks for them too), then the configured ones,
 // which win over a default of the same key.
-func buildIntegrations(cfg Config, cat *catalog.Catalog, server catalog.FaultSet, seed string, now time.Time) (*integrations, error) {
-	ins := newIntegrations()
+func buildIntegrations(cfg Config, cat *catalog.Catalog, server catalog.FaultSet, seed string, now time.Time) (*api.Integrations, error) {
+	ins := api.NewIntegrations()
 	if len(cfg.Integrations) == 0 || cfg.MockAllProviders {
 		for _, name := range cat.Names {
-			in := mockIntegration(name, cat.Providers[name], seed, now)
+			in := api.MockIntegration(name, cat.Providers[name], seed, now)
 			in.Faults = server
-			ins.add(in)
+			ins.Add(in)
 		}
 	}
 	seen := map[string]int{}
@@ -87,23 +87,22 @@ func buildIntegrations(cfg Config, cat *catalog.Catalog, server catalog.FaultSet
 			return nil, configErr(field+".faults", "%v", catalog.SocketFaultError("an integration"))
 		}
 		in.Faults = server.Union(faults)
-		ins.add(in)
+		ins.Add(in)
 	}
-	for _, in := range ins.list {
+	for _, in := range ins.List {
 		if cfg.COOP[in.UniqueKey] {
 			in.Faults = in.Faults.Union(catalog.FaultSet{catalog.FaultCOOP: 0})
 		}
 	}
-	sort.Slice(ins.list, func(i, j int) bool { return ins.list[i].UniqueKey < ins.list[j].UniqueKey })
 	return ins, nil
 }
 
 // configuredIntegration checks one IntegrationConfig and fills in its defaults.
-func configuredIntegration(field string, ic IntegrationConfig, cat *catalog.Catalog, seed string, now time.Time) (*integration, error) {
+func configuredIntegration(field string, ic IntegrationConfig, cat *catalog.Catalog, seed string, now time.Time) (*api.Integration, error) {
 	if ic.UniqueKey == "" {
 		return nil, configErr(field+".unique_key", "required")
 	}
-	if !providerConfigKeyRE.MatchString(ic.UniqueKey) || len(ic.UniqueKey) > 255 {
+	if !api.ProviderConfigKeyPattern.MatchString(ic.UniqueKey) || len(ic.UniqueKey) > 255 {
 		return nil, configErr(field+".unique_key", "%q may hold only letters, digits and ~:.@ _- (at most 255)", ic.UniqueKey)
 	}
 	name := ic.Provider
@@ -118,7 +117,7 @@ func configuredIntegration(field string, ic IntegrationConfig, cat *catalog.Cata
 		}
 		return nil, configErr(f, "no provider %q in the catalog", name)
 	}
-	in := mockIntegration(ic.UniqueKey, p, seed, now)
+	in := api.MockIntegration(ic.UniqueKey, p, seed, now)
 	if ic.Scopes != nil {
 		in.Scopes = strings.Join(ic.Scopes, ",")
 	}

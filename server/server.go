@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/nango-wasm/nango-wasm/server/internal/api"
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
 	"github.com/nango-wasm/nango-wasm/server/internal/connectui"
 	"github.com/nango-wasm/nango-wasm/server/internal/demo"
@@ -25,7 +26,7 @@ type Server struct {
 	connectURL                  string
 	secretKey                   string
 	servers                     []*http.Server
-	api                         *api
+	api                         *api.API
 	client                      *http.Client // the API host's and the demo backend's, to the other origins
 	store                       store.Store  // for tests
 	shutdownOnce                sync.Once
@@ -132,11 +133,11 @@ func start(ctx context.Context, cfg Config, serverFaults catalog.FaultSet, cat *
 		}
 		return nil, err
 	}
-	a, err := newAPI(apiConfig{
+	a, err := api.New(api.Config{
 		SecretKey: cfg.SecretKey, APIURL: s.apiURL, ProviderURL: s.providerURL,
 		Catalog: cat, Integrations: ins, Store: st, Client: client, Log: log, SDK: sdk,
 		Environment: cfg.Environment,
-		Webhooks: webhookOptions{URL: cfg.Webhook.URL, SigningKey: signingKey, MaxAttempts: cfg.Webhook.MaxAttempts,
+		Webhooks: api.WebhookOptions{URL: cfg.Webhook.URL, SigningKey: signingKey, MaxAttempts: cfg.Webhook.MaxAttempts,
 			Backoff: cfg.Webhook.Backoff, Timeout: cfg.Webhook.Timeout},
 		ConnectUI: connectui.Page("/connect/"), ConnectUIOrigins: connectUIOrigins,
 		WebsocketsPath: cfg.WebsocketsPath, RefuseWebSockets: serverFaults.Has(catalog.FaultWSRefuse),
@@ -147,14 +148,14 @@ func start(ctx context.Context, cfg Config, serverFaults catalog.FaultSet, cat *
 		}
 		return nil, err
 	}
-	for _, in := range ins.list {
+	for _, in := range ins.List {
 		if in.Real {
 			continue // a real provider knows its own clients
 		}
 		mock.Register(provider.Client{
 			ID:               in.ClientID,
 			Secret:           in.ClientSecret,
-			RedirectURI:      a.callbackURL(),
+			RedirectURI:      a.CallbackURL(),
 			Integration:      in.UniqueKey,
 			Provider:         in.Provider.Name,
 			DisplayName:      in.Provider.DisplayName,

@@ -203,3 +203,13 @@ func (v *Validator) Number(q url.Values, key string, lo, hi float64) int {
 	}
 	return 0
 }
+
+// SafeURL is a URL for a log line or an error message: scheme, host and path, never a query
+// (which may hold a token) or user info.
+func SafeURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(invalid url)"
+	}
+	return u.Scheme + "://" + u.Host + u.Path
+}

@@ -1,0 +1,106 @@
+package api
+
+import (
+	"context"
+	"embed"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+	"github.com/nango-wasm/nango-wasm/server/internal/store"
+	"github.com/nango-wasm/nango-wasm/server/internal/web"
+)
+
+// API is the Nango API host: its handlers and what they need.
+type API struct {
+	secretKey    string
+	apiURL       string
+	providerURL  string
+	catalog      *catalog.Catalog
+	integrations *Integrations
+	store        store.Store
+	hub          *wsHub
+	pages        *web.Pages
+	client       *http.Client // to the token endpoints (the mock provider's, or a real one)
+	log          *slog.Logger
+	now          func() time.Time
+	sdk          web.SDKFiles
+	webhooks     *webhookSender
+	environment  string       // the environment name the auth webhook reports
+	connectUI    http.Handler // the Connect UI page, served at /connect/
+	handler      http.Handler // the routes, behind the CORS policy
+}
+
+// Config is what the API host is built from.
+type Config struct {
+	SecretKey    string
+	APIURL       string // the API host's own origin
+	ProviderURL  string // the mock provider's origin
+	Catalog      *catalog.Catalog
+	Integrations *Integrations
+	Store        store.Store
+	Client       *http.Client // to the token endpoints and the provider's API
+	Log          *slog.Logger
+	SDK          web.SDKFiles
+	Environment  string
+	Webhooks     WebhookOptions
+	// ConnectUI is the Connect UI page, served at /connect/; ConnectUIOrigins are where the
+	// Connect UI is served (its telemetry names one of them).
+	ConnectUI        http.Handler
+	ConnectUIOrigins []string
+	// WebsocketsPath is where the SDK's WebSocket is served; RefuseWebSockets answers its
+	// upgrades 503 from the start (the ws_refuse fault, server-wide).
+	WebsocketsPath   string
+	RefuseWebSockets bool
+}
+
+// callbackTemplate is the callback page, which is also the error page of /oauth/connect.
+//
+//go:embed templates/callback.html
+var callbackTemplate embed.FS
+
+// New builds the API host. It fails when the WebSocket path collides with another route.
+func New(cfg Config) (*API, error) {
+	pg, err := web.ParsePages(callbackTemplate, "templates/callback.html")
+	if err != nil {
+		return nil, err
+	}
+	a := &API{
+		secretKey:    cfg.SecretKey,
+		apiURL:       cfg.APIURL,
+		providerURL:  cfg.ProviderURL,
+		catalog:      cfg.Catalog,
+		integrations: cfg.Integrations,
+		store:        cfg.Store,
+		hub:          newWSHub(cfg.Log, wsOptions{}),
+		pages:        pg,
+		client:       cfg.Client,
+		log:          cfg.Log,
+		now:          time.Now,
+		sdk:          cfg.SDK,
+		environment:  cfg.Environment,
+		connectUI:    cfg.ConnectUI,
+	}
+	a.hub.setRefuse(cfg.RefuseWebSockets)
+	routes, err := a.routes(cfg.WebsocketsPath)
+	if err != nil {
+		return nil, err
+	}
+	a.handler = withCORS(cfg.ConnectUIOrigins, routes)
+	a.webhooks = newWebhookSender(cfg.Webhooks, cfg.Log) // last: it starts its workers
+	return a, nil
+}
+
+// Handler is the API host: its routes behind Nango's CORS policy.
+func (a *API) Handler() http.Handler { return a.handler }
+
+// DropWebSockets cuts every open SDK WebSocket without a close handshake and returns how many
+// it cut; their ids stay resumable.
+func (a *API) DropWebSockets() int { return a.hub.dropAll() }
+
+// RefuseWebSockets makes the WebSocket path answer upgrades 503 (true), or accept them again.
+func (a *API) RefuseWebSockets(refuse bool) { a.hub.setRefuse(refuse) }
+
+// DrainWebhooks stops taking webhooks and lets the queued ones go out until ctx is done.
+func (a *API) DrainWebhooks(ctx context.Context) { a.webhooks.shutdown(ctx) }

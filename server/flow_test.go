@@ -120,7 +120,7 @@ func TestCallbackStateChecks(t *testing.T) {
 		require.Equal(t, http.StatusBadRequest, page.Status)
 		payload := webtest.PostedMessage(t, page.Body)["payload"].(map[string]any)
 		assert.Equal(t, "No state found in callback", payload["message"])
-		assert.Contains(t, page.Body, `var targetOrigin = "*";`)
+		assert.Contains(t, page.Body, `var targetOrigin = "";`, "no opener is known: the page posts nothing")
 	})
 
 	t.Run("state used twice", func(t *testing.T) {

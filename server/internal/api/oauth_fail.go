@@ -20,7 +20,7 @@ func (a *API) failFlow(w http.ResponseWriter, r *http.Request, e *web.Error, ref
 	if ref.WSClientID != "" && e.WSErr {
 		a.hub.publish(ref.WSClientID, wsMessage{
 			MessageType: "error", ProviderConfigKey: ref.ProviderConfigKey, ConnectionID: ref.ConnectionID,
-			ErrorType: e.Code, ErrorDesc: e.Message,
+			ErrorType: e.Code, ErrorDesc: e.Message, Nonce: ref.Nonce,
 		})
 	}
 	if !e.WSErr && !wantsHTML(r) {
@@ -30,7 +30,7 @@ func (a *API) failFlow(w http.ResponseWriter, r *http.Request, e *web.Error, ref
 	a.renderCallback(w, e.Status, callbackView{
 		Error:        e,
 		Message:      errorMessage(e, ref),
-		TargetOrigin: targetOrigin(ref.OpenerOrigin),
+		TargetOrigin: ref.OpenerOrigin,
 	})
 }
 
@@ -53,11 +53,4 @@ func refererOrigin(r *http.Request) string {
 		return ""
 	}
 	return u.Scheme + "://" + u.Host
-}
-
-func targetOrigin(origin string) string {
-	if origin == "" {
-		return "*"
-	}
-	return origin
 }

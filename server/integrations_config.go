@@ -7,6 +7,7 @@ import (
 
 	"github.com/nango-wasm/nango-wasm/server/internal/api"
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
+	"github.com/nango-wasm/nango-wasm/server/internal/provider"
 )
 
 // IntegrationConfig declares one integration, as a Nango environment's integration settings do.
@@ -170,4 +171,25 @@ func configuredIntegration(field string, ic IntegrationConfig, cat *catalog.Cata
 		return nil, configErr(field+"."+missing, "required with %s", map[string]string{"client_id": "client_secret", "client_secret": "client_id"}[missing])
 	}
 	return in, nil
+}
+
+// registerMockClients makes the mock provider know the client of every integration it stands
+// in for, with the API host's callback as its redirect_uri.
+func registerMockClients(mock *provider.Provider, ins *api.Integrations, callbackURL string) {
+	for _, in := range ins.List {
+		if in.Real {
+			continue // a real provider knows its own clients
+		}
+		mock.Register(provider.Client{
+			ID:               in.ClientID,
+			Secret:           in.ClientSecret,
+			RedirectURI:      callbackURL,
+			Integration:      in.UniqueKey,
+			Provider:         in.Provider.Name,
+			DisplayName:      in.Provider.DisplayName,
+			AuthorizationURL: in.Provider.AuthorizationURL,
+			TokenURL:         in.Provider.TokenURL,
+			Faults:           in.Faults,
+		})
+	}
 }

@@ -121,7 +121,7 @@ func TestShutdownLetsInFlightRequestsFinish(t *testing.T) {
 func TestListenersHaveTimeouts(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	for _, s := range srv.servers {
+	for _, s := range append(srv.front, srv.provider) {
 		assert.Equal(t, readHeaderTimeout, s.ReadHeaderTimeout)
 		assert.Equal(t, readTimeout, s.ReadTimeout)
 		assert.Equal(t, web.WriteTimeout, s.WriteTimeout)

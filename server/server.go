@@ -20,169 +20,229 @@ import (
 	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
 
-// Server is a running dev server: three listeners, three origins (four with the Connect UI's).
+// Server is a running dev server: one listener per origin.
 type Server struct {
 	appURL, apiURL, providerURL string
-	connectURL                  string
+	connectURL                  string // "" when the Connect UI has no origin of its own
 	secretKey                   string
-	servers                     []*http.Server
+	front                       []*http.Server // the app's, the API host's and the Connect UI's
+	provider                    *http.Server   // the mock provider's, stopped last
 	api                         *api.API
 	client                      *http.Client // the API host's and the demo backend's, to the other origins
-	store                       store.Store  // for tests
+	store                       store.Store
 	shutdownOnce                sync.Once
 	shutdownErr                 error
 }
 
-// Start checks the configuration, opens the store, binds the three listeners, serves them in
-// goroutines and returns once all three accept connections. ctx bounds only the start: cancel
+// Start checks the configuration, opens the store, binds a listener per origin, serves them in
+// goroutines and returns once all accept connections. ctx bounds only the start: cancel
 // it afterwards and the server keeps running until Shutdown. An invalid field is reported as a
 // *ConfigError naming it (ConfigFile.Explain turns it into file:line).
 func Start(ctx context.Context, cfg Config) (*Server, error) {
-	cfg, serverFaults, err := cfg.withDefaults()
+	p, err := prepare(cfg)
 	if err != nil {
 		return nil, err
 	}
-	log := cfg.Logger
-	if log == nil {
-		log = slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
-	cat, err := cfg.loadProviders()
+	s, err := p.start(ctx)
 	if err != nil {
-		return nil, err
-	}
-	mock, err := provider.New()
-	if err != nil {
-		return nil, err
-	}
-	st, err := cfg.openStore()
-	if err != nil {
-		return nil, err
-	}
-	s, err := start(ctx, cfg, serverFaults, cat, mock, st, log)
-	if err != nil {
-		st.Close()
+		p.store.Close()
 		return nil, err
 	}
 	return s, nil
 }
 
-// start does the part of Start that runs with the store open.
-func start(ctx context.Context, cfg Config, serverFaults catalog.FaultSet, cat *catalog.Catalog, mock *provider.Provider, st store.Store, log *slog.Logger) (*Server, error) {
-	if cfg.SecretKey == "" {
-		key, err := st.Setting("secret_key", web.NewUUID)
-		if err != nil {
-			return nil, err
-		}
-		cfg.SecretKey = key
-	}
-	seed, err := st.Setting("client_secret_seed", func() string { return web.RandomHex(32) })
-	if err != nil {
-		return nil, err
-	}
-	ins, err := buildIntegrations(cfg, cat, serverFaults, seed, time.Now())
-	if err != nil {
-		return nil, err
-	}
+// parts are what Start prepares before anything listens.
+type parts struct {
+	cfg          Config
+	serverFaults catalog.FaultSet
+	log          *slog.Logger
+	catalog      *catalog.Catalog
+	provider     *provider.Provider
+	store        store.Store
+}
 
-	// The mock provider's listener comes last: Shutdown stops it after the others, whose
-	// in-flight callbacks may still be redeeming codes there.
-	addrs := []struct{ name, addr string }{{"app", cfg.AppAddr}, {"api", cfg.APIAddr}}
-	if cfg.ConnectAddr != "" {
-		addrs = append(addrs, struct{ name, addr string }{"connect", cfg.ConnectAddr})
+// prepare checks the configuration, loads the catalog, makes the mock provider and, last,
+// opens the store (the one part that must be closed again).
+func prepare(cfg Config) (*parts, error) {
+	cfg, serverFaults, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
 	}
-	addrs = append(addrs, struct{ name, addr string }{"provider", cfg.ProviderAddr})
-	var lc net.ListenConfig
-	var listeners []net.Listener
-	for _, a := range addrs {
-		l, err := lc.Listen(ctx, "tcp", a.addr)
-		if err != nil {
-			for _, open := range listeners {
-				open.Close()
-			}
-			return nil, configErr("listen."+a.name, "listen on %s: %v", a.addr, err)
-		}
-		listeners = append(listeners, l)
+	p := &parts{cfg: cfg, serverFaults: serverFaults, log: cfg.Logger}
+	if p.log == nil {
+		p.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	last := len(listeners) - 1
+	if p.catalog, err = cfg.loadProviders(); err != nil {
+		return nil, err
+	}
+	if p.provider, err = provider.New(); err != nil {
+		return nil, err
+	}
+	if p.store, err = cfg.openStore(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// start runs with the store open: it settles the keys the store keeps, builds the
+// integrations, binds the listeners, builds each origin and serves it.
+func (p *parts) start(ctx context.Context) (*Server, error) {
+	seed, err := p.settleKeys()
+	if err != nil {
+		return nil, err
+	}
+	ins, err := buildIntegrations(p.cfg, p.catalog, p.serverFaults, seed, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	ls, err := listen(ctx, p.cfg)
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{
-		appURL:      originOf(listeners[0]),
-		apiURL:      originOf(listeners[1]),
-		providerURL: originOf(listeners[last]),
-		secretKey:   cfg.SecretKey,
-		store:       st,
+		appURL:      originOf(ls.app),
+		apiURL:      originOf(ls.api),
+		providerURL: originOf(ls.provider),
+		secretKey:   p.cfg.SecretKey,
+		store:       p.store,
+		client: &http.Client{
+			Timeout:   15 * time.Second,
+			Transport: &http.Transport{Proxy: nil, MaxIdleConnsPerHost: 16, IdleConnTimeout: 30 * time.Second},
+		},
+	}
+	if ls.connect != nil {
+		s.connectURL = originOf(ls.connect)
+	}
+	h, err := p.handlers(s, ins)
+	if err != nil {
+		ls.close()
+		return nil, err
+	}
+	s.serve(ls, h, p.log)
+	return s, nil
+}
+
+// settleKeys fills in the secret key, when the config has none, and returns the seed of the
+// mock clients' secrets: both generated once and kept in the store, so they survive a restart
+// on the same data file. Webhooks without a signing key are signed with the secret key, as
+// Nango signs them with the environment's.
+func (p *parts) settleKeys() (seed string, err error) {
+	if p.cfg.SecretKey == "" {
+		if p.cfg.SecretKey, err = p.store.Setting("secret_key", web.NewUUID); err != nil {
+			return "", err
+		}
+	}
+	if p.cfg.Webhook.SigningKey == "" {
+		p.cfg.Webhook.SigningKey = p.cfg.SecretKey
+	}
+	return p.store.Setting("client_secret_seed", func() string { return web.RandomHex(32) })
+}
+
+// handlers are what each origin serves; connect is nil when the Connect UI has no origin of
+// its own.
+type handlers struct {
+	app, api, connect, provider http.Handler
+}
+
+// handlers builds every origin once the URLs are known: the demo app, the API host, the
+// Connect UI, and the mock provider with the clients of the mock integrations. Each is logged
+// and bounds the bodies it reads.
+func (p *parts) handlers(s *Server, ins *api.Integrations) (handlers, error) {
+	sdk := web.NewSDKFiles(p.cfg.DistDir)
+	app, err := demo.New(demo.Config{APIURL: s.apiURL, SecretKey: p.cfg.SecretKey, Client: s.client, Log: p.log, SDK: sdk})
+	if err != nil {
+		return handlers{}, err
 	}
 	connectUIOrigins := []string{s.apiURL}
-	if cfg.ConnectAddr != "" {
-		s.connectURL = originOf(listeners[2])
+	if s.connectURL != "" {
 		connectUIOrigins = append(connectUIOrigins, s.connectURL)
 	}
-
-	client := &http.Client{
-		Timeout:   15 * time.Second,
-		Transport: &http.Transport{Proxy: nil, MaxIdleConnsPerHost: 16, IdleConnTimeout: 30 * time.Second},
-	}
-	signingKey := cfg.Webhook.SigningKey
-	if signingKey == "" {
-		signingKey = cfg.SecretKey
-	}
-	sdk := web.NewSDKFiles(cfg.DistDir)
-	demo, err := demo.New(demo.Config{APIURL: s.apiURL, SecretKey: cfg.SecretKey, Client: client, Log: log, SDK: sdk})
-	if err != nil {
-		for _, l := range listeners {
-			l.Close()
-		}
-		return nil, err
-	}
-	a, err := api.New(api.Config{
-		SecretKey: cfg.SecretKey, APIURL: s.apiURL, ProviderURL: s.providerURL,
-		Catalog: cat, Integrations: ins, Store: st, Client: client, Log: log, SDK: sdk,
-		Environment: cfg.Environment,
-		Webhooks: api.WebhookOptions{URL: cfg.Webhook.URL, SigningKey: signingKey, MaxAttempts: cfg.Webhook.MaxAttempts,
-			Backoff: cfg.Webhook.Backoff, Timeout: cfg.Webhook.Timeout},
-		ConnectUI: connectui.Page("/connect/"), ConnectUIOrigins: connectUIOrigins,
-		WebsocketsPath: cfg.WebsocketsPath, RefuseWebSockets: serverFaults.Has(catalog.FaultWSRefuse),
+	s.api, err = api.New(api.Config{
+		SecretKey: p.cfg.SecretKey, APIURL: s.apiURL, ProviderURL: s.providerURL,
+		Catalog: p.catalog, Integrations: ins, Store: p.store, Client: s.client, Log: p.log, SDK: sdk,
+		Environment: p.cfg.Environment,
+		Webhooks:    api.WebhookOptions(p.cfg.Webhook),
+		ConnectUI:   connectui.Page("/connect/"), ConnectUIOrigins: connectUIOrigins,
+		WebsocketsPath: p.cfg.WebsocketsPath, RefuseWebSockets: p.serverFaults.Has(catalog.FaultWSRefuse),
 	})
 	if err != nil {
-		for _, l := range listeners {
+		return handlers{}, err
+	}
+	registerMockClients(p.provider, ins, s.api.CallbackURL())
+	wrap := func(origin string, h http.Handler) http.Handler {
+		return withLogging(p.log, origin, web.WithBodyLimit(h))
+	}
+	h := handlers{
+		app:      wrap("app", app.Handler()),
+		api:      wrap("api", s.api.Handler()),
+		provider: wrap("provider", p.provider.Handler()),
+	}
+	if s.connectURL != "" {
+		h.connect = wrap("connect", connectui.Handler(sdk))
+	}
+	return h, nil
+}
+
+// listeners are the dev server's origins, bound; connect is nil when the Connect UI has no
+// origin of its own.
+type listeners struct {
+	app, api, connect, provider net.Listener
+}
+
+// listen binds every origin's address, or none: after a failure the ones bound are closed.
+func listen(ctx context.Context, cfg Config) (*listeners, error) {
+	ls := &listeners{}
+	binds := []struct {
+		name, addr string
+		dst        *net.Listener
+	}{{"app", cfg.AppAddr, &ls.app}, {"api", cfg.APIAddr, &ls.api}, {"connect", cfg.ConnectAddr, &ls.connect}, {"provider", cfg.ProviderAddr, &ls.provider}}
+	var lc net.ListenConfig
+	for _, b := range binds {
+		if b.addr == "" {
+			continue // only the Connect UI's may be empty: withDefaults fills the others
+		}
+		l, err := lc.Listen(ctx, "tcp", b.addr)
+		if err != nil {
+			ls.close()
+			return nil, configErr("listen."+b.name, "listen on %s: %v", b.addr, err)
+		}
+		*b.dst = l
+	}
+	return ls, nil
+}
+
+func (ls *listeners) close() {
+	for _, l := range []net.Listener{ls.app, ls.api, ls.connect, ls.provider} {
+		if l != nil {
 			l.Close()
 		}
-		return nil, err
 	}
-	for _, in := range ins.List {
-		if in.Real {
-			continue // a real provider knows its own clients
+}
+
+// serve serves each origin on its listener, in goroutines. The mock provider's server is kept
+// apart: Shutdown stops it after the others, whose in-flight callbacks may still be redeeming
+// codes there.
+func (s *Server) serve(ls *listeners, h handlers, log *slog.Logger) {
+	for _, o := range []struct {
+		l net.Listener
+		h http.Handler
+	}{{ls.app, h.app}, {ls.api, h.api}, {ls.connect, h.connect}} {
+		if o.l != nil {
+			s.front = append(s.front, serveOn(o.l, o.h, log))
 		}
-		mock.Register(provider.Client{
-			ID:               in.ClientID,
-			Secret:           in.ClientSecret,
-			RedirectURI:      a.CallbackURL(),
-			Integration:      in.UniqueKey,
-			Provider:         in.Provider.Name,
-			DisplayName:      in.Provider.DisplayName,
-			AuthorizationURL: in.Provider.AuthorizationURL,
-			TokenURL:         in.Provider.TokenURL,
-			Faults:           in.Faults,
-		})
 	}
-	s.api, s.client = a, client
-	handlers := []http.Handler{
-		withLogging(log, "app", web.WithBodyLimit(demo.Handler())),
-		withLogging(log, "api", web.WithBodyLimit(a.Handler())),
-	}
-	if cfg.ConnectAddr != "" {
-		handlers = append(handlers, withLogging(log, "connect", web.WithBodyLimit(connectui.Handler(sdk))))
-	}
-	handlers = append(handlers, withLogging(log, "provider", web.WithBodyLimit(mock.Handler())))
-	for i, l := range listeners {
-		srv := newHTTPServer(handlers[i], log)
-		s.servers = append(s.servers, srv)
-		go func() {
-			if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				log.Error("serve", "addr", l.Addr().String(), "err", err)
-			}
-		}()
-	}
-	return s, nil
+	s.provider = serveOn(ls.provider, h.provider, log)
+}
+
+// serveOn serves h on l in a goroutine, with the listeners' limits.
+func serveOn(l net.Listener, h http.Handler, log *slog.Logger) *http.Server {
+	srv := newHTTPServer(h, log)
+	go func() {
+		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("serve", "addr", l.Addr().String(), "err", err)
+		}
+	}()
+	return srv
 }
 
 // originOf names a listener the way a browser will: an unspecified host (":3000") becomes
@@ -226,21 +286,20 @@ func (s *Server) RefuseWebSockets(refuse bool) { s.api.RefuseWebSockets(refuse) 
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.shutdownOnce.Do(func() {
 		s.api.DropWebSockets()
-		errs := make([]error, len(s.servers)+1)
 		// Every origin but the mock provider first: their in-flight requests (a callback
 		// redeeming its code) may still need the provider, which stops last.
-		last := len(s.servers) - 1
+		errs := make([]error, len(s.front), len(s.front)+2)
 		var wg sync.WaitGroup
-		for i, srv := range s.servers[:last] {
+		for i, srv := range s.front {
 			wg.Go(func() { errs[i] = srv.Shutdown(ctx) })
 		}
 		wg.Wait()
 		// The API host's own keep-alive connections to the mock provider would otherwise hold
 		// the provider's Shutdown (a connection that never sent a request counts as busy).
 		s.client.CloseIdleConnections()
-		errs[last] = s.servers[last].Shutdown(ctx)
+		errs = append(errs, s.provider.Shutdown(ctx))
 		s.api.DrainWebhooks(ctx)
-		errs[len(s.servers)] = s.store.Close()
+		errs = append(errs, s.store.Close())
 		s.shutdownErr = errors.Join(errs...)
 	})
 	return s.shutdownErr

@@ -20,8 +20,9 @@ const (
 	webhookMaxBackoff = 30 * time.Second
 )
 
-// WebhookOptions is where the auth webhooks go and how they are signed and retried (the
-// server's WebhookConfig, with the signing key settled). Zero bounds take the defaults below.
+// WebhookOptions is where the auth webhooks go and how they are signed and retried: the
+// server's WebhookConfig field for field (it converts to this), with the signing key settled.
+// Zero bounds take the defaults below.
 type WebhookOptions struct {
 	URL, SigningKey  string
 	MaxAttempts      int

@@ -58,6 +58,8 @@ func (a *API) oauthCallback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := in.Provider
+	failed := failedConnection{ProviderConfigKey: st.ProviderConfigKey, ConnectionID: st.ConnectionID, Provider: st.Provider,
+		AuthMode: p.AuthMode, WebhookURLOverride: st.WebhookURLOverride}
 	codeParam := p.CodeParamInCallback
 	if codeParam == "" {
 		codeParam = "code"
@@ -65,7 +67,7 @@ func (a *API) oauthCallback(w http.ResponseWriter, r *http.Request) {
 	code := q.Get(codeParam)
 	if code == "" {
 		e := callbackError(q)
-		a.failureWebhook(st.ProviderConfigKey, st.ConnectionID, st.Provider, p.AuthMode, st.WebhookURLOverride, "invalid_callback", e.Message)
+		a.failureWebhook(failed, webhookError{Type: "invalid_callback", Description: e.Message})
 		a.failFlow(w, r, e, ref)
 		return
 	}
@@ -78,7 +80,7 @@ func (a *API) oauthCallback(w http.ResponseWriter, r *http.Request) {
 		if errors.Is(err, errUnparsableToken) {
 			errType = "unable_to_parse_token_response"
 		}
-		a.failureWebhook(st.ProviderConfigKey, st.ConnectionID, st.Provider, p.AuthMode, st.WebhookURLOverride, errType, e.Message)
+		a.failureWebhook(failed, webhookError{Type: errType, Description: e.Message})
 		a.failFlow(w, r, e, ref)
 		return
 	}

@@ -93,7 +93,8 @@ func (a *API) customAuth(route authRoute) http.Handler {
 		creds, apiErr := route.connect(r.Context(), a, req)
 		if apiErr != nil {
 			a.log.Info("custom auth failed", "error_code", apiErr.Code, "integration", req.in.UniqueKey)
-			a.failureWebhook(req.in.UniqueKey, req.connectionID, req.in.Provider.Name, route.authMode, sess.WebhookURLOverride, apiErr.Code, apiErr.Message)
+			a.failureWebhook(failedConnection{ProviderConfigKey: req.in.UniqueKey, ConnectionID: req.connectionID, Provider: req.in.Provider.Name,
+				AuthMode: route.authMode, WebhookURLOverride: sess.WebhookURLOverride}, webhookError{Type: apiErr.Code, Description: apiErr.Message})
 			web.WriteError(w, apiErr)
 			return
 		}

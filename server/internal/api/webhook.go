@@ -86,11 +86,21 @@ func (a *API) connectionWebhook(c *store.Connection, created bool, authMode stri
 	a.queueWebhook(c.WebhookURLOverride, authWebhookBody(a.environment, operation, authMode, c, true, nil))
 }
 
+// failedConnection is the connection a failed flow would have made, as its failure webhook
+// names it.
+type failedConnection struct {
+	ProviderConfigKey  string
+	ConnectionID       string
+	Provider           string
+	AuthMode           string
+	WebhookURLOverride *string // the session's, where the webhook goes instead of the environment's
+}
+
 // failureWebhook reports a connection that could not be created (Nango's
 // connectionCreationFailed hook, which always says operation "creation").
-func (a *API) failureWebhook(key, connectionID, provider, authMode string, override *string, errType, description string) {
-	c := &store.Connection{ConnectionID: connectionID, ProviderConfigKey: key, Provider: provider}
-	a.queueWebhook(override, authWebhookBody(a.environment, operationCreation, authMode, c, false, &webhookError{Type: errType, Description: description}))
+func (a *API) failureWebhook(f failedConnection, failure webhookError) {
+	c := &store.Connection{ConnectionID: f.ConnectionID, ProviderConfigKey: f.ProviderConfigKey, Provider: f.Provider}
+	a.queueWebhook(f.WebhookURLOverride, authWebhookBody(a.environment, operationCreation, f.AuthMode, c, false, &failure))
 }
 
 func (a *API) queueWebhook(override *string, body map[string]any) {

@@ -30,140 +30,180 @@ type flowRef struct {
 }
 
 // oauthConnect is GET /oauth/connect/{providerConfigKey}: the popup's first navigation. It
-// checks the session and the connection config, records a single-use state bound to a cookie
-// and a PKCE verifier, and redirects to the (mock) provider's authorize URL.
+// checks the request, records a single-use state bound to a cookie and a PKCE verifier, and
+// redirects to the (mock) provider's authorize URL. A failure at any step goes to failFlow,
+// with what is known of the flow by then.
 func (a *API) oauthConnect(w http.ResponseWriter, r *http.Request) {
-	key := r.PathValue("providerConfigKey")
-	ref := flowRef{ProviderConfigKey: key, OpenerOrigin: refererOrigin(r)}
-	q, apiErr := parseConnectQuery(r.URL.RawQuery)
+	ref := flowRef{ProviderConfigKey: r.PathValue("providerConfigKey"), OpenerOrigin: refererOrigin(r)}
+	flow, apiErr := a.prepareFlow(r.URL.RawQuery, &ref)
+	if apiErr == nil {
+		apiErr = a.recordFlow(flow)
+	}
 	if apiErr != nil {
 		a.failFlow(w, r, apiErr, ref)
 		return
 	}
-	ref.WSClientID = q.WSClientID
-	if !wsClientIDPattern.MatchString(ref.WSClientID) {
-		ref.WSClientID = ""
+	a.sendToProvider(w, r, flow)
+}
+
+// popupFlow is a checked /oauth/connect request: its integration, the state the callback will
+// take, and what the authorize URL is built from.
+type popupFlow struct {
+	in         *Integration
+	state      *store.OAuthState
+	authParams *catalog.OrderedMap // the page's authorization_params, or the session's
+	userScope  string
+	faults     catalog.FaultSet
+	target     string // the authorize URL, once built
+}
+
+// prepareFlow runs the checks of Nango's oauthRequest in its order, filling in ref with what it
+// learns of the flow, so that a failure reports it.
+func (a *API) prepareFlow(rawQuery string, ref *flowRef) (*popupFlow, *web.Error) {
+	q, apiErr := parseConnectQuery(rawQuery)
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	if wsClientIDPattern.MatchString(q.WSClientID) {
+		ref.WSClientID = q.WSClientID
 	}
 	ref.Nonce = q.Nonce
-
-	sess, apiErr := a.authenticateConnect(q)
+	sess, in, apiErr := a.authorizeFlow(q, ref.ProviderConfigKey)
 	if apiErr != nil {
-		a.failFlow(w, r, apiErr, ref)
-		return
+		return nil, apiErr
 	}
-	if q.ConnectionID != "" {
-		a.failFlow(w, r, errConnectionIDForbidden(), ref)
-		return
-	}
-	in, ok := a.integrations.get(key)
-	if !ok {
-		a.failFlow(w, r, errUnknownProviderConfigKey(key), ref)
-		return
-	}
-	if !sess.Allows(key) {
-		a.failFlow(w, r, errIntegrationNotAllowed(key), ref)
-		return
-	}
-	p := in.Provider
 	ref.ConnectionID = web.NewUUID()
-	reconnectID, apiErr := a.reconnectTarget(sess, key)
+	reconnectID, apiErr := a.reconnectTarget(sess, ref.ProviderConfigKey)
 	if apiErr != nil {
-		a.failFlow(w, r, apiErr, ref)
-		return
+		return nil, apiErr
 	}
 	if reconnectID != "" {
 		ref.ConnectionID = reconnectID // the session decides the id (Nango's reconnect)
 	}
+	if apiErr := checkPopupProvider(in.Provider, ref.ProviderConfigKey); apiErr != nil {
+		return nil, apiErr
+	}
+	return a.newPopupFlow(q, sess, in, *ref)
+}
+
+// authorizeFlow authenticates the request and finds the integration, which the session must
+// allow; with a session, the session decides the connection id.
+func (a *API) authorizeFlow(q *connectQuery, key string) (*store.Session, *Integration, *web.Error) {
+	sess, apiErr := a.authenticateConnect(q)
+	if apiErr != nil {
+		return nil, nil, apiErr
+	}
+	if q.ConnectionID != "" {
+		return nil, nil, errConnectionIDForbidden()
+	}
+	in, ok := a.integrations.get(key)
+	if !ok {
+		return nil, nil, errUnknownProviderConfigKey(key)
+	}
+	if !sess.Allows(key) {
+		return nil, nil, errIntegrationNotAllowed(key)
+	}
+	return sess, in, nil
+}
+
+// checkPopupProvider refuses the providers a popup cannot authorize: other auth modes, outbound
+// installations and grants other than the authorization code.
+func checkPopupProvider(p *catalog.Provider, key string) *web.Error {
 	if p.AuthMode != "OAUTH2" {
-		a.failFlow(w, r, errAuthModeNotSupported(p.AuthMode), ref)
-		return
+		return errAuthModeNotSupported(p.AuthMode)
 	}
 	if p.AuthorizationURL == "" {
-		a.failFlow(w, r, wsErr("provider_config_err", fmt.Sprintf("Provider %q has no authorization URL: it is installed from the provider's side (installation: outbound), through POST /auth/oauth-outbound/%s.", p.Name, key)), ref)
-		return
+		return wsErr("provider_config_err", fmt.Sprintf("Provider %q has no authorization URL: it is installed from the provider's side (installation: outbound), through POST /auth/oauth-outbound/%s.", p.Name, key))
 	}
 	if g, ok := p.TokenParams.String("grant_type"); ok && g != "authorization_code" {
-		a.failFlow(w, r, wsErr("grant_type_err", fmt.Sprintf("The grant type %q is not supported by this OAuth flow.", g)), ref)
-		return
+		return wsErr("grant_type_err", fmt.Sprintf("The grant type %q is not supported by this OAuth flow.", g))
 	}
+	return nil
+}
 
-	// The session's defaults win over what the page sent (Nango's oauthRequest, step 6).
-	defaults := sess.Defaults[key]
+// newPopupFlow settles what the flow is made of: the session's defaults win over what the page
+// sent (Nango's oauthRequest, step 6), the connection config is checked, and the state binds
+// the callback to the client, the config, the faults and the SDK that asked.
+func (a *API) newPopupFlow(q *connectQuery, sess *store.Session, in *Integration, ref flowRef) (*popupFlow, *web.Error) {
+	defaults := sess.Defaults[in.UniqueKey]
 	config := q.Params.Clone()
 	config.Assign(defaults.ConnectionConfig)
-	authParams := q.AuthorizationParams
+	flow := &popupFlow{in: in, authParams: q.AuthorizationParams}
 	if defaults.AuthorizationParams != nil {
-		authParams = defaults.AuthorizationParams
+		flow.authParams = defaults.AuthorizationParams
 	}
-	clientID, clientSecret := in.ClientID, in.ClientSecret
-	idOverride, hasID := q.Credentials.String("oauth_client_id_override")
-	secretOverride, hasSecret := q.Credentials.String("oauth_client_secret_override")
-	if hasID && hasSecret {
-		clientID, clientSecret = idOverride, secretOverride
-		config.Set("oauth_client_id_override", idOverride)
-		config.Set("oauth_client_secret_override", secretOverride)
-	}
-	if apiErr := validateConnectionConfig(p, config); apiErr != nil {
-		a.failFlow(w, r, apiErr, ref)
-		return
-	}
-	faults, apiErr := a.flowFaults(in, sess, authParams)
-	if apiErr != nil {
-		a.failFlow(w, r, apiErr, ref)
-		return
-	}
-
-	st := &store.OAuthState{
-		State:              web.NewUUID(),
-		ProviderConfigKey:  key,
-		Provider:           p.Name,
-		ConnectionID:       ref.ConnectionID,
-		ConnectionConfig:   config,
-		SessionID:          sess.ID,
-		EndUser:            sess.EndUser,
-		Tags:               sess.Tags,
-		ClientID:           clientID,
-		ClientSecret:       clientSecret,
-		RedirectURI:        a.CallbackURL(),
-		OpenerOrigin:       ref.OpenerOrigin,
-		WSClientID:         ref.WSClientID,
-		Nonce:              ref.Nonce,
-		WebhookURLOverride: sess.WebhookURLOverride,
-		Faults:             faults.String(),
-		ExpiresAt:          a.now().Add(oauthStateTTL),
-	}
-	if !p.DisablePKCE {
-		st.CodeVerifier = oauth2.GenerateVerifier()
-	}
-	userScope := ""
 	if defaults.UserScopes != nil {
-		userScope = *defaults.UserScopes // the query's user_scope is ignored with a session, as in Nango
+		flow.userScope = *defaults.UserScopes // the query's user_scope is ignored with a session, as in Nango
+	}
+	clientID, clientSecret := flowClient(in, q.Credentials, config)
+	if apiErr := validateConnectionConfig(in.Provider, config); apiErr != nil {
+		return nil, apiErr
+	}
+	faults, apiErr := a.flowFaults(in, sess, flow.authParams)
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	flow.faults = faults
+	flow.state = &store.OAuthState{
+		State: web.NewUUID(), ProviderConfigKey: in.UniqueKey, Provider: in.Provider.Name, ConnectionID: ref.ConnectionID,
+		ConnectionConfig: config, SessionID: sess.ID, EndUser: sess.EndUser, Tags: sess.Tags,
+		ClientID: clientID, ClientSecret: clientSecret, RedirectURI: a.CallbackURL(),
+		OpenerOrigin: ref.OpenerOrigin, WSClientID: ref.WSClientID, Nonce: ref.Nonce,
+		WebhookURLOverride: sess.WebhookURLOverride, Faults: faults.String(), ExpiresAt: a.now().Add(oauthStateTTL),
+	}
+	if !in.Provider.DisablePKCE {
+		flow.state.CodeVerifier = oauth2.GenerateVerifier()
 	}
 	if !in.Real && len(faults) > 0 {
 		// The mock provider learns the flow's faults from the authorize query.
-		authParams = authParams.Clone()
-		authParams.Set(catalog.FaultParam, faults.String())
+		flow.authParams = flow.authParams.Clone()
+		flow.authParams.Set(catalog.FaultParam, faults.String())
 	}
-	target, apiErr := a.authorizeRequest(in, st, authParams, userScope)
+	return flow, nil
+}
+
+// flowClient is the flow's OAuth client: the integration's, unless the page sent both
+// oauth_client_id_override and oauth_client_secret_override, which the connection config then
+// records.
+func flowClient(in *Integration, credentials, config *catalog.OrderedMap) (id, secret string) {
+	idOverride, hasID := credentials.String("oauth_client_id_override")
+	secretOverride, hasSecret := credentials.String("oauth_client_secret_override")
+	if !hasID || !hasSecret {
+		return in.ClientID, in.ClientSecret
+	}
+	config.Set("oauth_client_id_override", idOverride)
+	config.Set("oauth_client_secret_override", secretOverride)
+	return idOverride, secretOverride
+}
+
+// recordFlow builds the authorize URL, then keeps the state for the callback, which takes it
+// once: a flow whose URL cannot be built leaves no state behind.
+func (a *API) recordFlow(flow *popupFlow) *web.Error {
+	target, apiErr := a.authorizeRequest(flow.in, flow.state, flow.authParams, flow.userScope)
 	if apiErr != nil {
-		a.failFlow(w, r, apiErr, ref)
-		return
+		return apiErr
 	}
-	if err := a.store.PutState(st, a.now()); err != nil {
+	if err := a.store.PutState(flow.state, a.now()); err != nil {
 		a.log.Error("store failed", "err", err)
-		a.failFlow(w, r, wsErr("unknown_err", "The dev server could not record the OAuth state."), ref)
-		return
+		return wsErr("unknown_err", "The dev server could not record the OAuth state.")
 	}
+	flow.target = target
+	return nil
+}
+
+// sendToProvider binds the state to this browser with a cookie and redirects the popup to the
+// authorize URL.
+func (a *API) sendToProvider(w http.ResponseWriter, r *http.Request, flow *popupFlow) {
 	http.SetCookie(w, &http.Cookie{
-		Name: "oauth2-" + st.State, Value: "1", Path: "/", MaxAge: int(oauthStateTTL.Seconds()),
+		Name: "oauth2-" + flow.state.State, Value: "1", Path: "/", MaxAge: int(oauthStateTTL.Seconds()),
 		HttpOnly: true, SameSite: http.SameSiteLaxMode,
 	})
 	w.Header().Set("Cache-Control", "no-store")
-	http.Redirect(w, r, target, http.StatusFound)
-	if faults.Has(catalog.FaultWSDrop) && ref.WSClientID != "" {
+	http.Redirect(w, r, flow.target, http.StatusFound)
+	if flow.faults.Has(catalog.FaultWSDrop) && flow.state.WSClientID != "" {
 		// The popup is on its way to the provider: the SDK's socket goes down mid-flow, as a
 		// proxy's idle timeout or a network change would cut it. Its id stays resumable.
-		a.hub.drop(ref.WSClientID)
+		a.hub.drop(flow.state.WSClientID)
 	}
 }
 

@@ -176,10 +176,7 @@ func (cf *ConfigFile) yamlError(err error, index *yamlIndex) error {
 		return fmt.Errorf("%s: %v", cf.Path, err)
 	}
 	tk := ye.GetToken()
-	field := ""
-	if index != nil {
-		field = index.fieldOf(tk)
-	}
+	field := index.fieldOf(tk)
 	msg := ye.GetMessage()
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
@@ -187,8 +184,7 @@ func (cf *ConfigFile) yamlError(err error, index *yamlIndex) error {
 	}
 	var ue *yaml.UnknownFieldError
 	if errors.As(err, &ue) {
-		msg = "unknown key (see server/README.md for the keys)"
-		field = index.childField(tk)
+		msg = "unknown key (see server/README.md for the keys)" // its token is the key: its field is the key's path
 	}
 	if field == "" {
 		return fmt.Errorf("%s:%d: %s", cf.Path, tk.Position.Line, msg)

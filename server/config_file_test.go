@@ -95,3 +95,19 @@ func TestConfigFileExplainsStartErrors(t *testing.T) {
 		assert.Equal(t, path+tc.want, cf.Explain(err).Error())
 	}
 }
+
+// A field the file does not set is explained at the nearest enclosing one it sets: at the key's
+// line for a map, at the item's for a list.
+func TestConfigFileExplainPointsAtTheNearestField(t *testing.T) {
+	t.Parallel()
+	path := writeConfig(t, t.TempDir(), "environment: dev\nlisten:\n  app: 127.0.0.1:0\nintegrations:\n  - unique_key: github\n")
+	cf, err := LoadConfigFile(path)
+	require.NoError(t, err)
+	for field, want := range map[string]string{
+		"listen.api":                    ":2: listen.api: m",
+		"integrations[0].client_secret": ":5: integrations[0].client_secret: m",
+		"webhook.url":                   ": webhook.url: m",
+	} {
+		assert.Equal(t, path+want, cf.Explain(configErr(field, "m")).Error(), field)
+	}
+}

@@ -1,92 +1,56 @@
 package server
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/token"
 )
 
-// yamlIndex knows, for a parsed config file, the line of every field (by its dotted path, as a
-// ConfigError names it) and the field every token belongs to, so that an error found by the
-// decoder (which has a token) or by Start (which has a path) points at the same line.
+// yamlIndex knows, for a parsed config file, the line where each field starts (by its dotted
+// path, as a ConfigError names it) and the field each token belongs to, so that an error found
+// by the decoder (which has a token) or by Start (which has a path) points at the same line. The
+// paths are the YAML paths goccy/go-yaml's parser gives every node ("$.integrations[1].scopes"),
+// without the "$.".
 type yamlIndex struct {
 	lines  map[string]int
 	fields map[*token.Token]string
-	keys   map[*token.Token]string // a mapping key's token → the path of its map's field
 }
 
 func newYAMLIndex(f *ast.File) *yamlIndex {
-	ix := &yamlIndex{lines: map[string]int{}, fields: map[*token.Token]string{}, keys: map[*token.Token]string{}}
+	ix := &yamlIndex{lines: map[string]int{}, fields: map[*token.Token]string{}}
 	for _, doc := range f.Docs {
 		if doc.Body != nil {
-			ix.walk(doc.Body, "")
+			ast.Walk(ix, doc.Body)
 		}
 	}
 	return ix
 }
 
-func (ix *yamlIndex) walk(node ast.Node, path string) {
-	switch n := node.(type) {
-	case *ast.MappingNode:
-		for _, mv := range n.Values {
-			ix.pair(mv, path)
-		}
-	case *ast.MappingValueNode:
-		ix.pair(n, path)
-	case *ast.SequenceNode:
-		for i, v := range n.Values {
-			child := fmt.Sprintf("%s[%d]", path, i)
-			ix.note(v, child)
-			ix.walk(v, child)
-		}
-	case *ast.TagNode:
-		ix.walk(n.Value, path)
-	case *ast.AnchorNode:
-		ix.walk(n.Value, path)
-	}
-}
-
-func (ix *yamlIndex) pair(mv *ast.MappingValueNode, path string) {
-	key := strings.TrimSpace(mv.Key.String())
-	child := key
-	if path != "" {
-		child = path + "." + key
-	}
-	ix.note(mv.Key, child)
-	ix.keys[mv.Key.GetToken()] = path
-	if mv.Value != nil {
-		ix.note(mv.Value, child)
-		ix.walk(mv.Value, child)
-	}
-}
-
-func (ix *yamlIndex) note(n ast.Node, path string) {
+// Visit notes a node. A field's first node in the walk (a mapping value, whose token is on its
+// key's line, or a sequence item) gives the field's line; an unknown key's own token names the
+// field it would have been.
+func (ix *yamlIndex) Visit(n ast.Node) ast.Visitor {
 	tk := n.GetToken()
 	if tk == nil {
-		return
+		return ix
 	}
-	if _, seen := ix.lines[path]; !seen {
-		ix.lines[path] = tk.Position.Line
+	field := strings.TrimPrefix(strings.TrimPrefix(n.GetPath(), "$"), ".")
+	if _, seen := ix.lines[field]; !seen {
+		ix.lines[field] = tk.Position.Line
 	}
 	if _, seen := ix.fields[tk]; !seen {
-		ix.fields[tk] = path
+		ix.fields[tk] = field
 	}
+	return ix
 }
 
 // fieldOf is the field a token belongs to ("" when unknown).
-func (ix *yamlIndex) fieldOf(tk *token.Token) string { return ix.fields[tk] }
-
-// childField names an unknown key: its map's path plus the key itself.
-func (ix *yamlIndex) childField(tk *token.Token) string {
+func (ix *yamlIndex) fieldOf(tk *token.Token) string {
 	if ix == nil {
-		return tk.Value
+		return ""
 	}
-	if parent, ok := ix.keys[tk]; ok && parent != "" {
-		return parent + "." + tk.Value
-	}
-	return tk.Value
+	return ix.fields[tk]
 }
 
 // parentPath drops the last element of a dotted path: "a.b[1].c" → "a.b[1]" → "a.b" → "a".

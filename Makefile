@@ -77,7 +77,7 @@ staticcheck:
 		$(GO) install honnef.co/go/tools/cmd/staticcheck@v$(STATICCHECK_VERSION); }
 
 test-go:
-	$(GO) test -count=1 ./wasm/... ./server/... ./bench/...
+	$(GO) test -count=1 ./wasm/... ./server/... ./bench/... ./internal/...
 	$(GO) test -count=1 -race ./server/loadtest/
 
 test-wasm:

@@ -5,7 +5,6 @@ import (
 	"context"
 	"embed"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -17,10 +16,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/chromedp/cdproto/browser"
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/chromedp"
-	"github.com/nango-wasm/nango-wasm/e2e"
+	"github.com/nango-wasm/nango-wasm/internal/harness"
 	"github.com/nango-wasm/nango-wasm/server"
 )
 
@@ -30,9 +26,6 @@ import (
 //
 //go:embed pages/*.html
 var pages embed.FS
-
-// stepTimeout bounds every wait on the browser, so a hang fails the bench instead of stalling it.
-const stepTimeout = 20 * time.Second
 
 // inputs are the built files the bench measures and serves (make bench builds them).
 type inputs struct {
@@ -99,8 +92,8 @@ func startEnv(ctx context.Context, in inputs) (*env, error) {
 }
 
 // prepareServeDir fills a temporary DistDir: the SDK and the floor as built (with their
-// .br/.gz), the minified anchor, and the pages. Copies keep their source's modification time, because the server ignores a
-// compressed copy older than its source.
+// .br/.gz, copied by the harness as the e2e tests copy them), the minified anchor, and the
+// pages.
 func (e *env) prepareServeDir() error {
 	dir, err := os.MkdirTemp("", "nango-bench-dist-")
 	if err != nil {
@@ -108,16 +101,12 @@ func (e *env) prepareServeDir() error {
 	}
 	e.serveDir = dir
 	e.stop = append(e.stop, func() { _ = os.RemoveAll(dir) })
-	copies := map[string]string{
-		"anchor.js": "bench/frontend.min.js", "floor.wasm": "bench/floor.wasm",
-		"floor.wasm.br": "bench/floor.wasm.br", "floor.wasm.gz": "bench/floor.wasm.gz",
+	if err := harness.CopyDist(e.in.dist, dir, "nango.js", "nango.wasm", "wasm_exec.js"); err != nil {
+		return fmt.Errorf("bench: %w", err)
 	}
-	for _, f := range []string{"nango.js", "nango.js.br", "nango.js.gz", "nango.wasm", "nango.wasm.br", "nango.wasm.gz", "wasm_exec.js"} {
-		copies[f] = f
-	}
-	for dst, src := range copies {
-		if err := copyKeepingTime(e.in.path(src), filepath.Join(dir, dst)); err != nil {
-			return err
+	for dst, src := range map[string]string{"anchor.js": "bench/frontend.min.js", "floor.wasm": "bench/floor.wasm"} {
+		if err := harness.CopyBuilt(e.in.path(src), filepath.Join(dir, dst)); err != nil {
+			return fmt.Errorf("bench: %w", err)
 		}
 	}
 	err = fs.WalkDir(pages, "pages", func(p string, d fs.DirEntry, err error) error {
@@ -160,47 +149,15 @@ func withPreload() ([]byte, error) {
 	return []byte(strings.Replace(page, "</head>", preloadSnippet+"</head>", 1)), nil
 }
 
-func copyKeepingTime(src, dst string) error {
-	b, err := os.ReadFile(src)
+// startBrowser starts the harness's browser (headless, popup blocker on) under ctx: when the
+// bench's deadline passes, Chromium is stopped and every step still waiting on it fails.
+func (e *env) startBrowser(ctx context.Context) error {
+	b, err := harness.StartBrowser(ctx, harness.Options{})
 	if err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
-	if err := os.WriteFile(dst, b, 0o644); err != nil {
-		return err
-	}
-	info, err := os.Stat(src)
-	if err != nil {
-		return err
-	}
-	return os.Chtimes(dst, info.ModTime(), info.ModTime())
-}
-
-// startBrowser starts Chromium with the e2e tests' flags: headless, a fresh profile, and the
-// popup blocker on (chromedp turns it off by default), so a popup opened outside the click's
-// task is blocked here as it would be for a user.
-func (e *env) startBrowser(ctx context.Context) error {
-	if _, err := os.Stat(e2e.ChromiumPath); err != nil {
-		return errors.New("bench: Debian's chromium is missing (make bench installs it)")
-	}
-	profile, err := os.MkdirTemp("", "nango-bench-chromium-")
-	if err != nil {
-		return err
-	}
-	e.stop = append(e.stop, func() { _ = os.RemoveAll(profile) })
-	flags := e2e.ChromiumFlags(profile, true)
-	// The browser lives under ctx: when the bench's deadline passes, Chromium is stopped and
-	// every step still waiting on it fails.
-	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx, flags...)
-	browserCtx, cancelBrowser := chromedp.NewContext(alloc)
-	e.stop = append(e.stop, cancelAlloc, cancelBrowser)
-	if err := chromedp.Do(browserCtx); err != nil {
-		return fmt.Errorf("bench: start chromium: %w", err)
-	}
-	v, err := chromedp.CallBrowser(browserCtx, browser.GetVersion, cdp.Empty{})
-	if err != nil {
-		return fmt.Errorf("bench: chromium version: %w", err)
-	}
-	e.browser, e.version = browserCtx, v.Product
+	e.stop = append(e.stop, b.Close)
+	e.browser, e.version = b.Context, b.Version
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/nango-wasm/nango-wasm/internal/harness"
 )
 
 // flowRun is what flow.html noted for one click (times in ms since navigation start).
@@ -53,12 +54,12 @@ func (e *env) measureFlows(runs, firstRuns int) (flowFigures, error) {
 		if err != nil {
 			return f, err
 		}
-		tab, cancel, err := openTab(e.browser)
+		tab, cancel, err := harness.OpenTab(e.browser)
 		if err != nil {
 			return f, err
 		}
 		defer cancel()
-		if err := do(tab, chromedp.Navigate(e.pageURL("flow.html", url.Values{"sdk": {sdk}, "token": {token}})), waitSDKReady()); err != nil {
+		if err := harness.Step(tab, chromedp.Navigate(e.pageURL("flow.html", url.Values{"sdk": {sdk}, "token": {token}})), waitSDKReady()); err != nil {
 			return f, fmt.Errorf("flow page (%s): %w", sdk, err)
 		}
 		tabs[sdk] = tab
@@ -91,11 +92,11 @@ func (e *env) measureFirstClicks(f *flowFigures) error {
 	for i := range f.firstRuns {
 		for j := range flowSDKs {
 			sdk := flowSDKs[(i+j)%len(flowSDKs)]
-			tab, cancel, err := openTab(e.browser)
+			tab, cancel, err := harness.OpenTab(e.browser)
 			if err != nil {
 				return err
 			}
-			err = do(tab, chromedp.Navigate(e.pageURL("flow.html", url.Values{"sdk": {sdk}, "token": {token}})), waitSDKReady(), chromedp.Sleep(firstClickPause))
+			err = harness.Step(tab, chromedp.Navigate(e.pageURL("flow.html", url.Values{"sdk": {sdk}, "token": {token}})), waitSDKReady(), chromedp.Sleep(firstClickPause))
 			var r flowRun
 			if err == nil {
 				r, err = e.flowOnce(tab)
@@ -113,15 +114,15 @@ func (e *env) measureFirstClicks(f *flowFigures) error {
 // flowOnce clicks Connect, checks that the popup was open when auth() returned inside the
 // click's task, waits for the promise, and closes the popup if it is still there.
 func (e *env) flowOnce(tab context.Context) (flowRun, error) {
-	popups := popupOf(tab)
-	if err := do(tab, clickConnect()); err != nil {
+	popups := harness.WatchPopup(tab)
+	if err := harness.Step(tab, clickConnect()); err != nil {
 		return flowRun{}, err
 	}
-	id, err := waitPopup(popups)
+	id, err := harness.WaitPopup(popups)
 	if err != nil {
 		return flowRun{}, err
 	}
-	r, err := get(tab, awaitValue[flowRun](`window.last.then(() => window.runs.at(-1))`))
+	r, err := harness.Value(tab, awaitValue[flowRun](`window.last.then(() => window.runs.at(-1))`))
 	if err != nil {
 		return r, fmt.Errorf("waiting for auth() to settle: %w", err)
 	}

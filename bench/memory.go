@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/nango-wasm/nango-wasm/internal/harness"
 )
 
 // memPoint is the page's memory after some calls, read after a forced garbage collection.
@@ -65,15 +66,15 @@ func (e *env) measureMemory(calls, reps int) (memFigures, error) {
 }
 
 func (e *env) memoryOnce(pageURL string, calls int) (int, []memPoint, error) {
-	tab, cancel, err := openTab(e.browser)
+	tab, cancel, err := harness.OpenTab(e.browser)
 	if err != nil {
 		return 0, nil, err
 	}
 	defer cancel()
-	if err := do(tab, chromedp.Navigate(pageURL), waitSDKReady()); err != nil {
+	if err := harness.Step(tab, chromedp.Navigate(pageURL), waitSDKReady()); err != nil {
 		return 0, nil, fmt.Errorf("memory page: %w", err)
 	}
-	start, err := get(tab, chromedp.Evaluate[debugStats](`window.debugStats()`))
+	start, err := harness.Value(tab, chromedp.Evaluate[debugStats](`window.debugStats()`))
 	if err != nil {
 		return 0, nil, fmt.Errorf("memory: debugStats: %w", err)
 	}
@@ -96,7 +97,7 @@ func (e *env) memoryOnce(pageURL string, calls int) (int, []memPoint, error) {
 
 // giveUpOnce runs one cycle(i): auth() under a user gesture, given up a task later.
 func giveUpOnce(tab context.Context, i int) error {
-	r, err := get(tab, chromedp.Evaluate[cycleResult](fmt.Sprintf(`window.cycle(%d)`, i), chromedp.EvalAwaitPromise, withUserGesture))
+	r, err := harness.Value(tab, chromedp.Evaluate[cycleResult](fmt.Sprintf(`window.cycle(%d)`, i), chromedp.EvalAwaitPromise, withUserGesture))
 	if err != nil {
 		return fmt.Errorf("memory: auth() call %d: %w", i+1, err)
 	}
@@ -109,14 +110,14 @@ func giveUpOnce(tab context.Context, i int) error {
 // readMemory lets pending popup closes finish, collects garbage and reads the page's memory.
 func readMemory(tab context.Context) (memPoint, error) {
 	time.Sleep(settleTime)
-	if err := do(tab, collectGarbage()); err != nil {
+	if err := harness.Step(tab, collectGarbage()); err != nil {
 		return memPoint{}, fmt.Errorf("memory: collect garbage: %w", err)
 	}
-	heap, err := get(tab, heapUsed())
+	heap, err := harness.Value(tab, heapUsed())
 	if err != nil {
 		return memPoint{}, fmt.Errorf("memory: heap usage: %w", err)
 	}
-	s, err := get(tab, chromedp.Evaluate[debugStats](`window.debugStats()`))
+	s, err := harness.Value(tab, chromedp.Evaluate[debugStats](`window.debugStats()`))
 	if err != nil {
 		return memPoint{}, fmt.Errorf("memory: debugStats: %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/nango-wasm/nango-wasm/internal/harness"
 )
 
 // startVariant is one page whose start-up is timed.
@@ -116,12 +117,12 @@ func (e *env) measureStartup(rounds, warms int, sizes sizeFigures) (startFigures
 // navigation: launching it is the browser's cost, the same for any page, and the noisiest part
 // of a cold navigation on a busy machine.
 func (e *env) coldStart(v startVariant, f *startFigures, sizes sizeFigures) (*startTab, error) {
-	ctx, cancel, err := openTab(e.browser, chromedp.WithNewBrowserContext())
+	ctx, cancel, err := harness.OpenTab(e.browser, chromedp.WithNewBrowserContext())
 	if err != nil {
 		return nil, err
 	}
 	t := &startTab{v: v, url: e.pageURL(v.page, v.q), ctx: ctx, cancel: cancel}
-	if err := do(ctx, chromedp.Navigate(e.pageURL("blank.html", nil))); err != nil {
+	if err := harness.Step(ctx, chromedp.Navigate(e.pageURL("blank.html", nil))); err != nil {
 		return t, fmt.Errorf("start-up %s, blank page: %w", v.name, err)
 	}
 	time.Sleep(quietBeforeCold)
@@ -169,10 +170,10 @@ func (f *startFigures) notePreload(v startVariant, loads ...startResult) {
 
 // loadAndTime navigates to a start-up page and reads when the SDK became usable.
 func loadAndTime(tab context.Context, pageURL string) (startResult, error) {
-	if err := do(tab, chromedp.Navigate(pageURL)); err != nil {
+	if err := harness.Step(tab, chromedp.Navigate(pageURL)); err != nil {
 		return startResult{}, err
 	}
-	res, err := get(tab, awaitValue[startResult](`window.started`))
+	res, err := harness.Value(tab, awaitValue[startResult](`window.started`))
 	if err != nil {
 		return res, err
 	}

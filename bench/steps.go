@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/heapprofiler"
@@ -11,32 +10,6 @@ import (
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 )
-
-// openTab opens an empty tab under parent (the browser, or a fresh browser context). The tab is
-// opened with its own context before any timeout context derives from it: a step's timeout
-// ending would otherwise close the target.
-func openTab(parent context.Context, opts ...chromedp.ContextOption) (context.Context, context.CancelFunc, error) {
-	ctx, cancel := chromedp.NewContext(parent, opts...)
-	if err := chromedp.Do(ctx); err != nil {
-		cancel()
-		return nil, nil, fmt.Errorf("bench: open a tab: %w", err)
-	}
-	return ctx, cancel, nil
-}
-
-// do runs steps on a tab within stepTimeout.
-func do(ctx context.Context, steps ...chromedp.Action[chromedp.Void]) error {
-	sctx, cancel := context.WithTimeout(ctx, stepTimeout)
-	defer cancel()
-	return chromedp.Do(sctx, steps...)
-}
-
-// get runs one action with a value on a tab within stepTimeout.
-func get[T any](ctx context.Context, a chromedp.Action[T]) (T, error) {
-	sctx, cancel := context.WithTimeout(ctx, stepTimeout)
-	defer cancel()
-	return chromedp.Run(sctx, a)
-}
 
 // awaitValue evaluates a page expression, waits for the promise it gives and decodes the value.
 // It carries no user gesture: only the steps that need one ask for it.
@@ -78,27 +51,6 @@ func heapUsed() chromedp.Action[float64] {
 	return func(ctx context.Context, t *chromedp.Target) (float64, error) {
 		r, err := cdp.Call(ctx, t, runtime.GetHeapUsage, cdp.Empty{})
 		return r.UsedSize, err
-	}
-}
-
-// popupOf starts watching for the popup the tab is about to open; call it before the click.
-func popupOf(tab context.Context) <-chan target.ID {
-	opener := chromedp.FromContext(tab).Target.TargetID
-	return chromedp.WaitNewTarget(tab, func(info *target.Info) bool {
-		return info.Type == "page" && info.OpenerID == opener
-	})
-}
-
-// waitPopup returns the id of the popup announced on ch.
-func waitPopup(ch <-chan target.ID) (target.ID, error) {
-	select {
-	case id, ok := <-ch:
-		if !ok {
-			return "", fmt.Errorf("bench: the click opened no popup")
-		}
-		return id, nil
-	case <-time.After(stepTimeout):
-		return "", fmt.Errorf("bench: the click opened no popup within %s", stepTimeout)
 	}
 }
 

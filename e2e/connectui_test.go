@@ -39,10 +39,7 @@ func openConnectUI(t *testing.T, token string, query url.Values) (context.Contex
 // inConnectUI is a query option for elements inside the Connect UI iframe.
 func inConnectUI(t *testing.T, ctx context.Context) chromedp.QueryOption {
 	t.Helper()
-	sctx, cancel := context.WithTimeout(ctx, stepTimeout)
-	defer cancel()
-	nodes, err := chromedp.Run(sctx, chromedp.Nodes(chromedp.CSS("iframe#connect-ui"), chromedp.Populate(-1, true)))
-	require.NoError(t, err)
+	nodes := value(t, ctx, chromedp.Nodes(chromedp.CSS("iframe#connect-ui"), chromedp.Populate(-1, true)), "the Connect UI's iframe")
 	require.Len(t, nodes, 1)
 	require.NotNil(t, nodes[0].ContentDocument)
 	return chromedp.FromNode(nodes[0].ContentDocument)
@@ -65,20 +62,12 @@ func uiEvents(t *testing.T, ctx context.Context) []uiEvent {
 
 func uiText(t *testing.T, ctx context.Context, in chromedp.QueryOption, sel string) string {
 	t.Helper()
-	sctx, cancel := context.WithTimeout(ctx, stepTimeout)
-	defer cancel()
-	s, err := chromedp.Run(sctx, chromedp.Text(chromedp.CSS(sel), in))
-	require.NoError(t, err, sel)
-	return s
+	return value(t, ctx, chromedp.Text(chromedp.CSS(sel), in), sel)
 }
 
 func uiAttr(t *testing.T, ctx context.Context, in chromedp.QueryOption, sel, name string) string {
 	t.Helper()
-	sctx, cancel := context.WithTimeout(ctx, stepTimeout)
-	defer cancel()
-	v, err := chromedp.Run(sctx, chromedp.AttributeValue(chromedp.CSS(sel), name, in))
-	require.NoError(t, err, sel)
-	return v.Value
+	return value(t, ctx, chromedp.AttributeValue(chromedp.CSS(sel), name, in), sel).Value
 }
 
 // retype replaces what a user typed into a field, with the keyboard as the user would.
@@ -89,10 +78,7 @@ func retype(sel, typed, text string, in chromedp.QueryOption) chromedp.Action[ch
 // shot saves a screenshot to e2e/artifacts (not committed) for a person to look at.
 func shot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	sctx, cancel := context.WithTimeout(ctx, stepTimeout)
-	defer cancel()
-	png, err := chromedp.Run(sctx, chromedp.FullScreenshot(100))
-	require.NoError(t, err)
+	png := value(t, ctx, chromedp.FullScreenshot(100), "a screenshot")
 	dir := filepath.Join(env.Root, "e2e", "artifacts")
 	require.NoError(t, os.MkdirAll(dir, 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644))

@@ -1,14 +1,13 @@
 // Package e2e drives the SDK and the dev server in Debian's real headless Chromium with chromedp.
 //
-// The harness (this file) is shared by the tests and the benchmarks: it starts the dev server with
-// its three origins (API, mock provider, demo app), a fixture app on a fourth origin, an unrelated
-// "evil" origin for spoofing tests, and one browser with popup blocking ON, so that a popup opened
-// outside a click is caught as it would be for a user.
+// The environment (this file) starts the dev server with its origins (API, mock provider, demo
+// app, Connect UI), a fixture app on another origin, an unrelated "evil" origin for spoofing
+// tests, and one browser from internal/harness (shared with make bench), with popup blocking ON,
+// so that a popup opened outside a click is caught as it would be for a user.
 package e2e
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -20,7 +19,7 @@ import (
 	"runtime"
 	"strings"
 
-	"github.com/chromedp/chromedp"
+	"github.com/nango-wasm/nango-wasm/internal/harness"
 	"github.com/nango-wasm/nango-wasm/server"
 )
 
@@ -29,22 +28,9 @@ type Env struct {
 	Server  *server.Server
 	App     *httptest.Server // fixture pages (testdata) and the SDK under /sdk/, on its own origin
 	Evil    *httptest.Server // another origin, for spoofing
-	Browser context.Context  // the browser; NewContext(Browser) opens a tab
+	Browser context.Context  // the browser; harness.OpenTab(Browser) opens a tab
 	Root    string           // the repository root
 	stop    []func()
-}
-
-// Options tune Start.
-type Options struct {
-	// Headful shows the browser (NANGO_E2E_HEADFUL=1).
-	Headful bool
-	// Debug logs every CDP message (NANGO_E2E_DEBUG=1).
-	Debug bool
-}
-
-// OptionsFromEnv reads NANGO_E2E_HEADFUL and NANGO_E2E_DEBUG.
-func OptionsFromEnv() Options {
-	return Options{Headful: os.Getenv("NANGO_E2E_HEADFUL") == "1", Debug: os.Getenv("NANGO_E2E_DEBUG") == "1"}
 }
 
 // RepoRoot finds the repository root from this source file.
@@ -54,7 +40,7 @@ func RepoRoot() string {
 }
 
 // Start builds the SDK and the anchor bundle (make build anchor), starts the servers and the browser.
-func Start(opts Options) (*Env, error) {
+func Start(opts harness.Options) (*Env, error) {
 	env := &Env{Root: RepoRoot()}
 	build := exec.Command("make", "--no-print-directory", "build", "anchor")
 	build.Dir = env.Root
@@ -81,10 +67,13 @@ func Start(opts Options) (*Env, error) {
 	env.Evil = httptest.NewServer(fixtureHandler(filepath.Join(env.Root, "e2e", "testdata"), filepath.Join(env.Root, "dist")))
 	env.stop = append(env.stop, env.App.Close, env.Evil.Close)
 
-	if err := env.startBrowser(opts); err != nil {
+	b, err := harness.StartBrowser(context.Background(), opts)
+	if err != nil {
 		env.Close()
 		return nil, err
 	}
+	env.Browser = b.Context
+	env.stop = append(env.stop, b.Close)
 	return env, nil
 }
 
@@ -97,28 +86,12 @@ func (env *Env) distWithFixtures() (string, error) {
 		return "", err
 	}
 	env.stop = append(env.stop, func() { _ = os.RemoveAll(dir) })
-	files := map[string]string{"forge.html": filepath.Join(env.Root, "e2e", "testdata", "forge.html")}
-	for _, f := range []string{"nango.js", "nango.classic.js", "nango.wasm", "wasm_exec.js", "nango.d.ts"} {
-		files[f] = filepath.Join(env.Root, "dist", f)
-		for _, precompressed := range []string{f + ".br", f + ".gz"} {
-			if _, err := os.Stat(filepath.Join(env.Root, "dist", precompressed)); err == nil {
-				files[precompressed] = filepath.Join(env.Root, "dist", precompressed)
-			}
-		}
+	dist := filepath.Join(env.Root, "dist")
+	if err := harness.CopyDist(dist, dir, "nango.js", "nango.classic.js", "nango.wasm", "wasm_exec.js", "nango.d.ts"); err != nil {
+		return "", err
 	}
-	for name, src := range files {
-		b, err := os.ReadFile(src)
-		if err != nil {
-			return "", fmt.Errorf("e2e: %w (run make build)", err)
-		}
-		dst := filepath.Join(dir, name)
-		if err := os.WriteFile(dst, b, 0o644); err != nil {
-			return "", err
-		}
-		// Keep the modification times: the server ignores a compressed copy older than its source.
-		if info, err := os.Stat(src); err == nil {
-			_ = os.Chtimes(dst, info.ModTime(), info.ModTime())
-		}
+	if err := harness.CopyBuilt(filepath.Join(env.Root, "e2e", "testdata", "forge.html"), filepath.Join(dir, "forge.html")); err != nil {
+		return "", err
 	}
 	return dir, nil
 }
@@ -146,53 +119,6 @@ func wasmTypes(h http.Handler) http.Handler {
 		}
 		h.ServeHTTP(w, r)
 	})
-}
-
-// ChromiumPath is Debian's Chromium.
-const ChromiumPath = "/usr/bin/chromium"
-
-// ChromiumFlags are the options of every browser the project's tests and benchmarks drive:
-// Debian's Chromium with a fresh profile, the flags this machine needs, and the popup blocker on
-// (chromedp turns it off by default; a user's browser has it on, and a popup opened outside the
-// click must be caught here as it would be there).
-func ChromiumFlags(profile string, headless bool) []chromedp.ExecAllocatorOption {
-	return append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(ChromiumPath),
-		chromedp.UserDataDir(profile),
-		chromedp.Flag("headless", headless),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-popup-blocking", false),
-		chromedp.WindowSize(1280, 900),
-	)
-}
-
-func (env *Env) startBrowser(opts Options) error {
-	if _, err := os.Stat(ChromiumPath); err != nil {
-		return errors.New("e2e: Debian's chromium is missing (make test installs it)")
-	}
-	profile, err := os.MkdirTemp("", "nango-e2e-chromium-")
-	if err != nil {
-		return err
-	}
-	env.stop = append(env.stop, func() { _ = os.RemoveAll(profile) })
-	flags := ChromiumFlags(profile, !opts.Headful)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), flags...)
-	var ctxOpts []chromedp.ContextOption
-	if opts.Debug {
-		ctxOpts = append(ctxOpts, chromedp.WithDebugf(func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) }))
-	}
-	browser, cancelBrowser := chromedp.NewContext(alloc, ctxOpts...)
-	env.stop = append(env.stop, cancelAlloc, cancelBrowser)
-	if err := chromedp.Do(browser); err != nil {
-		return fmt.Errorf("e2e: start chromium: %w", err)
-	}
-	env.Browser = browser
-	return nil
 }
 
 // Close stops the browser and the servers.

@@ -16,12 +16,10 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
+	"github.com/nango-wasm/nango-wasm/internal/harness"
 	"github.com/nango-wasm/nango-wasm/server"
 	"github.com/stretchr/testify/require"
 )
-
-// stepTimeout bounds every wait on the browser; a hang fails the test instead of the suite.
-const stepTimeout = 20 * time.Second
 
 // outcome is what a fixture page recorded of one auth() call.
 type outcome struct {
@@ -164,11 +162,9 @@ func openTab(t *testing.T, pageURL string) context.Context {
 // newTab opens an empty tab, closed when the test ends.
 func newTab(t *testing.T) context.Context {
 	t.Helper()
-	ctx, cancel := chromedp.NewContext(env.Browser)
+	ctx, cancel, err := harness.OpenTab(env.Browser)
+	require.NoError(t, err)
 	t.Cleanup(cancel)
-	// Open the tab with the tab's own context: a step's timeout context must derive from a
-	// context that has already run, or its cancellation closes the target.
-	require.NoError(t, chromedp.Do(ctx))
 	return ctx
 }
 
@@ -193,27 +189,25 @@ func fixtureURL(page, token string) string {
 
 func step(t *testing.T, ctx context.Context, actions ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	sctx, cancel := context.WithTimeout(ctx, stepTimeout)
-	defer cancel()
-	require.NoError(t, chromedp.Do(sctx, actions...))
+	require.NoError(t, harness.Step(ctx, actions...))
+}
+
+// value runs one action that yields a value, within the harness's step timeout.
+func value[T any](t *testing.T, ctx context.Context, action chromedp.Action[T], what string) T {
+	t.Helper()
+	v, err := harness.Value(ctx, action)
+	require.NoError(t, err, what)
+	return v
 }
 
 func eval[T any](t *testing.T, ctx context.Context, js string) T {
 	t.Helper()
-	sctx, cancel := context.WithTimeout(ctx, stepTimeout)
-	defer cancel()
-	v, err := chromedp.Run(sctx, chromedp.Evaluate[T](js))
-	require.NoError(t, err, js)
-	return v
+	return value(t, ctx, chromedp.Evaluate[T](js), js)
 }
 
 func evalAwait[T any](t *testing.T, ctx context.Context, js string) T {
 	t.Helper()
-	sctx, cancel := context.WithTimeout(ctx, stepTimeout)
-	defer cancel()
-	v, err := chromedp.Run(sctx, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise))
-	require.NoError(t, err, js)
-	return v
+	return value(t, ctx, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise), js)
 }
 
 // setAuthArgs sets what the Connect button passes to auth() (a JavaScript expression).
@@ -234,30 +228,22 @@ func clickConnect(t *testing.T, ctx context.Context) context.Context {
 // an empty selector, click is the click action (for an element inside a frame).
 func clickOpeningPopup(t *testing.T, ctx context.Context, selector string, click ...chromedp.Action[chromedp.Void]) target.ID {
 	t.Helper()
-	opener := chromedp.FromContext(ctx).Target.TargetID
-	ch := chromedp.WaitNewTarget(ctx, func(info *target.Info) bool {
-		return info.Type == "page" && info.OpenerID == opener // not another test's popup
-	})
+	popups := harness.WatchPopup(ctx) // this tab's popup, not another test's
 	if selector != "" {
 		click = []chromedp.Action[chromedp.Void]{chromedp.Click(chromedp.CSS(selector))}
 	}
 	step(t, ctx, click...)
-	select {
-	case id, ok := <-ch:
-		require.True(t, ok, "no popup opened")
-		return id
-	case <-time.After(stepTimeout):
-		t.Fatal("the click opened no popup")
-		return ""
-	}
+	id, err := harness.WaitPopup(popups)
+	require.NoError(t, err)
+	return id
 }
 
 // attach returns a context on the popup with the given id.
 func attach(t *testing.T, ctx context.Context, id target.ID) context.Context {
 	t.Helper()
-	popup, cancel := chromedp.NewContext(ctx, chromedp.WithTargetID(id))
+	popup, cancel, err := harness.OpenTab(ctx, chromedp.WithTargetID(id))
+	require.NoError(t, err)
 	t.Cleanup(cancel)
-	require.NoError(t, chromedp.Do(popup)) // attach with the popup's own context (see newTab)
 	return popup
 }
 
@@ -278,11 +264,7 @@ func atProvider(t *testing.T, popup context.Context) string {
 
 func text(t *testing.T, ctx context.Context, selector string) string {
 	t.Helper()
-	sctx, cancel := context.WithTimeout(ctx, stepTimeout)
-	defer cancel()
-	s, err := chromedp.Run(sctx, chromedp.Text(chromedp.CSS(selector)))
-	require.NoError(t, err)
-	return strings.TrimSpace(s)
+	return strings.TrimSpace(value(t, ctx, chromedp.Text(chromedp.CSS(selector)), selector))
 }
 
 // lastOutcome waits for the latest auth() call to settle and returns what it settled with.
@@ -327,7 +309,7 @@ func popupGone(t *testing.T, popup context.Context) {
 
 func targetGone(t *testing.T, id target.ID) {
 	t.Helper()
-	deadline := time.Now().Add(stepTimeout)
+	deadline := time.Now().Add(harness.StepTimeout)
 	for time.Now().Before(deadline) {
 		targets, err := chromedp.Targets(env.Browser)
 		require.NoError(t, err)

@@ -11,7 +11,7 @@ import (
 // Every listener bounds how long a client may take, so a slow or stalled client cannot hold a
 // connection (or a goroutine) forever. The WebSocket is hijacked before these apply to it, and
 // the handlers that wait on purpose (the slow_consent and callback_delay faults) push their own
-// write deadline out (sleepFault).
+// write deadline out (web.Wait, with web.WriteTimeout, which every listener uses).
 const (
 	readHeaderTimeout = 10 * time.Second
 	readTimeout       = 30 * time.Second

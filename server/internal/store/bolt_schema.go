@@ -21,8 +21,8 @@ var boltMigrations = map[int]func(tx *bolt.Tx) error{}
 
 var (
 	bucketMeta        = []byte("meta")
-	bucketSessions    = []byte("sessions")    // SHA-256 of the token → connectSession
-	bucketStates      = []byte("states")      // state → oauthState
+	bucketSessions    = []byte("sessions")    // SHA-256 of the token → Session
+	bucketStates      = []byte("states")      // state → OAuthState
 	bucketConnections = []byte("connections") // provider_config_key NUL connection_id → connection
 
 	keyFormat  = []byte("format")

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"embed"
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
@@ -60,8 +61,12 @@ type Config struct {
 //go:embed templates/callback.html
 var callbackTemplate embed.FS
 
-// New builds the API host. It fails when the WebSocket path collides with another route.
+// New builds the API host. It fails when the WebSocket path collides with another route, or
+// when cfg has no ConnectUI.
 func New(cfg Config) (*API, error) {
+	if cfg.ConnectUI == nil {
+		return nil, errors.New("nango: the API host needs the Connect UI page (Config.ConnectUI)")
+	}
 	pg, err := web.ParsePages(callbackTemplate, "templates/callback.html")
 	if err != nil {
 		return nil, err

@@ -50,21 +50,9 @@ func newSession(t *testing.T, body map[string]any) string {
 // newSessionAt creates a connect session on another dev server than the suite's.
 func newSessionAt(t *testing.T, srv *server.Server, body map[string]any) string {
 	t.Helper()
-	if body == nil {
-		body = map[string]any{}
-	}
-	if _, ok := body["end_user"]; !ok {
-		body["end_user"] = map[string]any{"id": "user-42", "email": "ada@example.com", "display_name": "Ada"}
-	}
-	var out struct {
-		Data struct {
-			Token string `json:"token"`
-		} `json:"data"`
-	}
-	status := apiJSONAt(t, srv, http.MethodPost, "/connect/sessions", body, &out)
-	require.Equal(t, http.StatusCreated, status)
-	require.True(t, strings.HasPrefix(out.Data.Token, "nango_connect_session_"))
-	return out.Data.Token
+	token, err := NewSession(srv, body)
+	require.NoError(t, err)
+	return token
 }
 
 // apiJSON calls the dev server's API with the secret key and decodes the JSON answer.
@@ -76,27 +64,9 @@ func apiJSON(t *testing.T, method, path string, body, out any) int {
 // apiJSONAt is apiJSON on another dev server than the suite's.
 func apiJSONAt(t *testing.T, srv *server.Server, method, path string, body, out any) int {
 	t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		require.NoError(t, err)
-		rd = bytes.NewReader(b)
-	}
-	req, err := http.NewRequest(method, srv.APIURL()+path, rd)
+	status, err := APIJSON(srv, method, path, body, out)
 	require.NoError(t, err)
-	req.Header.Set("Authorization", "Bearer "+srv.SecretKey())
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	res, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
-	require.NoError(t, err)
-	if out != nil && len(raw) > 0 {
-		require.NoError(t, json.Unmarshal(raw, out), "body: %s", raw)
-	}
-	return res.StatusCode
+	return status
 }
 
 // connection reads a stored connection back over the API.

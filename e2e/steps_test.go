@@ -9,11 +9,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 	"github.com/nango-wasm/nango-wasm/server"
@@ -78,51 +76,14 @@ func connection(t *testing.T, id, key string) map[string]any {
 	return c
 }
 
-// pageErrors collects uncaught exceptions and console.error calls of a tab.
-type pageErrors struct {
-	mu   sync.Mutex
-	msgs []string
-}
-
-func (p *pageErrors) add(s string) { p.mu.Lock(); p.msgs = append(p.msgs, s); p.mu.Unlock() }
-func (p *pageErrors) list() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return append([]string(nil), p.msgs...)
-}
-
 // openTab opens a fresh tab on a fixture page and waits until the SDK is ready. Uncaught
 // exceptions and console errors on the page fail the test.
 func openTab(t *testing.T, pageURL string) context.Context {
 	t.Helper()
 	ctx := newTab(t)
-	errs := &pageErrors{}
-	exceptions := chromedp.Events(ctx, runtime.ExceptionThrown)
-	consoles := chromedp.Events(ctx, runtime.ConsoleAPICalled)
-	go func() {
-		for ev, err := range exceptions {
-			if err != nil {
-				return
-			}
-			errs.add("uncaught exception: " + ev.ExceptionDetails.Text + " " + describe(ev.ExceptionDetails.Exception))
-		}
-	}()
-	go func() {
-		for ev, err := range consoles {
-			if err != nil {
-				return
-			}
-			if ev.Type == runtime.ConsoleAPICalledTypeError {
-				var parts []string
-				for _, a := range ev.Args {
-					parts = append(parts, describe(a))
-				}
-				errs.add("console.error: " + strings.Join(parts, " "))
-			}
-		}
-	}()
+	errs := WatchPageErrors(ctx)
 	t.Cleanup(func() {
-		for _, e := range errs.list() {
+		for _, e := range errs.List() {
 			t.Errorf("page error: %s", e)
 		}
 	})
@@ -140,16 +101,6 @@ func newTab(t *testing.T) context.Context {
 	// context that has already run, or its cancellation closes the target.
 	require.NoError(t, chromedp.Do(ctx))
 	return ctx
-}
-
-func describe(o *runtime.RemoteObject) string {
-	if o == nil {
-		return ""
-	}
-	if len(o.Value) > 0 {
-		return string(o.Value)
-	}
-	return o.Description
 }
 
 // fixtureURL is a fixture page on the app origin, pointed at the dev server's API.

@@ -6,14 +6,13 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
+	"github.com/nango-wasm/nango-wasm/e2e"
 )
 
 // chromium is the Chromium the e2e harness started (e2e.Env.Browser: Debian's Chromium, popup
@@ -49,61 +48,17 @@ func (b *chromium) tab(ctx context.Context, cancel context.CancelFunc) (Tab, err
 		cancel()
 		return nil, err
 	}
-	t := &chromiumTab{b: b, ctx: ctx, cancel: cancel}
-	go t.collectPageErrors()
-	return t, nil
+	return &chromiumTab{b: b, ctx: ctx, cancel: cancel, errors: e2e.WatchPageErrors(ctx)}, nil
 }
 
 type chromiumTab struct {
 	b      *chromium
 	ctx    context.Context
 	cancel context.CancelFunc
-
-	mu     sync.Mutex
-	errors []string
+	errors *e2e.PageErrors
 }
 
-func (t *chromiumTab) collectPageErrors() {
-	exceptions := chromedp.Events(t.ctx, runtime.ExceptionThrown)
-	go func() {
-		for ev, err := range exceptions {
-			if err != nil {
-				return
-			}
-			t.addError("uncaught exception: " + ev.ExceptionDetails.Text + " " + describe(ev.ExceptionDetails.Exception))
-		}
-	}()
-	for ev, err := range chromedp.Events(t.ctx, runtime.ConsoleAPICalled) {
-		if err != nil {
-			return
-		}
-		if ev.Type == runtime.ConsoleAPICalledTypeError {
-			parts := make([]string, 0, len(ev.Args))
-			for _, a := range ev.Args {
-				parts = append(parts, describe(a))
-			}
-			t.addError("console.error: " + strings.Join(parts, " "))
-		}
-	}
-}
-
-func describe(o *runtime.RemoteObject) string {
-	if o == nil {
-		return ""
-	}
-	if len(o.Value) > 0 {
-		return string(o.Value)
-	}
-	return o.Description
-}
-
-func (t *chromiumTab) addError(s string) { t.mu.Lock(); t.errors = append(t.errors, s); t.mu.Unlock() }
-
-func (t *chromiumTab) PageErrors() []string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return slices.Clone(t.errors)
-}
+func (t *chromiumTab) PageErrors() []string { return t.errors.List() }
 
 // step is the tab's context under the deadline of ctx.
 func (t *chromiumTab) step(ctx context.Context) (context.Context, context.CancelFunc) {

@@ -25,8 +25,12 @@ const FirefoxPath = "/usr/bin/firefox-esr"
 // The remote agent's recommended preferences turn the popup blocker off
 // (dom.disable_open_during_load=false) unless the profile sets it: a popup opened outside a click
 // would then pass unseen. The proxy sends every request for a host that is not loopback to a port
-// where nothing listens (Firefox never proxies loopback), so the browser reaches no other address.
+// where nothing listens (Firefox never proxies loopback), and the lookups Firefox makes of its own
+// are off, so the browser reaches no other address.
 const firefoxPrefs = `user_pref("dom.disable_open_during_load", true);
+user_pref("network.dns.disablePrefetch", true);
+user_pref("network.connectivity-service.enabled", false);
+user_pref("network.captive-portal-service.enabled", false);
 user_pref("network.proxy.type", 1);
 user_pref("network.proxy.share_proxy_settings", true);
 user_pref("network.proxy.http", "127.0.0.1");

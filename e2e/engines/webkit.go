@@ -36,7 +36,8 @@ type webkit struct {
 	// The session has one current window, which every command acts on: one command at a time.
 	mu      sync.Mutex
 	current string
-	home    string // the session's first window, kept open: new windows are opened from it
+	home    string   // the session's first window, kept open: new windows are opened from it
+	idle    []string // windows NewTab opened and Close emptied, for the next NewTab
 }
 
 // StartWebKit starts a virtual X server, WebKitWebDriver on a free loopback port, and a session,
@@ -57,8 +58,15 @@ func StartWebKit(ctx context.Context) (Browser, error) {
 		b.Close()
 		return nil, err
 	}
-	// MiniBrowser is the default browser of WebKitGTK's driver; its popup blocker stays on.
-	b.version, err = b.wd.newSession(ctx, map[string]any{"webkitgtk:browserOptions": map[string]any{}})
+	// MiniBrowser is the default browser of WebKitGTK's driver; its popup blocker stays on. The
+	// proxy, where nothing listens, keeps it from reaching any address but loopback ones.
+	b.version, err = b.wd.newSession(ctx, map[string]any{
+		"webkitgtk:browserOptions": map[string]any{},
+		"proxy": map[string]any{
+			"proxyType": "manual", "httpProxy": "127.0.0.1:9", "sslProxy": "127.0.0.1:9",
+			"noProxy": []string{"127.0.0.1", "localhost"},
+		},
+	})
 	if err != nil {
 		b.Close()
 		return nil, fmt.Errorf("webkit: new session: %w", err)
@@ -168,15 +176,24 @@ func (b *webkit) Close() error {
 	return nil
 }
 
-// NewTab opens a window from the home window: WebDriver opens one from the current window, which
-// must still be open.
+// NewTab reuses a window an earlier tab left, or opens one from the home window (WebDriver opens
+// a window from the current one, which must still be open). WebKit takes seconds to hand a new
+// window to WebDriver; a window emptied with about:blank holds nothing of the page it had.
 func (b *webkit) NewTab(ctx context.Context) (Tab, error) {
+	b.mu.Lock()
+	if n := len(b.idle); n > 0 {
+		handle := b.idle[n-1]
+		b.idle = b.idle[:n-1]
+		b.mu.Unlock()
+		return &webkitTab{b: b, handle: handle, reusable: true}, nil
+	}
+	b.mu.Unlock()
 	var handle string
 	err := b.in(ctx, b.home, func() (err error) {
 		handle, err = b.wd.newWindow(ctx)
 		return err
 	})
-	return &webkitTab{b: b, handle: handle}, err
+	return &webkitTab{b: b, handle: handle, reusable: true}, err
 }
 
 // in runs fn with the session's current window set to handle.
@@ -199,8 +216,9 @@ func (b *webkit) handles(ctx context.Context) ([]string, error) {
 }
 
 type webkitTab struct {
-	b      *webkit
-	handle string
+	b        *webkit
+	handle   string
+	reusable bool // opened by NewTab, not by a page: Close empties it for the next NewTab
 }
 
 func (t *webkitTab) Navigate(ctx context.Context, url string) error {
@@ -254,6 +272,16 @@ func (t *webkitTab) ClickForPopup(ctx context.Context, selector string) (Tab, er
 
 func (t *webkitTab) Close(ctx context.Context) error {
 	return t.b.in(ctx, t.handle, func() error {
+		if t.reusable {
+			if slices.Contains(t.b.idle, t.handle) {
+				return nil // closed already
+			}
+			if err := t.b.wd.navigate(ctx, "about:blank"); err != nil {
+				return err
+			}
+			t.b.idle = append(t.b.idle, t.handle)
+			return nil
+		}
 		t.b.current = "" // no window is current once it is closed
 		return t.b.wd.closeWindow(ctx)
 	})

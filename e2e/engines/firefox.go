@@ -99,10 +99,11 @@ func (b *firefox) launch(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := startGroup(cmd); err != nil {
+	browser, err := startProcess(cmd)
+	if err != nil {
 		return "", fmt.Errorf("firefox: start: %w", err)
 	}
-	b.stop = append(b.stop, func() { stopGroup(cmd) })
+	b.stop = append(b.stop, browser.stop)
 	const listening = "WebDriver BiDi listening on "
 	found := make(chan string, 1)
 	go func() {

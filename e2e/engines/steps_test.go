@@ -127,7 +127,8 @@ func waitClosed(t *testing.T, popup Tab) {
 // lastOutcome waits for the latest auth() call to settle and returns what it settled with.
 func lastOutcome(t *testing.T, app Tab) outcome {
 	t.Helper()
-	raw := eval(t, app, `window.last.then(() => window.outcomes.at(-1))`)
+	raw, err := app.Eval(stepContext(t), `window.last.then(() => window.outcomes.at(-1))`)
+	require.NoError(t, err, "waiting for auth() to settle")
 	var o outcome
 	require.NoError(t, json.Unmarshal(raw, &o), "%s", raw)
 	return o

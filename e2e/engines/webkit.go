@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -14,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -24,9 +22,6 @@ const (
 	WebKitDriverPath = "/usr/bin/WebKitWebDriver"
 	XvfbPath         = "/usr/bin/Xvfb"
 )
-
-// pollInterval is how often a wait asks the browser again.
-const pollInterval = 25 * time.Millisecond
 
 type webkit struct {
 	wd      *webDriver
@@ -95,12 +90,12 @@ func (b *webkit) startXvfb(ctx context.Context) (display string, err error) {
 	defer r.Close()
 	cmd := exec.Command(XvfbPath, "-displayfd", "3", "-screen", "0", "1280x1024x24", "-nolisten", "tcp")
 	cmd.ExtraFiles = []*os.File{w}
-	if err := startGroup(cmd); err != nil {
-		w.Close()
+	xvfb, err := startProcess(cmd)
+	w.Close()
+	if err != nil {
 		return "", fmt.Errorf("webkit: start Xvfb: %w", err)
 	}
-	w.Close()
-	b.stop = append(b.stop, func() { stopGroup(cmd) })
+	b.stop = append(b.stop, xvfb.stop)
 	line := make(chan string, 1)
 	go func() {
 		s, _ := bufio.NewReader(r).ReadString('\n')
@@ -117,52 +112,50 @@ func (b *webkit) startXvfb(ctx context.Context) (display string, err error) {
 	}
 }
 
-// startDriver starts WebKitWebDriver on a free loopback port and waits until it answers.
+// startDriver starts WebKitWebDriver on a free loopback port and waits until it answers. The port
+// is picked before the driver binds it: if another program took it meanwhile, the driver exits,
+// and startDriver tries another port.
 func (b *webkit) startDriver(ctx context.Context, display string) error {
-	port, err := freePort()
-	if err != nil {
-		return err
-	}
-	cmd := exec.Command(WebKitDriverPath, "--host=local", "--port="+strconv.Itoa(port))
-	cmd.Env = append(os.Environ(), "DISPLAY="+display)
-	if err := startGroup(cmd); err != nil {
-		return fmt.Errorf("webkit: start WebKitWebDriver: %w", err)
-	}
-	b.stop = append(b.stop, func() { stopGroup(cmd) })
-	b.wd = &webDriver{base: "http://127.0.0.1:" + strconv.Itoa(port)}
-	for {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, b.wd.base+"/status", nil)
-		if res, err := http.DefaultClient.Do(req); err == nil {
-			res.Body.Close()
+	for attempt := 1; ; attempt++ {
+		port, err := freePort()
+		if err != nil {
+			return err
+		}
+		cmd := exec.Command(WebKitDriverPath, "--host=local", "--port="+strconv.Itoa(port))
+		cmd.Env = append(os.Environ(), "DISPLAY="+display)
+		driver, err := startProcess(cmd)
+		if err != nil {
+			return fmt.Errorf("webkit: start WebKitWebDriver: %w", err)
+		}
+		wd := &webDriver{base: "http://127.0.0.1:" + strconv.Itoa(port)}
+		if answered(ctx, wd.base+"/status", driver.exited) {
+			b.wd = wd
+			b.stop = append(b.stop, driver.stop)
 			return nil
 		}
+		driver.stop()
+		if ctx.Err() != nil || attempt == 3 {
+			return fmt.Errorf("webkit: WebKitWebDriver did not answer (%d tries): %w", attempt, ctx.Err())
+		}
+	}
+}
+
+// answered waits until url answers, and reports false if the program exited first or ctx ended.
+func answered(ctx context.Context, url string, exited <-chan struct{}) bool {
+	for {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if res, err := http.DefaultClient.Do(req); err == nil {
+			res.Body.Close()
+			return res.StatusCode == http.StatusOK
+		}
 		select {
+		case <-exited:
+			return false
 		case <-ctx.Done():
-			return fmt.Errorf("webkit: WebKitWebDriver did not answer on port %d: %w", port, ctx.Err())
+			return false
 		case <-time.After(pollInterval):
 		}
 	}
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-// startGroup starts cmd in a process group of its own, so that stopGroup also ends the processes
-// it starts (WebKitWebDriver starts MiniBrowser, which starts WebKit's web processes).
-func startGroup(cmd *exec.Cmd) error {
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	return cmd.Start()
-}
-
-func stopGroup(cmd *exec.Cmd) {
-	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-	_ = cmd.Wait()
 }
 
 func (b *webkit) Name() string    { return "webkit" }

@@ -54,7 +54,7 @@ func (u *ConnectUI) Open() error {
 	}
 	src, origin, err := u.src()
 	if err != nil {
-		return auth.NewError(auth.InvalidOptions, "baseURL is not a URL: "+err.Error())
+		return err
 	}
 	iframe, err := newIframe(src)
 	if err != nil {
@@ -82,10 +82,15 @@ func (u *ConnectUI) Open() error {
 }
 
 // src is the iframe URL: baseURL with a trailing slash and the anchor's query, in its order.
+// Only an http(s) baseURL is framed: a javascript: URL in an iframe runs in the app's origin.
 func (u *ConnectUI) src() (string, string, error) {
 	url, err := global("URL").New(u.props.BaseURL)
 	if err != nil {
-		return "", "", err
+		return "", "", auth.NewError(auth.InvalidOptions, "baseURL is not a URL: "+err.Error())
+	}
+	protocol, _ := url.Get("protocol")
+	if p, _ := protocol.String(); p != "http:" && p != "https:" {
+		return "", "", auth.NewError(auth.InvalidOptions, "baseURL must be an http: or https: URL, not "+p)
 	}
 	path, _ := url.Get("pathname")
 	p, _ := path.String()

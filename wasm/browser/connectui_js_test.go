@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/hack-pad/safejs"
+	"github.com/nango-wasm/nango-wasm/wasm/auth"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -92,4 +93,24 @@ func TestConnectUI(t *testing.T) {
 	deliver(t, w, ready, "http://127.0.0.1:3003", frameWin)
 	n, _ = events.Length()
 	assert.Equal(t, 3, n, "nothing after close")
+}
+
+// A baseURL that is not http(s) is refused before anything is mounted: a javascript: URL in
+// the iframe would run in the app's own origin.
+func TestConnectUIRefusesNonHTTPBaseURL(t *testing.T) {
+	fakeBrowser(t)
+	doc := fakeDocument(t)
+	for _, base := range []string{"javascript:alert(document.domain)", "JavaScript:alert(1)", "data:text/html,<script>alert(1)</script>", "not a url"} {
+		u, err := NewConnectUI(jsEval(t, `({ sessionToken: 'tok', baseURL: `+jsString(base)+` })`), safejs.Undefined())
+		require.NoError(t, err)
+		requireAuthError(t, u.Open(), auth.InvalidOptions)
+	}
+	n, _ := get(t, doc, "body", "children").Length()
+	assert.Zero(t, n, "no iframe was mounted")
+}
+
+func jsString(s string) string {
+	v, _ := global("JSON").Call("stringify", s)
+	out, _ := v.String()
+	return out
 }

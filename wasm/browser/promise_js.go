@@ -121,6 +121,19 @@ func Await(p safejs.Value, stop <-chan struct{}) (safejs.Value, error) {
 	}
 }
 
+// awaitable turns the (value, error) of a call that returns a promise into a value Await can
+// take: a failed call becomes a rejected promise, so the one error path handles both.
+func awaitable(v safejs.Value, err error) safejs.Value {
+	if err == nil {
+		return v
+	}
+	p, perr := global("Promise").Call("reject", err.Error())
+	if perr != nil {
+		return safejs.Undefined()
+	}
+	return p
+}
+
 func arg(args []safejs.Value, i int) safejs.Value {
 	if i < len(args) {
 		return args[i]

@@ -65,6 +65,37 @@ func toGo(v safejs.Value, depth int) any {
 	}
 }
 
+// ToJS converts the core's value model back into JavaScript.
+func ToJS(v any) any {
+	switch v := v.(type) {
+	case *auth.Object:
+		o, err := global("Object").New()
+		if err != nil {
+			return nil
+		}
+		for _, k := range v.Keys() {
+			item, _ := v.Get(k)
+			_ = o.Set(k, ToJS(item))
+		}
+		return o
+	case []any:
+		arr, err := global("Array").New(len(v))
+		if err != nil {
+			return nil
+		}
+		for i, item := range v {
+			_ = arr.SetIndex(i, ToJS(item))
+		}
+		return arr
+	case auth.Opaque:
+		return safejs.Undefined()
+	}
+	if v == auth.Undefined {
+		return safejs.Undefined()
+	}
+	return v
+}
+
 func isArray(v safejs.Value) bool {
 	r, err := global("Array").Call("isArray", v)
 	if err != nil {

@@ -14,7 +14,7 @@ import (
 type ConnectUI struct {
 	props   auth.ConnectUIProps
 	this    safejs.Value // the JavaScript ConnectUI, whose public `iframe` mirrors ours
-	onEvent safejs.Value
+	onEvent ConnectUIHandler
 	iframe  safejs.Value
 	origin  string
 	ready   bool
@@ -23,19 +23,35 @@ type ConnectUI struct {
 	overflow string
 }
 
-// NewConnectUI parses props (a JavaScript object) with the anchor's defaults. this may be
-// undefined for Go programs.
+// ConnectUIHandler receives each event the Connect UI sends, in the JavaScript task of its
+// message: data is the message's data, event the same in the core's value model.
+type ConnectUIHandler func(data safejs.Value, event any)
+
+// NewConnectUI is `new ConnectUI(props)`: props is a JavaScript object, whose onEvent function
+// gets the events, and this the JavaScript ConnectUI.
 func NewConnectUI(props, this safejs.Value) (*ConnectUI, error) {
-	p, err := auth.ParseConnectUIProps(ToGo(props))
+	var onEvent ConnectUIHandler
+	if props.Type() == safejs.TypeObject {
+		if fn, err := props.Get("onEvent"); err == nil && fn.Type() == safejs.TypeFunction {
+			onEvent = func(data safejs.Value, _ any) {
+				// An app's handler that throws must not take the SDK down with it.
+				if _, err := fn.Invoke(data); err != nil {
+					logError("nango: the onEvent handler threw: " + err.Error())
+				}
+			}
+		}
+	}
+	return NewConnectUIWith(ToGo(props), this, onEvent)
+}
+
+// NewConnectUIWith parses props (the core's value model) with the anchor's defaults; onEvent
+// may be nil, and this undefined for Go programs. It fails with invalid_options.
+func NewConnectUIWith(props any, this safejs.Value, onEvent ConnectUIHandler) (*ConnectUI, error) {
+	p, err := auth.ParseConnectUIProps(props)
 	if err != nil {
 		return nil, err
 	}
-	u := &ConnectUI{props: p, this: this, onEvent: safejs.Undefined()}
-	if props.Type() == safejs.TypeObject {
-		if fn, err := props.Get("onEvent"); err == nil && fn.Type() == safejs.TypeFunction {
-			u.onEvent = fn
-		}
-	}
+	u := &ConnectUI{props: p, this: this, onEvent: onEvent}
 	u.setPublicIframe(safejs.Null())
 	return u, nil
 }
@@ -139,7 +155,8 @@ func (u *ConnectUI) onMessage(ev safejs.Value) {
 		return
 	}
 	data, _ := ev.Get("data")
-	typ, ok := auth.ConnectUIEventType(ToGo(data))
+	event := ToGo(data)
+	typ, ok := auth.ConnectUIEventType(event)
 	if !ok {
 		return
 	}
@@ -150,11 +167,8 @@ func (u *ConnectUI) onMessage(ev safejs.Value) {
 	case auth.ConnectUIClose:
 		u.Close()
 	}
-	if u.onEvent.Type() == safejs.TypeFunction {
-		// An app's handler that throws must not take the SDK down with it.
-		if _, err := u.onEvent.Invoke(data); err != nil {
-			logError("nango: the onEvent handler threw: " + err.Error())
-		}
+	if u.onEvent != nil {
+		u.onEvent(data, event)
 	}
 }
 

@@ -54,18 +54,22 @@ func (c *Client) CustomAuth(req auth.CustomRequest, timeoutMS float64, signal sa
 	if err != nil {
 		return safejs.Value{}, err
 	}
+	// A request cut by the timeout or the signal fails as a network error would: say why instead.
+	failed := func(e *auth.AuthError) (safejs.Value, error) {
+		select {
+		case why := <-cancelled:
+			return safejs.Value{}, why
+		default:
+			return safejs.Value{}, e
+		}
+	}
 	res, err := Await(awaitable(global("fetch").Invoke(url, init)), nil)
 	if err != nil {
-		select {
-		case e := <-cancelled:
-			return safejs.Value{}, e
-		default:
-		}
-		return safejs.Value{}, auth.NewError(auth.NetworkError, "Could not reach the Nango server at "+c.opts.Host+": "+err.Error())
+		return failed(auth.NewError(auth.NetworkError, "Could not reach the Nango server at "+c.opts.Host+": "+err.Error()))
 	}
 	r, body, err := readResponse(res)
 	if err != nil {
-		return safejs.Value{}, auth.NewError(auth.NetworkError, "The answer of the Nango server was cut: "+err.Error())
+		return failed(auth.NewError(auth.NetworkError, "The answer of the Nango server was cut: "+err.Error()))
 	}
 	if aerr := r.Check(); aerr != nil {
 		c.debugf("custom auth failed: " + string(aerr.Type))

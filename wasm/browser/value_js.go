@@ -138,7 +138,7 @@ func ResultValue(r auth.Result) (safejs.Value, error) {
 // ErrorValue is the data the glue turns into an AuthError: {type, message}. The glue, not Go,
 // constructs the Error, so that its stack points at the app's call to auth().
 func ErrorValue(err error) safejs.Value {
-	ae := asAuthError(err)
+	ae := AsAuthError(err)
 	v, nerr := newObject("type", string(ae.Type), "message", ae.Message)
 	if nerr != nil {
 		return safejs.Null()
@@ -146,7 +146,9 @@ func ErrorValue(err error) safejs.Value {
 	return v
 }
 
-func asAuthError(err error) *auth.AuthError {
+// AsAuthError returns err as the *auth.AuthError every failure of the SDK is: err itself when
+// it is one, else an unknown_error that wraps it.
+func AsAuthError(err error) *auth.AuthError {
 	if ae, ok := err.(*auth.AuthError); ok {
 		return ae
 	}

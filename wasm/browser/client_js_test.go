@@ -8,6 +8,7 @@ import (
 
 	"github.com/hack-pad/safejs"
 	"github.com/nango-wasm/nango-wasm/wasm/auth"
+	"github.com/nango-wasm/nango-wasm/wasm/internal/jsfake"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -49,8 +50,7 @@ func successMessage(t *testing.T, id string) safejs.Value {
 
 func deliver(t *testing.T, w safejs.Value, data safejs.Value, origin string, source safejs.Value) {
 	t.Helper()
-	_, err := w.Call("deliver", data, origin, source)
-	require.NoError(t, err)
+	jsfake.Deliver(t, w, data, origin, source)
 }
 
 func requireAuthError(t *testing.T, err error, want auth.ErrorType) *auth.AuthError {

@@ -101,15 +101,6 @@ func (o ClientOptions) EnsureCredentials() *AuthError {
 	return nil
 }
 
-// EnsureReconnect is reconnect()'s synchronous check: Nango reconnects a connection through a
-// reconnect session, which only a connect session token names.
-func (o ClientOptions) EnsureReconnect() *AuthError {
-	if o.ConnectSessionToken == "" {
-		return ErrReconnectNeedsToken()
-	}
-	return nil
-}
-
 // optionalObject accepts a plain object, or undefined/null as an empty one.
 func optionalObject(v any, what string) (*Object, *AuthError) {
 	switch v := v.(type) {

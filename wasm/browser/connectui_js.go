@@ -14,44 +14,27 @@ import (
 type ConnectUI struct {
 	props   auth.ConnectUIProps
 	this    safejs.Value // the JavaScript ConnectUI, whose public `iframe` mirrors ours
-	onEvent ConnectUIHandler
-	iframe  safejs.Value
-	origin  string
-	ready   bool
-	stop    func()
+	onEvent safejs.Value // the page's onEvent function, or undefined
+	// onGoEvent gets the events instead of onEvent for a Go program.
+	onGoEvent func(event any)
+	iframe    safejs.Value
+	origin    string
+	ready     bool
+	stop      func()
 	// overflow is document.body.style.overflow before open(), restored by close().
 	overflow string
 }
 
-// ConnectUIHandler receives each event the Connect UI sends, in the JavaScript task of its
-// message: data is the message's data, event the same in the core's value model.
-type ConnectUIHandler func(data safejs.Value, event any)
-
-// NewConnectUI is `new ConnectUI(props)`: props is a JavaScript object, whose onEvent function
-// gets the events, and this the JavaScript ConnectUI.
-func NewConnectUI(props, this safejs.Value) (*ConnectUI, error) {
-	var onEvent ConnectUIHandler
-	if props.Type() == safejs.TypeObject {
-		if fn, err := props.Get("onEvent"); err == nil && fn.Type() == safejs.TypeFunction {
-			onEvent = func(data safejs.Value, _ any) {
-				// An app's handler that throws must not take the SDK down with it.
-				if _, err := fn.Invoke(data); err != nil {
-					logError("nango: the onEvent handler threw: " + err.Error())
-				}
-			}
-		}
-	}
-	return NewConnectUIWith(ToGo(props), this, onEvent)
-}
-
-// NewConnectUIWith parses props (the core's value model) with the anchor's defaults; onEvent
-// may be nil, and this undefined for Go programs. It fails with invalid_options.
-func NewConnectUIWith(props any, this safejs.Value, onEvent ConnectUIHandler) (*ConnectUI, error) {
+// NewConnectUI parses props (the core's value model) with the anchor's defaults. Its events go
+// to onGoEvent, in the core's value model, for a Go program, else to onEvent, the page's
+// JavaScript function (or undefined), in the JavaScript task of their message. this is the
+// JavaScript ConnectUI, undefined for Go programs. It fails with invalid_options.
+func NewConnectUI(props any, this, onEvent safejs.Value, onGoEvent func(event any)) (*ConnectUI, error) {
 	p, err := auth.ParseConnectUIProps(props)
 	if err != nil {
 		return nil, err
 	}
-	u := &ConnectUI{props: p, this: this, onEvent: onEvent}
+	u := &ConnectUI{props: p, this: this, onEvent: onEvent, onGoEvent: onGoEvent}
 	u.setPublicIframe(safejs.Null())
 	return u, nil
 }
@@ -167,8 +150,13 @@ func (u *ConnectUI) onMessage(ev safejs.Value) {
 	case auth.ConnectUIClose:
 		u.Close()
 	}
-	if u.onEvent != nil {
-		u.onEvent(data, event)
+	if u.onGoEvent != nil {
+		u.onGoEvent(event)
+	} else if u.onEvent.Type() == safejs.TypeFunction {
+		// An app's handler that throws must not take the SDK down with it.
+		if _, err := u.onEvent.Invoke(data); err != nil {
+			logError("nango: the onEvent handler threw: " + err.Error())
+		}
 	}
 }
 

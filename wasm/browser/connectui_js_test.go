@@ -22,10 +22,9 @@ func TestConnectUI(t *testing.T) {
 	}, nil)
 	require.NoError(t, err)
 	defer onEvent.Release()
-	require.NoError(t, props.Set("onEvent", onEvent.Value()))
 	before := LiveFuncs()
 
-	u, err := NewConnectUI(props, safejs.Undefined())
+	u, err := NewConnectUI(ToGo(props), safejs.Undefined(), onEvent.Value(), nil)
 	require.NoError(t, err)
 	require.NoError(t, u.Open())
 	require.NoError(t, u.Open(), "a second open() is a no-op")

@@ -9,7 +9,11 @@ import (
 
 // NewConnectUI is `new ConnectUI(props)`: (instance, props) → handle.
 func NewConnectUI(args []safejs.Value) (any, error) {
-	u, err := browser.NewConnectUI(arg(args, 1), arg(args, 0))
+	props, onEvent := arg(args, 1), safejs.Undefined()
+	if props.Type() == safejs.TypeObject {
+		onEvent, _ = props.Get("onEvent")
+	}
+	u, err := browser.NewConnectUI(browser.ToGo(props), arg(args, 0), onEvent, nil)
 	if err != nil {
 		return nil, err
 	}

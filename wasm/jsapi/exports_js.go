@@ -37,8 +37,8 @@ func Reconnect(args []safejs.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := c.Options().EnsureReconnect(); err != nil {
-		return nil, err
+	if c.Options().ConnectSessionToken == "" {
+		return nil, auth.ErrReconnectNeedsToken()
 	}
 	return startAuth(c, arg(args, 1), arg(args, 2), safejs.Undefined())
 }

@@ -65,8 +65,8 @@ func (c *Client) Auth(integrationID string, opts AuthOptions) (*Pending, error) 
 // your backend created (POST /connect/sessions/reconnect), whose token the Client must hold;
 // without one it fails with MissingConnectSessionToken. opts.ConnectionID must be empty.
 func (c *Client) Reconnect(integrationID string, opts AuthOptions) (*Pending, error) {
-	if err := c.c.Options().EnsureReconnect(); err != nil {
-		return nil, err
+	if c.c.Options().ConnectSessionToken == "" {
+		return nil, auth.ErrReconnectNeedsToken()
 	}
 	if opts.ConnectionID != "" {
 		return nil, auth.NewError(InvalidOptions, "Reconnect takes the connection from the reconnect session: leave ConnectionID empty")

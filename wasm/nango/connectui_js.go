@@ -80,11 +80,11 @@ func (c *Client) OpenConnectUI(opts ConnectUIOptions) (*ConnectUI, error) {
 	if opts.DetectClosedAuthWindow {
 		props.Set("detectClosedAuthWindow", true)
 	}
-	var onEvent browser.ConnectUIHandler
+	var onEvent func(any)
 	if opts.OnEvent != nil {
-		onEvent = func(_ safejs.Value, event any) { opts.OnEvent(connectUIEvent(event)) }
+		onEvent = func(event any) { opts.OnEvent(connectUIEvent(event)) }
 	}
-	u, err := browser.NewConnectUIWith(props, safejs.Undefined(), onEvent)
+	u, err := browser.NewConnectUI(props, safejs.Undefined(), safejs.Undefined(), onEvent)
 	if err != nil {
 		return nil, err
 	}

@@ -17,17 +17,26 @@ all: build
 # npm ci writes node_modules/.package-lock.json: it stands for the installed packages, so they are
 # installed again only when package.json or the lockfile change, not at every make.
 NODE_MODULES := node_modules/.package-lock.json
-PRECOMPRESSED := $(foreach f,nango.wasm nango.js nango.classic.js,$(DIST)/$(f).br $(DIST)/$(f).gz)
+PRECOMPRESSED := $(foreach f,nango.wasm nango.js nango.classic.js go-example.wasm,$(DIST)/$(f).br $(DIST)/$(f).gz)
 
 ## build: the SDK as shipped (dist/nango.wasm, dist/nango.js, dist/nango.classic.js, dist/nango.d.ts,
-## dist/wasm_exec.js) and the precompressed copies the dev server serves
-build: $(DIST)/nango.wasm $(DIST)/wasm_exec.js $(DIST)/nango.js $(DIST)/nango.classic.js $(DIST)/nango.d.ts $(PRECOMPRESSED)
+## dist/wasm_exec.js), the Go app example (dist/go-example.wasm and .html, served by make serve at
+## /sdk/go-example.html) and the precompressed copies the dev server serves
+build: $(DIST)/nango.wasm $(DIST)/wasm_exec.js $(DIST)/nango.js $(DIST)/nango.classic.js $(DIST)/nango.d.ts \
+	$(DIST)/go-example.wasm $(DIST)/go-example.html $(PRECOMPRESSED)
 
 $(DIST):
 	mkdir -p $(DIST)
 
 $(DIST)/nango.wasm: $(WASM_SRC) | $(DIST)
 	GOOS=js GOARCH=wasm $(GO) build $(WASM_FLAGS) -o $@ ./wasm/cmd/nango
+
+# A Go program compiled to wasm that uses package nango (wasm/nango/example), built as an app would.
+$(DIST)/go-example.wasm: $(WASM_SRC) | $(DIST)
+	GOOS=js GOARCH=wasm $(GO) build $(WASM_FLAGS) -o $@ ./wasm/nango/example
+
+$(DIST)/go-example.html: wasm/nango/example/index.html | $(DIST)
+	cp $< $@
 
 # wasm_exec.js must come from the toolchain that built nango.wasm; it is copied, never edited.
 $(DIST)/wasm_exec.js: $(WASMEXEC) | $(DIST)

@@ -39,10 +39,6 @@ func New(opts Options) (*Client, error) {
 //
 // A newer Auth or Reconnect ends a pending one with Superseded and closes its popup.
 func (c *Client) Auth(integrationID string, opts AuthOptions) (*Pending, error) {
-	// As in nango.js, a missing token is reported before the arguments are looked at.
-	if err := c.c.Options().EnsureCredentials(); err != nil {
-		return nil, err
-	}
 	call, err := c.parse(integrationID, opts)
 	if err != nil {
 		return nil, err
@@ -79,9 +75,6 @@ func (c *Client) Reconnect(integrationID string, opts AuthOptions) (*Pending, er
 // and Timeout from opts. It fails at once with MissingAuthToken or InvalidOptions; the rest
 // comes from Wait.
 func (c *Client) Create(integrationID string, opts AuthOptions) (*Pending, error) {
-	if err := c.c.Options().EnsureCredentials(); err != nil {
-		return nil, err
-	}
 	call, err := c.parse(integrationID, opts)
 	if err != nil {
 		return nil, err
@@ -97,13 +90,17 @@ func (c *Client) Create(integrationID string, opts AuthOptions) (*Pending, error
 	return c.request(req, call.TimeoutMS)
 }
 
-// Clear is @nangohq/frontend's clear(): the pending Auth ends with Aborted and its popup
-// closes half a second later, so that a result already on its way is not cut off.
+// Clear is @nangohq/frontend's clear(): the pending popup flow ends with Aborted and its popup
+// closes half a second later, so that a result already on its way is not cut off. Calls
+// without a popup are not affected; end them with Wait's context.
 func (c *Client) Clear() { c.c.Clear() }
 
 // parse turns integrationID and opts into the call nango.js would make, checked by the one
-// auth.ParseAuthCall.
+// auth.ParseAuthCall. As in nango.js, a missing token is reported before the arguments.
 func (c *Client) parse(integrationID string, opts AuthOptions) (auth.AuthCall, error) {
+	if err := c.c.Options().EnsureCredentials(); err != nil {
+		return auth.AuthCall{}, err
+	}
 	options := opts.value(c.defaults)
 	if creds, ok := options.Object("credentials"); ok {
 		if err := checkCredentials(creds, "Credentials"); err != nil {

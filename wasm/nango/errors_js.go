@@ -6,9 +6,9 @@ import "github.com/nango-wasm/nango-wasm/wasm/auth"
 
 // AuthError is every failure of this package: its Type says what went wrong (one of the
 // constants below, or a type the Nango server sent), Message is the text nango.js shows, and
-// Err the cause when there is one (for a cancelled context, context.Cause of it). Error()
-// returns "nango: <type>: <message>". Get at it with errors.As; match a type with errors.Is and
-// a sentinel, since an AuthError is another of the same Type.
+// Err the cause when there is one (for a context that ended, context.Cause of it). Error()
+// returns "nango: <type>: <message>". Get at it with errors.As; errors.Is matches any two
+// AuthErrors of the same Type, so the sentinels below stand for their type.
 type AuthError = auth.AuthError
 
 // ErrorType names a failure; it is the `type` of the JavaScript AuthError.

@@ -26,8 +26,9 @@
 //		return nil
 //	})
 //
-// Called anywhere else (in a goroutine, after a channel receive, from a timer), the popup is
-// blocked and Wait returns an *AuthError of type BlockedByBrowser.
+// Called anywhere else (from a timer, after a fetch, at start-up), the browser blocks the popup
+// (Safari at once, Chromium once the gesture is a few seconds old) and Wait returns an
+// *AuthError of type BlockedByBrowser.
 //
 // # Every call settles
 //

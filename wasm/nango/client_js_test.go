@@ -42,6 +42,14 @@ func deliver(t *testing.T, w safejs.Value, n int, data string) {
 	jsfake.Deliver(t, w, jsfake.Eval(t, data), testHost, jsfake.Get(t, w, "opened", n))
 }
 
+// succeed posts the dev server's success message for the flow of the n-th popup, echoing the
+// nonce that binds it to its call.
+func succeed(t *testing.T, w safejs.Value, n int, connectionID string) {
+	t.Helper()
+	nonce := jsfake.PopupNonce(t, jsfake.Get(t, w, "opened", n))
+	deliver(t, w, n, `({ type: 'nango_oauth_callback_success', payload: { providerConfigKey: 'zendesk', connectionId: '`+connectionID+`', isPending: false, nonce: '`+nonce+`' } })`)
+}
+
 // requireAuthError checks err is an *AuthError of the given type, through errors.As as an app
 // would, and returns it.
 func requireAuthError(t *testing.T, err error, want ErrorType) *AuthError {
@@ -76,12 +84,12 @@ func TestAuthOpensThePopupInsideTheCall(t *testing.T) {
 	popup := jsfake.Get(t, w, "opened", 0)
 	assert.Equal(t, "", jsfake.String(t, jsfake.Get(t, popup, "openedWith", "url")), "opened blank, before Auth returned")
 	assert.Contains(t, jsfake.String(t, jsfake.Get(t, popup, "openedWith", "features")), "left=560,top=190,width=800,height=700,")
-	assert.Equal(t, testHost+"/oauth/connect/zendesk?connection_id=conn-1&connect_session_token="+testToken+
+	assert.Equal(t, testHost+"/oauth/connect/zendesk?nango_wasm_nonce="+jsfake.PopupNonce(t, popup)+"&connection_id=conn-1&connect_session_token="+testToken+
 		"&params[region]=eu&params[subdomain]=acme&hmac=f00d&user_scope=chat:write,users:read"+
 		"&credentials[oauth_client_id_override]=app-id&credentials[oauth_client_secret_override]=app%20secret&authorization_params[prompt]=consent",
 		jsfake.String(t, jsfake.Get(t, popup, "location")))
 
-	deliver(t, w, 0, `({ type: 'nango_oauth_callback_success', payload: { providerConfigKey: 'zendesk', connectionId: 'conn-1', isPending: false } })`)
+	succeed(t, w, 0, "conn-1")
 	r, err := p.Wait(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, Result{ProviderConfigKey: "zendesk", ConnectionID: "conn-1"}, r)
@@ -179,7 +187,7 @@ func TestContextEndsTheFlow(t *testing.T) {
 		w := jsfake.Browser(t)
 		p, err := newClient(t, withToken()).Auth("zendesk", zendesk)
 		require.NoError(t, err)
-		deliver(t, w, 0, `({ type: 'nango_oauth_callback_success', payload: { providerConfigKey: 'zendesk', connectionId: 'c-2' } })`)
+		succeed(t, w, 0, "c-2")
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		r, err := p.Wait(ctx)
@@ -379,7 +387,7 @@ func TestCallsReleaseTheirFuncs(t *testing.T) {
 		require.NoError(t, err)
 		ctx := context.Background()
 		if i%2 == 0 {
-			deliver(t, w, i, `({ type: 'nango_oauth_callback_success', payload: { providerConfigKey: 'zendesk', connectionId: 'c' } })`)
+			succeed(t, w, i, "c")
 		} else {
 			ctx = cancelled
 		}

@@ -67,6 +67,10 @@ const (
 	NetworkError = auth.NetworkError
 	// InvalidResponse: the Nango server answered something that is not its JSON.
 	InvalidResponse = auth.InvalidResponse
+	// UnverifiedResult: the popup reported a success that nothing binds to this call (it
+	// echoed no nonce of this call, and no WebSocket delivered the result); with
+	// TransportPostMessage against Nango's own callback page, every success ends so.
+	UnverifiedResult = auth.UnverifiedResult
 )
 
 // Sentinels for the outcomes an app handles, for errors.Is: errors.Is(err, ErrAccessDenied)

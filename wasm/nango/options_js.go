@@ -79,7 +79,9 @@ const (
 	TransportAuto = auth.TransportAuto
 	// TransportWebSocket listens on Nango's WebSocket only, as @nangohq/frontend does.
 	TransportWebSocket = auth.TransportWebSocket
-	// TransportPostMessage listens for the callback page's message only.
+	// TransportPostMessage listens for the callback page's message only. A success counts only
+	// when the page echoes the call's nonce, as the nango-wasm dev server's does; Nango's own
+	// page echoes none, so there it ends with UnverifiedResult.
 	TransportPostMessage = auth.TransportPostMessage
 )
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hack-pad/safejs"
+	"github.com/nango-wasm/nango-wasm/wasm/auth"
 	"github.com/stretchr/testify/require"
 )
 
@@ -104,6 +105,20 @@ func Fetch(t *testing.T, status int, body string) safejs.Value {
 	require.NoError(t, safejs.Global().Set("fetch", fake))
 	t.Cleanup(func() { _ = safejs.Global().Set("fetch", real) })
 	return requests
+}
+
+// PopupNonce reads the nonce a flow sent its popup with, from the popup's URL: a callback
+// page echoes it to bind its result to the call.
+func PopupNonce(t *testing.T, popup safejs.Value) string {
+	t.Helper()
+	url, err := safejs.Global().Get("URL")
+	require.NoError(t, err)
+	u, err := url.New(Get(t, popup, "location"))
+	require.NoError(t, err)
+	nonce, err := Get(t, u, "searchParams").Call("get", auth.NonceParam)
+	require.NoError(t, err)
+	require.Equal(t, safejs.TypeString, nonce.Type(), "the popup's URL carries the call's nonce")
+	return String(t, nonce)
 }
 
 // Deliver dispatches a message event with data, origin and source to a fake window.

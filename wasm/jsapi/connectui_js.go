@@ -9,10 +9,8 @@ import (
 
 // NewConnectUI is `new ConnectUI(props)`: (instance, props) → handle.
 func NewConnectUI(args []safejs.Value) (any, error) {
-	props, onEvent := arg(args, 1), safejs.Undefined()
-	if props.Type() == safejs.TypeObject {
-		onEvent, _ = props.Get("onEvent")
-	}
+	props := arg(args, 1)
+	onEvent, _ := props.Get("onEvent") // the zero Value, undefined, when props has none
 	u, err := browser.NewConnectUI(browser.ToGo(props), arg(args, 0), onEvent, nil)
 	if err != nil {
 		return nil, err

@@ -3,8 +3,6 @@
 package nango
 
 import (
-	"maps"
-	"slices"
 	"strconv"
 
 	"github.com/nango-wasm/nango-wasm/wasm/auth"
@@ -123,7 +121,7 @@ func object(kv ...string) *auth.Object {
 // auth.Opaque, which the options check rejects as invalid_options naming the key.
 func fields(typ string, m map[string]any) *auth.Object {
 	o := object("type", typ)
-	for _, k := range slices.Sorted(maps.Keys(m)) {
+	for _, k := range sortedKeys(m) {
 		if k != "type" {
 			o.Set(k, jsonValue(m[k]))
 		}
@@ -147,7 +145,7 @@ func jsonValue(v any) any {
 		return stringObject(v)
 	case map[string]any:
 		o := auth.NewObject()
-		for _, k := range slices.Sorted(maps.Keys(v)) {
+		for _, k := range sortedKeys(v) {
 			o.Set(k, jsonValue(v[k]))
 		}
 		return o

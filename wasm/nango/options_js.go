@@ -3,9 +3,7 @@
 package nango
 
 import (
-	"maps"
 	"math"
-	"slices"
 	"time"
 
 	"github.com/nango-wasm/nango-wasm/wasm/auth"
@@ -176,8 +174,23 @@ func setString(v *auth.Object, key, s string) {
 // string lists params in the object's order.
 func stringObject(m map[string]string) *auth.Object {
 	o := auth.NewObject()
-	for _, k := range slices.Sorted(maps.Keys(m)) {
+	for _, k := range sortedKeys(m) {
 		o.Set(k, m[k])
 	}
 	return o
+}
+
+// sortedKeys returns m's keys in order, by insertion: slices.Sort would link a generic sort
+// for strings (~20 KB of wasm) into every Go app for maps of a handful of options.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		i := len(keys)
+		keys = append(keys, k)
+		for ; i > 0 && keys[i-1] > k; i-- {
+			keys[i] = keys[i-1]
+		}
+		keys[i] = k
+	}
+	return keys
 }

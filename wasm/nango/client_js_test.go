@@ -15,11 +15,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-const (
-	testHost  = "http://127.0.0.1:3003"
-	testToken = "nango_connect_session_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
-)
-
 // zendesk is what most tests connect: a Zendesk account, with the result coming back by
 // postMessage (Node has no WebSocket).
 var zendesk = AuthOptions{Params: map[string]string{"subdomain": "acme"}, Transport: TransportPostMessage}
@@ -27,19 +22,19 @@ var zendesk = AuthOptions{Params: map[string]string{"subdomain": "acme"}, Transp
 func newClient(t *testing.T, opts Options) *Client {
 	t.Helper()
 	if opts.Host == "" {
-		opts.Host = testHost
+		opts.Host = jsfake.Host
 	}
 	c, err := New(opts)
 	require.NoError(t, err)
 	return c
 }
 
-func withToken() Options { return Options{ConnectSessionToken: testToken} }
+func withToken() Options { return Options{ConnectSessionToken: jsfake.SessionToken} }
 
 // deliver posts data from the Nango host's origin and the n-th popup, as the callback page does.
 func deliver(t *testing.T, w safejs.Value, n int, data string) {
 	t.Helper()
-	jsfake.Deliver(t, w, jsfake.Eval(t, data), testHost, jsfake.Get(t, w, "opened", n))
+	jsfake.Deliver(t, w, jsfake.Eval(t, data), jsfake.Host, jsfake.Get(t, w, "opened", n))
 }
 
 // succeed posts the dev server's success message for the flow of the n-th popup, echoing the
@@ -70,7 +65,7 @@ func popupClosed(t *testing.T, w safejs.Value, n int) bool {
 // a map in sorted order, the rest in @nangohq/frontend's order.
 func TestAuthOpensThePopupInsideTheCall(t *testing.T) {
 	w := jsfake.Browser(t)
-	c := newClient(t, Options{Host: testHost + "/", ConnectSessionToken: testToken, Width: 800, Height: 700})
+	c := newClient(t, Options{Host: jsfake.Host + "/", ConnectSessionToken: jsfake.SessionToken, Width: 800, Height: 700})
 	p, err := c.Auth("zendesk", AuthOptions{
 		ConnectionID:        "conn-1",
 		Params:              map[string]string{"subdomain": "acme", "region": "eu"},
@@ -84,7 +79,7 @@ func TestAuthOpensThePopupInsideTheCall(t *testing.T) {
 	popup := jsfake.Get(t, w, "opened", 0)
 	assert.Equal(t, "", jsfake.String(t, jsfake.Get(t, popup, "openedWith", "url")), "opened blank, before Auth returned")
 	assert.Contains(t, jsfake.String(t, jsfake.Get(t, popup, "openedWith", "features")), "left=560,top=190,width=800,height=700,")
-	assert.Equal(t, testHost+"/oauth/connect/zendesk?nango_wasm_nonce="+jsfake.PopupNonce(t, popup)+"&connection_id=conn-1&connect_session_token="+testToken+
+	assert.Equal(t, jsfake.Host+"/oauth/connect/zendesk?nango_wasm_nonce="+jsfake.PopupNonce(t, popup)+"&connection_id=conn-1&connect_session_token="+jsfake.SessionToken+
 		"&params[region]=eu&params[subdomain]=acme&hmac=f00d&user_scope=chat:write,users:read"+
 		"&credentials[oauth_client_id_override]=app-id&credentials[oauth_client_secret_override]=app%20secret&authorization_params[prompt]=consent",
 		jsfake.String(t, jsfake.Get(t, popup, "location")))
@@ -135,7 +130,7 @@ func TestWaitReturnsTypedErrors(t *testing.T) {
 			if tc.blocked {
 				require.NoError(t, w.Set("openBehaviour", "null"))
 			}
-			tc.opts.ConnectSessionToken = testToken
+			tc.opts.ConnectSessionToken = jsfake.SessionToken
 			p, err := newClient(t, tc.opts).Auth("zendesk", tc.auth)
 			require.NoError(t, err, "the failure comes from Wait")
 			if tc.act != nil {
@@ -255,7 +250,7 @@ func TestSynchronousErrors(t *testing.T) {
 // Each kind of credentials goes to its Nango endpoint with its body, without a popup, and
 // Wait returns the connection Nango answers with.
 func TestCredentialsReachTheirEndpoint(t *testing.T) {
-	query := "zendesk?connect_session_token=" + testToken
+	query := "zendesk?connect_session_token=" + jsfake.SessionToken
 	tests := []struct {
 		name     string
 		creds    Credentials
@@ -284,7 +279,7 @@ func TestCredentialsReachTheirEndpoint(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, Result{ProviderConfigKey: "zendesk", ConnectionID: "c-9"}, r)
 			req := jsfake.Get(t, requests, 0)
-			assert.Equal(t, testHost+tc.path, jsfake.String(t, jsfake.Get(t, req, "url")))
+			assert.Equal(t, jsfake.Host+tc.path, jsfake.String(t, jsfake.Get(t, req, "url")))
 			assert.Equal(t, "POST", jsfake.String(t, jsfake.Get(t, req, "method")))
 			assert.Equal(t, "application/json", jsfake.String(t, jsfake.Get(t, req, "contentType")))
 			assert.JSONEq(t, tc.wantBody, jsfake.String(t, jsfake.Get(t, req, "body")))
@@ -303,7 +298,7 @@ func TestCreateAndServerErrors(t *testing.T) {
 	r, err := p.Wait(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, Result{ProviderConfigKey: "unauthenticated", ConnectionID: "c-1"}, r)
-	assert.Equal(t, testHost+"/auth/unauthenticated/unauthenticated?connection_id=c-1&connect_session_token="+testToken+"&params[a]=b",
+	assert.Equal(t, jsfake.Host+"/auth/unauthenticated/unauthenticated?connection_id=c-1&connect_session_token="+jsfake.SessionToken+"&params[a]=b",
 		jsfake.String(t, jsfake.Get(t, requests, 0, "url")))
 	assert.True(t, jsfake.Get(t, requests, 0, "body").IsUndefined(), "no body")
 
@@ -338,7 +333,7 @@ func TestOpenConnectUI(t *testing.T) {
 	var events []ConnectUIEvent
 	panicked := false
 	u, err := newClient(t, withToken()).OpenConnectUI(ConnectUIOptions{
-		BaseURL: testHost + "/connect", APIURL: testHost, Lang: "fr",
+		BaseURL: jsfake.Host + "/connect", APIURL: jsfake.Host, Lang: "fr",
 		OnEvent: func(ev ConnectUIEvent) {
 			if ev.Type == ConnectUIReady && !panicked {
 				panicked = true
@@ -349,12 +344,12 @@ func TestOpenConnectUI(t *testing.T) {
 	})
 	require.NoError(t, err)
 	iframe := jsfake.Get(t, doc, "body", "children", 0)
-	assert.Equal(t, testHost+"/connect/?apiURL=http%3A%2F%2F127.0.0.1%3A3003&lang=fr", jsfake.String(t, jsfake.Get(t, iframe, "src")))
+	assert.Equal(t, jsfake.Host+"/connect/?apiURL=http%3A%2F%2F127.0.0.1%3A3003&lang=fr", jsfake.String(t, jsfake.Get(t, iframe, "src")))
 	frame := jsfake.Get(t, iframe, "contentWindow")
-	send := func(data string) { jsfake.Deliver(t, w, jsfake.Eval(t, data), testHost, frame) }
+	send := func(data string) { jsfake.Deliver(t, w, jsfake.Eval(t, data), jsfake.Host, frame) }
 
 	send(`({ type: 'ready' })`)
-	assert.Equal(t, testToken, jsfake.String(t, jsfake.Get(t, frame, "posted", 0, "data", "sessionToken")), "the client's token by default")
+	assert.Equal(t, jsfake.SessionToken, jsfake.String(t, jsfake.Get(t, frame, "posted", 0, "data", "sessionToken")), "the client's token by default")
 	send(`({ type: 'connect', payload: { providerConfigKey: 'github', connectionId: 'c-3' } })`)
 	send(`({ type: 'error', payload: { errorType: 'window_closed', errorMessage: 'closed' } })`)
 	send(`({ type: 'settings_changed', payload: { defaultTheme: 'dark', showWatermark: false } })`)

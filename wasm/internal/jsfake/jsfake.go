@@ -16,6 +16,13 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// Host and SessionToken are what tests connect to and with: the dev server's default API host,
+// and a connect session token of the right form.
+const (
+	Host         = "http://127.0.0.1:3003"
+	SessionToken = "nango_connect_session_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+)
+
 // Eval evaluates a JavaScript expression in Node and returns its value.
 func Eval(t *testing.T, src string) safejs.Value {
 	t.Helper()

@@ -79,7 +79,7 @@ func TestConnectUIRefusesNonHTTPBaseURL(t *testing.T) {
 	fakeBrowser(t)
 	doc := fakeDocument(t)
 	for _, base := range []string{"javascript:alert(document.domain)", "JavaScript:alert(1)", "data:text/html,<script>alert(1)</script>", "not a url"} {
-		u, err := NewConnectUI(jsEval(t, `({ sessionToken: 'tok', baseURL: `+jsString(base)+` })`), safejs.Undefined())
+		u, err := NewConnectUI(ToGo(jsEval(t, `({ sessionToken: 'tok', baseURL: `+jsString(base)+` })`)), safejs.Undefined(), safejs.Undefined(), nil)
 		require.NoError(t, err)
 		requireAuthError(t, u.Open(), auth.InvalidOptions)
 	}

@@ -72,9 +72,12 @@ func StartWebKit(ctx context.Context) (Browser, error) {
 		_ = b.wd.deleteSession(ctx)
 	})
 	handles, err := b.wd.windowHandles(ctx)
-	if err != nil || len(handles) != 1 {
+	if err == nil && len(handles) != 1 {
+		err = fmt.Errorf("%d windows", len(handles))
+	}
+	if err != nil {
 		b.Close()
-		return nil, fmt.Errorf("webkit: the session's first window: %v %w", handles, err)
+		return nil, fmt.Errorf("webkit: the session's first window: %w", err)
 	}
 	b.home, b.current = handles[0], handles[0]
 	return b, nil

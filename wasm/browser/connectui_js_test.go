@@ -11,27 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// fakeDocument installs a minimal document whose body starts with overflow 'scroll'.
-func fakeDocument(t *testing.T) safejs.Value {
-	t.Helper()
-	doc := jsEval(t, `(() => {
-		const body = { style: { overflow: 'scroll' }, children: [],
-			append(el) { el.isConnected = true; this.children.push(el); } };
-		return {
-			body,
-			createElement(tag) {
-				const el = { tag, style: {}, isConnected: false,
-					contentWindow: { posted: [], postMessage(data, targetOrigin) { this.posted.push({ data, targetOrigin }); } },
-					remove() { this.isConnected = false; body.children = body.children.filter((c) => c !== el); } };
-				return el;
-			},
-		};
-	})()`)
-	require.NoError(t, safejs.Global().Set("document", doc))
-	t.Cleanup(func() { _ = safejs.Global().Delete("document") })
-	return doc
-}
-
 func TestConnectUI(t *testing.T) {
 	w := fakeBrowser(t)
 	doc := fakeDocument(t)
@@ -44,10 +23,9 @@ func TestConnectUI(t *testing.T) {
 	}, nil)
 	require.NoError(t, err)
 	defer onEvent.Release()
-	require.NoError(t, props.Set("onEvent", onEvent.Value()))
 	before := LiveFuncs()
 
-	u, err := NewConnectUI(props, safejs.Undefined())
+	u, err := NewConnectUI(ToGo(props), safejs.Undefined(), onEvent.Value(), nil)
 	require.NoError(t, err)
 	require.NoError(t, u.Open())
 	require.NoError(t, u.Open(), "a second open() is a no-op")
@@ -101,7 +79,7 @@ func TestConnectUIRefusesNonHTTPBaseURL(t *testing.T) {
 	fakeBrowser(t)
 	doc := fakeDocument(t)
 	for _, base := range []string{"javascript:alert(document.domain)", "JavaScript:alert(1)", "data:text/html,<script>alert(1)</script>", "not a url"} {
-		u, err := NewConnectUI(jsEval(t, `({ sessionToken: 'tok', baseURL: `+jsString(base)+` })`), safejs.Undefined())
+		u, err := NewConnectUI(ToGo(jsEval(t, `({ sessionToken: 'tok', baseURL: `+jsString(base)+` })`)), safejs.Undefined(), safejs.Undefined(), nil)
 		require.NoError(t, err)
 		requireAuthError(t, u.Open(), auth.InvalidOptions)
 	}

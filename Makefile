@@ -1,5 +1,6 @@
 # nango-wasm: `make serve` runs the dev server with the demo page, `make test` runs every test.
-# Both set up what they need on a fresh machine (Go modules, npm packages, Debian's Chromium).
+# Both set up what they need on a fresh machine (Go modules, npm packages, Debian's Chromium, and
+# for make test Firefox ESR and WebKitGTK).
 
 GO       ?= go
 GOROOT   := $(shell $(GO) env GOROOT)
@@ -8,8 +9,11 @@ DIST     := dist
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 WASM_FLAGS := -trimpath -ldflags='-s -w'
 WASM_SRC := $(shell find wasm -name '*.go' -not -name '*_test.go') go.mod go.sum
+NANGO_SRC := $(filter-out %_test.go,$(wildcard wasm/nango/*.go))
+# The -overlay that builds the Go app example without package nango (make bench, make vet).
+BASELINE_OVERLAY := $(DIST)/bench/go-example-baseline.json
 
-.PHONY: all build serve test test-go test-wasm test-e2e golden check-golden check-types vet staticcheck deps chromium brotli node_modules anchor clean bench
+.PHONY: all build serve test test-go test-wasm test-e2e test-engines golden check-golden check-types vet staticcheck deps chromium firefox webkit brotli node_modules anchor clean bench
 
 all: build
 
@@ -17,17 +21,26 @@ all: build
 # npm ci writes node_modules/.package-lock.json: it stands for the installed packages, so they are
 # installed again only when package.json or the lockfile change, not at every make.
 NODE_MODULES := node_modules/.package-lock.json
-PRECOMPRESSED := $(foreach f,nango.wasm nango.js nango.classic.js,$(DIST)/$(f).br $(DIST)/$(f).gz)
+PRECOMPRESSED := $(foreach f,nango.wasm nango.js nango.classic.js go-example.wasm,$(DIST)/$(f).br $(DIST)/$(f).gz)
 
 ## build: the SDK as shipped (dist/nango.wasm, dist/nango.js, dist/nango.classic.js, dist/nango.d.ts,
-## dist/wasm_exec.js) and the precompressed copies the dev server serves
-build: $(DIST)/nango.wasm $(DIST)/wasm_exec.js $(DIST)/nango.js $(DIST)/nango.classic.js $(DIST)/nango.d.ts $(PRECOMPRESSED)
+## dist/wasm_exec.js), the Go app example (dist/go-example.wasm and .html, served by make serve at
+## /sdk/go-example.html) and the precompressed copies the dev server serves
+build: $(DIST)/nango.wasm $(DIST)/wasm_exec.js $(DIST)/nango.js $(DIST)/nango.classic.js $(DIST)/nango.d.ts \
+	$(DIST)/go-example.wasm $(DIST)/go-example.html $(PRECOMPRESSED)
 
 $(DIST):
 	mkdir -p $(DIST)
 
 $(DIST)/nango.wasm: $(WASM_SRC) | $(DIST)
 	GOOS=js GOARCH=wasm $(GO) build $(WASM_FLAGS) -o $@ ./wasm/cmd/nango
+
+# A Go program compiled to wasm that uses package nango (wasm/nango/example), built as an app would.
+$(DIST)/go-example.wasm: $(WASM_SRC) | $(DIST)
+	GOOS=js GOARCH=wasm $(GO) build $(WASM_FLAGS) -o $@ ./wasm/nango/example
+
+$(DIST)/go-example.html: wasm/nango/example/index.html | $(DIST)
+	cp $< $@
 
 # wasm_exec.js must come from the toolchain that built nango.wasm; it is copied, never edited.
 $(DIST)/wasm_exec.js: $(WASMEXEC) | $(DIST)
@@ -57,13 +70,15 @@ SERVE_ARGS ?=
 serve: build
 	$(GO) run ./server/cmd/nango-dev -dist $(DIST) $(SERVE_ARGS)
 
-## test: every tier: vet, native Go tests, wasm tests under Node, the anchor goldens, chromedp e2e
-test: deps build vet check-golden check-types test-go test-wasm test-e2e
+## test: every tier: vet, native Go tests, wasm tests under Node, the anchor goldens, chromedp e2e,
+## and the popup scenarios in three engines
+test: deps build vet check-golden check-types test-go test-wasm test-e2e test-engines
 
 ## vet: go vet and staticcheck, natively and for the wasm build; staticcheck must find nothing
-vet: staticcheck
+vet: staticcheck $(BASELINE_OVERLAY)
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm/...
+	GOOS=js GOARCH=wasm $(GO) vet -overlay $(BASELINE_OVERLAY) ./wasm/nango/example
 	$(STATICCHECK) ./...
 	GOOS=js GOARCH=wasm $(STATICCHECK) ./wasm/...
 
@@ -84,7 +99,12 @@ test-wasm:
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec "$(GOROOT)/lib/wasm/go_js_wasm_exec" ./wasm/...
 
 test-e2e: chromium anchor
-	$(GO) test -count=1 -timeout 10m ./e2e/...
+	$(GO) test -count=1 -timeout 10m $$($(GO) list ./e2e/... | grep -v /e2e/engines$$)
+
+## test-engines: the popup scenarios in Chromium, Firefox ESR and WebKitGTK (e2e/engines); -v
+## prints each engine's version and each scenario's time
+test-engines: chromium firefox webkit anchor
+	$(GO) test -count=1 -v -timeout 5m ./e2e/engines
 
 ## anchor: the real @nangohq/frontend bundled for the browser, for the conformance suite only
 ## (a test dependency from npm, never shipped)
@@ -103,7 +123,8 @@ check-types: node_modules
 ## baseline measured in the same run (the floor: bench/floor built with WASM_FLAGS; wasm_exec.js;
 ## the real @nangohq/frontend, minified; a bare net/http handler); prints one table and rewrites
 ## the make bench section of BENCH.md. Exits non-zero only when a figure could not be taken.
-bench: build anchor chromium brotli $(DIST)/bench/floor.wasm.br $(DIST)/bench/floor.wasm.gz
+bench: build anchor chromium brotli $(DIST)/bench/floor.wasm.br $(DIST)/bench/floor.wasm.gz \
+	$(DIST)/bench/go-example-baseline.wasm.br $(DIST)/bench/go-example-baseline.wasm.gz
 	npx esbuild $(DIST)/anchor/frontend.js --minify --format=esm --log-level=warning --outfile=$(DIST)/bench/frontend.min.js
 	$(GO) run ./bench -dist $(DIST) -md BENCH.md -wasm-flags "$(WASM_FLAGS)"
 
@@ -111,6 +132,18 @@ bench: build anchor chromium brotli $(DIST)/bench/floor.wasm.br $(DIST)/bench/fl
 $(DIST)/bench/floor.wasm: $(wildcard bench/floor/*.go) go.mod go.sum
 	mkdir -p $(DIST)/bench
 	GOOS=js GOARCH=wasm $(GO) build $(WASM_FLAGS) -o $@ ./bench/floor
+
+# The Go app example with bench/gobaseline standing in for package nango, whose files the
+# overlay removes: the example without the SDK, for the SDK's marginal cost to a Go app.
+
+$(BASELINE_OVERLAY): $(NANGO_SRC) bench/gobaseline/nango.go
+	mkdir -p $(DIST)/bench
+	{ printf '{"Replace":{"%s":"%s"' '$(CURDIR)/wasm/nango/doc.go' '$(CURDIR)/bench/gobaseline/nango.go'; \
+	  for f in $(filter-out wasm/nango/doc.go,$(NANGO_SRC)); do printf ',"%s":""' "$(CURDIR)/$$f"; done; \
+	  echo '}}'; } > $@
+
+$(DIST)/bench/go-example-baseline.wasm: $(WASM_SRC) $(BASELINE_OVERLAY)
+	GOOS=js GOARCH=wasm $(GO) build $(WASM_FLAGS) -overlay $(BASELINE_OVERLAY) -o $@ ./wasm/nango/example
 
 ## golden: rerun the real @nangohq/frontend on the golden inputs
 golden: node_modules
@@ -121,7 +154,7 @@ check-golden: node_modules
 	node tools/anchor/golden.mjs $(DIST)/anchor_golden.json
 	diff -u wasm/auth/testdata/anchor_golden.json $(DIST)/anchor_golden.json
 
-deps: node_modules chromium brotli
+deps: node_modules chromium firefox webkit brotli
 	$(GO) mod download
 
 node_modules: $(NODE_MODULES)
@@ -129,15 +162,24 @@ $(NODE_MODULES): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
+# $(call apt_install,command,packages): installs Debian's packages when the command is missing.
+apt_install = @command -v $(1) >/dev/null 2>&1 || { \
+	echo "installing Debian's $(2)"; \
+	$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(2); }
+
 brotli:
-	@command -v brotli >/dev/null 2>&1 || { \
-		echo "installing Debian's brotli"; \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq brotli; }
+	$(call apt_install,brotli,brotli)
 
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-		echo "installing Debian's chromium"; \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+	$(call apt_install,chromium,chromium)
+
+firefox:
+	$(call apt_install,firefox-esr,firefox-esr)
+
+# WebKitGTK's WebDriver starts MiniBrowser, which has no headless mode: it runs in Xvfb.
+webkit:
+	$(call apt_install,WebKitWebDriver,webkit2gtk-driver)
+	$(call apt_install,Xvfb,xvfb)
 
 clean:
 	rm -rf $(DIST)

@@ -1,0 +1,25 @@
+package engines
+
+import (
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/nango-wasm/nango-wasm/e2e"
+	"github.com/nango-wasm/nango-wasm/internal/harness"
+)
+
+// env is the e2e harness: the dev server, the fixture app and its Chromium.
+var env *e2e.Env
+
+func TestMain(m *testing.M) {
+	var err error
+	env, err = e2e.Start(harness.OptionsFromEnv())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	env.Close()
+	os.Exit(code)
+}

@@ -146,7 +146,7 @@ func (e *env) goAppClick(tab context.Context, attempt int) (flowRun, error) {
 		return r, fmt.Errorf("waiting for Cancel to end the attempt: %w", err)
 	}
 	if ended != "aborted" {
-		return r, fmt.Errorf("Cancel ended the attempt with %q, not aborted", ended)
+		return r, fmt.Errorf("the Cancel button ended the attempt with %q, not aborted", ended)
 	}
 	return r, e.closePopup(id)
 }

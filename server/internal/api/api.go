@@ -5,6 +5,7 @@ import (
 	"embed"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 
@@ -24,6 +25,7 @@ type API struct {
 	hub          *wsHub
 	pages        *web.Pages
 	client       *http.Client // to the token endpoints (the mock provider's, or a real one)
+	configHosts  *http.Client // to a token endpoint whose host came from connection config
 	log          *slog.Logger
 	now          func() time.Time
 	sdk          web.SDKFiles
@@ -81,6 +83,7 @@ func New(cfg Config) (*API, error) {
 		hub:          newWSHub(cfg.Log, wsOptions{}),
 		pages:        pg,
 		client:       cfg.Client,
+		configHosts:  configHostClient(cfg.Client, net.DefaultResolver, publicOnly),
 		log:          cfg.Log,
 		now:          time.Now,
 		sdk:          cfg.SDK,

@@ -75,7 +75,7 @@ func (a *API) oauthCallback(w http.ResponseWriter, r *http.Request) {
 	creds, raw, err := a.exchangeCode(r.Context(), in, st, code)
 	if err != nil {
 		a.log.Warn("token exchange failed", "integration", st.ProviderConfigKey, "err", err)
-		e := wsErr("unknown_err", "Unknown error during the Oauth flow. "+err.Error())
+		e := wsErr("unknown_err", "Unknown error during the Oauth flow. "+publicExchangeError(err))
 		errType := "unknown"
 		if errors.Is(err, errUnparsableToken) {
 			errType = "unable_to_parse_token_response"
@@ -135,11 +135,10 @@ func callbackError(q url.Values) *web.Error {
 // golang.org/x/oauth2, sending the provider's token_params and the PKCE verifier.
 func (a *API) exchangeCode(ctx context.Context, in *Integration, st *store.OAuthState, code string) (store.OAuth2Credentials, map[string]any, error) {
 	p := in.Provider
-	rawURL, ok := catalog.Interpolate(in.TokenURL, st.ConnectionConfig, true)
+	tokenURL, ok, err := catalog.InterpolateURL(in.TokenURL, st.ConnectionConfig)
 	if !ok {
 		return store.OAuth2Credentials{}, nil, errors.New("the token URL cannot be interpolated")
 	}
-	tokenURL, err := catalog.ParseProviderURL(rawURL)
 	if err != nil {
 		return store.OAuth2Credentials{}, nil, err
 	}
@@ -165,7 +164,11 @@ func (a *API) exchangeCode(ctx context.Context, in *Integration, st *store.OAuth
 		v, _ := catalog.Interpolate(tmpl, st.ConnectionConfig, false)
 		opts = append(opts, oauth2.SetAuthURLParam(k, v))
 	}
-	ctx, cancel := context.WithTimeout(context.WithValue(ctx, oauth2.HTTPClient, a.client), 10*time.Second)
+	client := a.client
+	if in.Real && tokenURL.HostFromConfig {
+		client = a.configHosts
+	}
+	ctx, cancel := context.WithTimeout(context.WithValue(ctx, oauth2.HTTPClient, client), 10*time.Second)
 	defer cancel()
 	tok, err := conf.Exchange(ctx, code, opts...)
 	if err != nil {
@@ -179,7 +182,7 @@ func (a *API) exchangeCode(ctx context.Context, in *Integration, st *store.OAuth
 		if ctx.Err() == nil && !isNetworkError(err) {
 			return store.OAuth2Credentials{}, nil, fmt.Errorf("%w: %v", errUnparsableToken, err)
 		}
-		return store.OAuth2Credentials{}, nil, fmt.Errorf("the token request failed: %w", err)
+		return store.OAuth2Credentials{}, nil, fmt.Errorf("%w: %w", errTokenRequestFailed, err)
 	}
 	raw := map[string]any{}
 	keys := []string{"access_token", "token_type", "refresh_token", "expires_in", "scope"}
@@ -210,6 +213,23 @@ func firstNonEmpty(values ...string) string {
 // errUnparsableToken marks a token response that came back but could not be read (Nango's
 // unable_to_parse_token_response).
 var errUnparsableToken = errors.New("the token response could not be parsed")
+
+// errTokenRequestFailed marks a token request that got no answer: the network error names
+// hosts and addresses, which go to the log only.
+var errTokenRequestFailed = errors.New("the token request failed")
+
+// publicExchangeError is what the popup and the webhook say of a failed exchange: the
+// provider's own refusal as it is; for a request that got no answer, or a host refused, only
+// that it failed.
+func publicExchangeError(err error) string {
+	switch {
+	case errors.Is(err, catalog.ErrHostNotAllowed):
+		return "The token URL's host, taken from connection config, is not a public DNS name."
+	case errors.Is(err, errTokenRequestFailed):
+		return "The provider's token endpoint could not be reached."
+	}
+	return err.Error()
+}
 
 // isNetworkError tells a request that got no answer from one whose answer was unreadable.
 func isNetworkError(err error) bool {

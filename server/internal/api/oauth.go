@@ -230,9 +230,12 @@ func (a *API) authorizeRequest(in *Integration, st *store.OAuthState, reqParams 
 	p := in.Provider
 	config := st.ConnectionConfig
 	provided := catalog.CompactJSON(config)
-	rawURL, ok := catalog.Interpolate(in.AuthorizationURL, config, true)
+	real, ok, err := catalog.InterpolateURL(in.AuthorizationURL, config)
 	if !ok {
 		return "", errMissingConnectionConfig(in.AuthorizationURL, provided)
+	}
+	if err != nil {
+		return "", a.invalidProviderURL(in, in.AuthorizationURL, provided, err)
 	}
 	templateParams := catalog.NewOrderedMap()
 	for _, k := range p.AuthorizationParams.Keys() {
@@ -249,12 +252,10 @@ func (a *API) authorizeRequest(in *Integration, st *store.OAuthState, reqParams 
 			return "", errMissingConnectionConfig("token_params", provided)
 		}
 	}
-	if _, ok := catalog.Interpolate(in.TokenURL, config, true); !ok {
+	if _, ok, err := catalog.InterpolateURL(in.TokenURL, config); !ok {
 		return "", errMissingConnectionConfig(in.TokenURL, provided)
-	}
-	real, err := catalog.ParseProviderURL(rawURL)
-	if err != nil {
-		return "", invalidConnectionConfig(fmt.Sprintf("The Connection Config does not make a valid url from %s. Provided Connection Config: %s", in.AuthorizationURL, provided))
+	} else if err != nil {
+		return "", a.invalidProviderURL(in, in.TokenURL, provided, err)
 	}
 
 	scopes := in.Scopes

@@ -154,4 +154,3 @@ func answerLoopback(query []byte) []byte {
 	}
 	return out
 }
-

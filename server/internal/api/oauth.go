@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -282,6 +283,9 @@ func (a *API) authorizeRequest(in *Integration, st *store.OAuthState, reqParams 
 		merged.Set("user_scope", userScope)
 	}
 	for _, k := range reqParams.Keys() {
+		if slices.Contains(flowBoundParams, k) {
+			return "", errFlowBoundParam(k)
+		}
 		v, _ := reqParams.Get(k)
 		if s, ok := v.(string); ok {
 			merged.Set(k, s)
@@ -294,6 +298,15 @@ func (a *API) authorizeRequest(in *Integration, st *store.OAuthState, reqParams 
 		query.set(k, v.(string))
 	}
 	return a.endpoint(in, "authorize", real) + "?" + query.encode(), nil
+}
+
+// flowBoundParams are the authorize query's keys that bind the code to this flow, its client
+// and its callback. Nango lets authorization_params override them; here they cannot be set or
+// removed (`code_challenge: undefined` would strip PKCE, RFC 9700 §2.1.1).
+var flowBoundParams = []string{"response_type", "client_id", "redirect_uri", "state", "code_challenge", "code_challenge_method"}
+
+func errFlowBoundParam(key string) *web.Error {
+	return wsErr("invalid_authorization_params", fmt.Sprintf("authorization_params may not set or remove %q: the server sets %s itself.", key, strings.Join(flowBoundParams, ", ")))
 }
 
 // CallbackURL is the redirect_uri of every integration: /oauth/callback on the API host.

@@ -1,13 +1,13 @@
 package api
 
 import (
-	"encoding/json"
 	"maps"
 	"net/http"
 	"slices"
 	"strings"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/nango-wasm/nango-wasm/server/internal/store"
 	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
@@ -238,7 +238,10 @@ func (a *API) decodeSessionBody(w http.ResponseWriter, r *http.Request, validate
 		web.WriteError(w, web.InvalidBody(errs))
 		return false
 	}
-	if err := json.Unmarshal(data, dst); err != nil {
+	// Decoded with JSON v2's exact key matching: encoding/json matches keys case-insensitively
+	// (and folds U+017F to s), so `overrides.x.DOCS_CONNECT` would pass validate, which reads
+	// exact keys, and still fill DocsConnect.
+	if err := jsonv2.Unmarshal(data, dst); err != nil {
 		web.WriteError(w, web.InvalidBody([]web.FieldError{{Code: "custom", Message: err.Error(), Path: []any{}}}))
 		return false
 	}

@@ -17,7 +17,7 @@ func TestDemoBackend(t *testing.T) {
 
 	t.Run("connect session", func(t *testing.T) {
 		resp := webtest.Do(t, http.DefaultClient, http.MethodPost, srv.AppURL()+"/api/connect-session",
-			strings.NewReader(`{"allowed_integrations":["zendesk"],"integrations_config_defaults":{"zendesk":{"connection_config":{"subdomain":"acme"}}}}`), nil)
+			strings.NewReader(`{"allowed_integrations":["zendesk"],"integrations_config_defaults":{"zendesk":{"connection_config":{"subdomain":"acme"}}}}`), webtest.SameOriginJSON(srv.AppURL()))
 		require.Equal(t, http.StatusOK, resp.Status, resp.Body)
 		body := resp.JSON(t)
 		token := body["token"].(string)
@@ -32,10 +32,10 @@ func TestDemoBackend(t *testing.T) {
 	})
 
 	t.Run("connect session errors are relayed", func(t *testing.T) {
-		resp := webtest.Do(t, http.DefaultClient, http.MethodPost, srv.AppURL()+"/api/connect-session", strings.NewReader(`{"allowed_integrations":["nope"]}`), nil)
+		resp := webtest.Do(t, http.DefaultClient, http.MethodPost, srv.AppURL()+"/api/connect-session", strings.NewReader(`{"allowed_integrations":["nope"]}`), webtest.SameOriginJSON(srv.AppURL()))
 		require.Equal(t, http.StatusBadRequest, resp.Status, resp.Body)
 		assert.Equal(t, "invalid_body", resp.JSON(t)["error"].(map[string]any)["code"])
-		strict := webtest.Do(t, http.DefaultClient, http.MethodPost, srv.AppURL()+"/api/connect-session", strings.NewReader(`{"end_user":{"id":"x"}}`), nil)
+		strict := webtest.Do(t, http.DefaultClient, http.MethodPost, srv.AppURL()+"/api/connect-session", strings.NewReader(`{"end_user":{"id":"x"}}`), webtest.SameOriginJSON(srv.AppURL()))
 		assert.Equal(t, http.StatusBadRequest, strict.Status, "the page cannot choose the end user")
 	})
 

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
@@ -27,6 +28,7 @@ type App struct {
 	pages     *web.Pages
 	log       *slog.Logger
 	sdk       web.SDKFiles
+	hosts     []string // names, besides IP literals and localhost, the app answers to
 }
 
 // Config is what the demo app needs to know: where the API host is and its secret key, the
@@ -37,6 +39,9 @@ type Config struct {
 	Client    *http.Client
 	Log       *slog.Logger
 	SDK       web.SDKFiles
+	// Hosts are the names, besides IP literals and localhost, that the app answers to (the
+	// name of its listen address, when it has one).
+	Hosts []string
 }
 
 // demoTemplate is the demo page.
@@ -50,7 +55,11 @@ func New(cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &App{apiURL: cfg.APIURL, secretKey: cfg.SecretKey, client: cfg.Client, pages: pg, log: cfg.Log, sdk: cfg.SDK}, nil
+	hosts := make([]string, len(cfg.Hosts))
+	for i, h := range cfg.Hosts {
+		hosts[i] = strings.TrimSuffix(strings.ToLower(h), ".")
+	}
+	return &App{apiURL: cfg.APIURL, secretKey: cfg.SecretKey, client: cfg.Client, pages: pg, log: cfg.Log, sdk: cfg.SDK, hosts: hosts}, nil
 }
 
 // The demo's end user: fixed, so a connection read back shows where its tags came from.
@@ -72,6 +81,10 @@ func (d *App) page(w http.ResponseWriter, r *http.Request) {
 // connectSession is POST /api/connect-session: the page asks the backend for a session token,
 // optionally narrowed with allowed_integrations and integrations_config_defaults.
 func (d *App) connectSession(w http.ResponseWriter, r *http.Request) {
+	if apiErr := sameOriginJSON(r); apiErr != nil {
+		web.WriteError(w, apiErr)
+		return
+	}
 	raw, _, apiErr := web.ReadJSONObject(w, r)
 	if apiErr != nil {
 		web.WriteError(w, apiErr)
@@ -284,5 +297,5 @@ func (d *App) Handler() http.Handler {
 	mux.HandleFunc("GET /sdk/{file}", d.sdk.Serve)
 	mux.HandleFunc("GET /health", web.Health)
 	mux.HandleFunc("/", web.NotFound)
-	return mux
+	return d.withHostCheck(mux)
 }

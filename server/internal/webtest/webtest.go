@@ -40,6 +40,11 @@ var PopupHeaders = map[string]string{
 	"Accept":         "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
 }
 
+// SameOriginJSON are the headers of the demo page's own fetch to its backend at origin.
+func SameOriginJSON(origin string) map[string]string {
+	return map[string]string{"Content-Type": "application/json", "Origin": origin, "Sec-Fetch-Site": "same-origin"}
+}
+
 // Response is a whole response, read.
 type Response struct {
 	Status int

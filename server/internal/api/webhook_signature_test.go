@@ -24,7 +24,7 @@ func TestWebhookSignaturesPassNangosNodeVerifiers(t *testing.T) {
 	require.NoError(t, err, "the signatures are checked by Node, as Nango's SDK checks them")
 	tricky := "a\u2028b\u2029c \\u2028 \\\\u2029 \"q\" <&> \x01\x08\x0c\x1f\x7f é 😀 \ufeff"
 	conn := &store.Connection{ConnectionID: "conn\u20281", ProviderConfigKey: "github", Provider: "github",
-		Tags: map[string]string{"note": tricky, "line\u2029key": "v"},
+		Tags:    map[string]string{"note": tricky, "line\u2029key": "v"},
 		EndUser: &store.EndUser{ID: "user\u2028", Email: new(string)}}
 	body, err := catalog.StableJSON(authWebhookBody("dev", operationCreation, "OAUTH2", conn, true, nil))
 	require.NoError(t, err)

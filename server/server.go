@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -163,7 +164,7 @@ func (p *parts) handlers(s *Server, ins *api.Integrations) (handlers, error) {
 		Catalog: p.catalog, Integrations: ins, Store: p.store, Client: s.client, Log: p.log, SDK: sdk,
 		Environment: p.cfg.Environment,
 		Webhooks:    api.WebhookOptions(p.cfg.Webhook),
-		ConnectUI:   connectui.Page("/connect/"), ConnectUIOrigins: connectUIOrigins,
+		ConnectUI:   connectui.Page("/connect/", apiOrigins(s.apiURL)), ConnectUIOrigins: connectUIOrigins,
 		WebsocketsPath: p.cfg.WebsocketsPath, RefuseWebSockets: p.serverFaults.Has(catalog.FaultWSRefuse),
 	})
 	if err != nil {
@@ -179,7 +180,7 @@ func (p *parts) handlers(s *Server, ins *api.Integrations) (handlers, error) {
 		provider: wrap("provider", p.provider.Handler()),
 	}
 	if s.connectURL != "" {
-		h.connect = wrap("connect", connectui.Handler(sdk))
+		h.connect = wrap("connect", connectui.Handler(sdk, apiOrigins(s.apiURL)))
 	}
 	return h, nil
 }
@@ -248,6 +249,15 @@ func serveOn(l net.Listener, h http.Handler, log *slog.Logger) *http.Server {
 
 // originOf names a listener the way a browser will: an unspecified host (":3000") becomes
 // 127.0.0.1, since that is where it can be reached.
+// apiOrigins are the origins the Connect UI may take as its API: the API host's, and on
+// 127.0.0.1 the same port on localhost, the name people also type.
+func apiOrigins(apiURL string) []string {
+	if rest, ok := strings.CutPrefix(apiURL, "http://127.0.0.1:"); ok {
+		return []string{apiURL, "http://localhost:" + rest}
+	}
+	return []string{apiURL}
+}
+
 func originOf(l net.Listener) string {
 	addr := l.Addr().(*net.TCPAddr)
 	host := addr.IP.String()

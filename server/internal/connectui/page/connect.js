@@ -7,7 +7,11 @@
 import { setLang, t } from './strings.js';
 
 const query = new URLSearchParams(location.search);
-const apiURL = (query.get('apiURL') || location.origin).replace(/\/+$/, '');
+// The API origins the server serves this page for; ?apiURL= must name one of them. Anyone can
+// link to this page: an apiURL taken on trust would show another server's texts and send it
+// what the user types (and the page's Content-Security-Policy would block it anyway).
+const apiOrigins = (document.querySelector('meta[name="nango-api-origins"]')?.content || '').split(' ').filter(Boolean);
+const apiURL = allowedAPI(query.get('apiURL'));
 const detectClosedAuthWindow = query.get('detectClosedAuthWindow') === 'true';
 const themeParam = query.get('theme');
 const embedded = window.parent !== window;
@@ -57,8 +61,23 @@ document.addEventListener('keydown', (ev) => {
 });
 $('back').addEventListener('click', () => showList());
 
-if (query.get('session_token')) start(query.get('session_token'));
-toParent('ready');
+if (!apiURL) {
+  showFatal(t('apiNotAllowed', { api: apiOrigins[0] || location.origin }));
+} else {
+  if (query.get('session_token')) start(query.get('session_token'));
+  toParent('ready');
+}
+
+// allowedAPI is the API origin the page talks to: ?apiURL= when it is an origin the server
+// named (with or without a trailing slash), the page's own origin or the first named one
+// without it, and null for anything else.
+function allowedAPI(param) {
+  if (param === null) return apiOrigins.includes(location.origin) ? location.origin : apiOrigins[0] || null;
+  let url;
+  try { url = new URL(param); } catch { return null; }
+  if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) return null;
+  return apiOrigins.includes(url.origin) ? url.origin : null;
+}
 
 // ---- data ---------------------------------------------------------------------------------------
 
@@ -77,6 +96,7 @@ async function api(path) {
 }
 
 async function start(token) {
+  if (!apiURL) return; // a refused apiURL gets no token and no request
   state.token = token;
   showLoading();
   try {

@@ -1,14 +1,12 @@
 package api
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/http"
-	"os/exec"
 	"testing"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
 	"github.com/nango-wasm/nango-wasm/server/internal/store"
+	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -20,8 +18,6 @@ import (
 // text that looks like an escape, astral characters.
 func TestWebhookSignaturesPassNangosNodeVerifiers(t *testing.T) {
 	t.Parallel()
-	node, err := exec.LookPath("node")
-	require.NoError(t, err, "the signatures are checked by Node, as Nango's SDK checks them")
 	tricky := "a\u2028b\u2029c \\u2028 \\\\u2029 \"q\" <&> \x01\x08\x0c\x1f\x7f é 😀 \ufeff"
 	conn := &store.Connection{ConnectionID: "conn\u20281", ProviderConfigKey: "github", Provider: "github",
 		Tags:    map[string]string{"note": tricky, "line\u2029key": "v"},
@@ -32,20 +28,14 @@ func TestWebhookSignaturesPassNangosNodeVerifiers(t *testing.T) {
 	const key = "6f1d4c3b-2a19-4e8f-9d7c-5b4a39281706"
 	signWebhook(h, key, body)
 
-	input, err := json.Marshal(map[string]string{"key": key, "body": string(body),
-		"signature": h.Get("X-Nango-Signature"), "hmac": h.Get("X-Nango-Hmac-Sha256")})
-	require.NoError(t, err)
-	cmd := exec.Command(node, "-e", `const crypto = require('crypto');
+	var got map[string]any
+	webtest.RunNode(t, `const crypto = require('crypto');
 const {key, body, signature, hmac} = JSON.parse(require('fs').readFileSync(0, 'utf8'));
 const payload = JSON.parse(body); // what Express's json() hands the app
 const legacy = crypto.createHash('sha256').update(key + JSON.stringify(payload)).digest('hex') === signature;
 const incoming = crypto.createHmac('sha256', key).update(body).digest('hex') === hmac;
-process.stdout.write(JSON.stringify({legacy, incoming, note: payload.tags.note}));`)
-	cmd.Stdin = bytes.NewReader(input)
-	out, err := cmd.Output()
-	require.NoError(t, err)
-	var got map[string]any
-	require.NoError(t, json.Unmarshal(out, &got))
+process.stdout.write(JSON.stringify({legacy, incoming, note: payload.tags.note}));`,
+		map[string]string{"key": key, "body": string(body), "signature": h.Get("X-Nango-Signature"), "hmac": h.Get("X-Nango-Hmac-Sha256")}, &got)
 	assert.Equal(t, true, got["legacy"], "X-Nango-Signature passes verifyWebhookSignature: %s", body)
 	assert.Equal(t, true, got["incoming"], "X-Nango-Hmac-Sha256 passes verifyIncomingWebhookRequest")
 	assert.Equal(t, tricky, got["note"], "the text arrives unchanged")

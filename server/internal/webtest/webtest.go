@@ -5,12 +5,14 @@
 package webtest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -245,4 +247,19 @@ func ReadFrame(t *testing.T, conn *websocket.Conn) map[string]any {
 	var v map[string]any
 	require.NoError(t, json.Unmarshal(data, &v))
 	return v
+}
+
+// RunNode runs script in Node with input as JSON on its standard input, and decodes what it
+// writes to its standard output into out: for checks against JavaScript's own behaviour.
+func RunNode(t *testing.T, script string, input, out any) {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	require.NoError(t, err, "this check compares with Node")
+	data, err := json.Marshal(input)
+	require.NoError(t, err)
+	cmd := exec.Command(node, "-e", script)
+	cmd.Stdin = bytes.NewReader(data)
+	result, err := cmd.Output()
+	require.NoError(t, err, "node: %s", script)
+	require.NoError(t, json.Unmarshal(result, out), "node wrote %s", result)
 }

@@ -7,9 +7,9 @@ WASMEXEC := $(GOROOT)/lib/wasm/wasm_exec.js
 DIST     := dist
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 WASM_FLAGS := -trimpath -ldflags='-s -w'
-WASM_SRC := $(shell find wasm -name '*.go' -not -name '*_test.go') go.mod go.sum
+WASM_SRC := $(shell find wasm third_party/safejs -name '*.go' -not -name '*_test.go') go.mod go.sum
 
-.PHONY: all build serve test test-go test-wasm test-e2e golden check-golden check-types vet deps chromium brotli node_modules anchor clean bench
+.PHONY: all build serve test test-go test-wasm test-safejs test-e2e golden check-golden check-types vet deps chromium brotli node_modules anchor clean bench
 
 all: build
 
@@ -58,7 +58,7 @@ serve: build
 	$(GO) run ./server/cmd/nango-dev -dist $(DIST) $(SERVE_ARGS)
 
 ## test: every tier: vet, native Go tests, wasm tests under Node, the anchor goldens, chromedp e2e
-test: deps build vet check-golden check-types test-go test-wasm test-e2e
+test: deps build vet check-golden check-types test-go test-wasm test-safejs test-e2e
 
 vet:
 	$(GO) vet ./...
@@ -70,6 +70,13 @@ test-go:
 
 test-wasm:
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec "$(GOROOT)/lib/wasm/go_js_wasm_exec" ./wasm/...
+
+# The patched copy of safejs (third_party/safejs/PATCH.md) is its own module: its tests, native
+# and under Node, as upstream runs them.
+test-safejs:
+	cd third_party/safejs && GOOS=js GOARCH=wasm $(GO) vet ./...
+	cd third_party/safejs && $(GO) test -count=1 ./...
+	cd third_party/safejs && GOOS=js GOARCH=wasm $(GO) test -count=1 -exec "$(GOROOT)/lib/wasm/go_js_wasm_exec" ./...
 
 test-e2e: chromium anchor
 	$(GO) test -count=1 -timeout 10m ./e2e/...

@@ -61,6 +61,30 @@ func TestTry(t *testing.T) {
 	})
 }
 
+// Panic values other than errors and strings are described without fmt.
+func TestTryDescribesOtherPanicValues(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		value any
+		want  string
+	}{
+		{42, "42"},
+		{int64(-7), "-7"},
+		{uint64(7), "7"},
+		{1.5, "1.5"},
+		{true, "true"},
+		{stringer{}, "a stringer"},
+		{struct{}{}, "panic with a value that is not an error, a string or a fmt.Stringer"},
+	} {
+		_, err := Try(func() string { panic(tc.value) })
+		assert.EqualError(t, err, tc.want)
+	}
+}
+
+type stringer struct{}
+
+func (stringer) String() string { return "a stringer" }
+
 func TestTrySideEffect(t *testing.T) {
 	t.Parallel()
 	err := TrySideEffect(func() {

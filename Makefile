@@ -102,10 +102,12 @@ bench: build anchor chromium brotli $(DIST)/bench/floor.wasm.br $(DIST)/bench/fl
 	npx esbuild $(DIST)/anchor/frontend.js --minify --format=esm --log-level=warning --outfile=$(DIST)/bench/frontend.min.js
 	$(GO) run ./bench -dist $(DIST) -md BENCH.md -wasm-flags "$(WASM_FLAGS)"
 
-# The floor is built and precompressed (by the %.br and %.gz rules) as nango.wasm is.
-$(DIST)/bench/floor.wasm: $(wildcard bench/floor/*.go) go.mod go.sum
-	mkdir -p $(DIST)/bench
-	GOOS=js GOARCH=wasm $(GO) build $(WASM_FLAGS) -o $@ ./bench/floor
+# The floor is its own module, built against safejs v0.1.0 as published (not the patched copy):
+# the baseline of nango.wasm's size budget, as it was built before the patch. It is precompressed
+# (by the %.br and %.gz rules) as nango.wasm is.
+$(DIST)/bench/floor.wasm: $(wildcard bench/floor/*.go) bench/floor/go.mod bench/floor/go.sum
+	mkdir -p $(@D)
+	cd bench/floor && GOOS=js GOARCH=wasm $(GO) build $(WASM_FLAGS) -o $(abspath $@) .
 
 ## golden: rerun the real @nangohq/frontend on the golden inputs
 golden: node_modules

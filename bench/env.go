@@ -46,6 +46,7 @@ func (in inputs) required() []string {
 	return []string{
 		"nango.wasm", "nango.wasm.br", "nango.wasm.gz", "nango.js", "nango.js.br", "nango.js.gz", "wasm_exec.js",
 		"bench/floor.wasm", "bench/floor.wasm.br", "bench/floor.wasm.gz", "bench/frontend.min.js",
+		"linked/nango.wasm", "bench/floor-postlinked.wasm", "bench/jshello.wasm", "bench/emptymain.wasm",
 	}
 }
 

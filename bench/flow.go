@@ -123,7 +123,7 @@ func (e *env) firstClick(sdk, token string, pause time.Duration) (flowRun, error
 		steps = append(steps, chromedp.Sleep(pause))
 	}
 	if err := do(tab, steps...); err != nil {
-		return flowRun{}, err
+		return flowRun{}, fmt.Errorf("loading the page: %w", err)
 	}
 	return e.flowOnce(tab)
 }
@@ -133,7 +133,7 @@ func (e *env) firstClick(sdk, token string, pause time.Duration) (flowRun, error
 func (e *env) flowOnce(tab context.Context) (flowRun, error) {
 	popups := popupOf(tab)
 	if err := do(tab, clickConnect()); err != nil {
-		return flowRun{}, err
+		return flowRun{}, fmt.Errorf("clicking Connect: %w", err)
 	}
 	id, err := waitPopup(popups)
 	if err != nil {

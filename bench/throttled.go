@@ -19,9 +19,16 @@ var slowNetwork = network.Conditions{Latency: 40, DownloadThroughput: 10e6 / 8, 
 // netFigures are section 2b: start-up of nango-wasm and of the real @nangohq/frontend, cold,
 // under slowNetwork, and the main-thread time of nango.js's idle prewarm in those loads.
 type netFigures struct {
-	cold    map[string]samples // by SDK: ms from navigation start to `new Nango()` done
-	prewarm samples            // ms, ours only
-	rounds  int
+	cold         map[string]samples // by SDK: ms from navigation start to `new Nango()` done
+	prewarm      samples            // ms, ours only
+	prewarmTasks int                // the most idle tasks one load ran
+	rounds       int
+}
+
+// idleWork is what start.html's window.prewarmed resolves with.
+type idleWork struct {
+	Ms    float64 `json:"ms"`
+	Tasks int     `json:"tasks"`
 }
 
 // measureThrottledStartup loads start.html cold (a new browser context) under slowNetwork,
@@ -36,40 +43,40 @@ func (e *env) measureThrottledStartup(rounds int) (netFigures, error) {
 	for i := range rounds {
 		for j := range flowSDKs {
 			sdk := flowSDKs[(i+j)%len(flowSDKs)]
-			at, prewarm, err := e.throttledColdStart(sdk, token)
+			at, idle, err := e.throttledColdStart(sdk, token)
 			if err != nil {
 				return f, fmt.Errorf("throttled start-up %s, round %d: %w", sdk, i+1, err)
 			}
 			f.cold[sdk] = append(f.cold[sdk], at)
 			if sdk == "ours" {
-				f.prewarm = append(f.prewarm, prewarm)
+				f.prewarm, f.prewarmTasks = append(f.prewarm, idle.Ms), max(f.prewarmTasks, idle.Tasks)
 			}
 		}
 	}
 	return f, nil
 }
 
-func (e *env) throttledColdStart(sdk, token string) (at, prewarm float64, err error) {
+func (e *env) throttledColdStart(sdk, token string) (at float64, idle idleWork, err error) {
 	ctx, cancel, err := openTab(e.browser, chromedp.WithNewBrowserContext())
 	if err != nil {
-		return 0, 0, err
+		return 0, idle, err
 	}
 	defer cancel()
 	// As in coldStart: the renderer is up before the timed navigation, then the network slows.
 	if err := do(ctx, chromedp.Navigate(e.pageURL("blank.html", nil)), throttle(slowNetwork)); err != nil {
-		return 0, 0, err
+		return 0, idle, err
 	}
 	time.Sleep(quietBeforeCold)
 	res, err := loadAndTime(ctx, e.pageURL("start.html", url.Values{"sdk": {sdk}, "token": {token}}))
 	if err != nil {
-		return 0, 0, err
+		return 0, idle, err
 	}
 	if sdk == "ours" {
-		if prewarm, err = get(ctx, awaitValue[float64](`window.prewarmed`)); err != nil {
-			return 0, 0, fmt.Errorf("waiting for the idle prewarm: %w", err)
+		if idle, err = get(ctx, awaitValue[idleWork](`window.prewarmed`)); err != nil {
+			return 0, idle, fmt.Errorf("waiting for the idle prewarm: %w", err)
 		}
 	}
-	return res.At, prewarm, nil
+	return res.At, idle, nil
 }
 
 // throttle applies network conditions to every request of the tab.
@@ -93,7 +100,7 @@ func (res results) netRows() []row {
 	return []row{
 		timed(fmt.Sprintf("2b · start-up cold under a throttled network (%g Mbit/s, +%g ms per request): navigation start → `new Nango()` done", mbps, slowNetwork.Latency),
 			n.cold["ours"], "@nangohq/frontend", n.cold["anchor"]),
-		{figure: "2b · main-thread time of nango.js's idle prewarm (one task, after start-up; in the throttled cold loads)",
+		{figure: fmt.Sprintf("2b · main-thread time of nango.js's idle prewarm and the collection it asks for (up to %d idle task(s) after start-up; in the throttled cold loads)", n.prewarmTasks),
 			ours: msOf(n.prewarm), baseline: "@nangohq/frontend has none", ratio: "—"},
 	}
 }

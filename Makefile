@@ -8,6 +8,9 @@ DIST     := dist
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 WASM_FLAGS := -trimpath -ldflags='-s -w'
 WASM_SRC := $(shell find wasm third_party/safejs -name '*.go' -not -name '*_test.go') go.mod go.sum
+NANGO_SRC := $(filter-out %_test.go,$(wildcard wasm/nango/*.go))
+# The -overlay that builds the Go app example without package nango (make bench, make vet).
+BASELINE_OVERLAY := $(DIST)/bench/go-example-baseline.json
 
 .PHONY: all build serve test test-go test-wasm test-safejs test-e2e golden check-golden check-types vet deps chromium brotli node_modules anchor clean bench
 
@@ -17,11 +20,13 @@ all: build
 # npm ci writes node_modules/.package-lock.json: it stands for the installed packages, so they are
 # installed again only when package.json or the lockfile change, not at every make.
 NODE_MODULES := node_modules/.package-lock.json
-PRECOMPRESSED := $(foreach f,nango.wasm nango.js nango.classic.js,$(DIST)/$(f).br $(DIST)/$(f).gz)
+PRECOMPRESSED := $(foreach f,nango.wasm nango.js nango.classic.js go-example.wasm,$(DIST)/$(f).br $(DIST)/$(f).gz)
 
 ## build: the SDK as shipped (dist/nango.wasm, dist/nango.js, dist/nango.classic.js, dist/nango.d.ts,
-## dist/wasm_exec.js) and the precompressed copies the dev server serves
-build: $(DIST)/nango.wasm $(DIST)/wasm_exec.js $(DIST)/nango.js $(DIST)/nango.classic.js $(DIST)/nango.d.ts $(PRECOMPRESSED)
+## dist/wasm_exec.js), the Go app example (dist/go-example.wasm and .html, served by make serve at
+## /sdk/go-example.html) and the precompressed copies the dev server serves
+build: $(DIST)/nango.wasm $(DIST)/wasm_exec.js $(DIST)/nango.js $(DIST)/nango.classic.js $(DIST)/nango.d.ts \
+	$(DIST)/go-example.wasm $(DIST)/go-example.html $(PRECOMPRESSED)
 
 $(DIST):
 	mkdir -p $(DIST)
@@ -36,6 +41,13 @@ $(DIST)/linked/nango.wasm: $(WASM_SRC)
 WASMMERGE_SRC := $(wildcard tools/wasmmerge/*.go)
 $(DIST)/%.wasm: $(DIST)/linked/%.wasm $(WASMMERGE_SRC)
 	$(GO) run ./tools/wasmmerge -o $@ $<
+
+# A Go program compiled to wasm that uses package nango (wasm/nango/example), built as an app would.
+$(DIST)/go-example.wasm: $(WASM_SRC) | $(DIST)
+	GOOS=js GOARCH=wasm $(GO) build $(WASM_FLAGS) -o $@ ./wasm/nango/example
+
+$(DIST)/go-example.html: wasm/nango/example/index.html | $(DIST)
+	cp $< $@
 
 # wasm_exec.js must come from the toolchain that built nango.wasm; it is copied, never edited.
 $(DIST)/wasm_exec.js: $(WASMEXEC) | $(DIST)
@@ -68,9 +80,10 @@ serve: build
 ## test: every tier: vet, native Go tests, wasm tests under Node, the anchor goldens, chromedp e2e
 test: deps build vet check-golden check-types test-go test-wasm test-safejs test-e2e
 
-vet:
+vet: $(BASELINE_OVERLAY)
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm/...
+	GOOS=js GOARCH=wasm $(GO) vet -overlay $(BASELINE_OVERLAY) ./wasm/nango/example
 
 test-go:
 	$(GO) test -count=1 ./wasm/... ./server/... ./bench/... ./tools/...
@@ -108,7 +121,8 @@ check-types: node_modules
 ## @nangohq/frontend, minified; a bare net/http handler); prints one table and rewrites
 ## the make bench section of BENCH.md. Exits non-zero only when a figure could not be taken.
 BENCH_BASELINES := $(DIST)/bench/floor.wasm $(DIST)/bench/floor.wasm.br $(DIST)/bench/floor.wasm.gz \
-	$(DIST)/bench/floor-postlinked.wasm $(DIST)/bench/jshello.wasm $(DIST)/bench/emptymain.wasm
+	$(DIST)/bench/floor-postlinked.wasm $(DIST)/bench/jshello.wasm $(DIST)/bench/emptymain.wasm \
+	$(DIST)/bench/go-example-baseline.wasm.br $(DIST)/bench/go-example-baseline.wasm.gz
 bench: build anchor chromium brotli $(BENCH_BASELINES)
 	npx esbuild $(DIST)/anchor/frontend.js --minify --format=esm --log-level=warning --outfile=$(DIST)/bench/frontend.min.js
 	$(GO) run ./bench -dist $(DIST) -md BENCH.md -wasm-flags "$(WASM_FLAGS)"
@@ -132,6 +146,18 @@ $(DIST)/bench/floor-postlinked.wasm: $(DIST)/linked/bench/floor.wasm $(WASMMERGE
 $(DIST)/linked/bench/%.wasm: bench/%/main.go go.mod
 	mkdir -p $(@D)
 	GOOS=js GOARCH=wasm $(GO) build $(WASM_FLAGS) -o $@ ./bench/$*
+
+# The Go app example with bench/gobaseline standing in for package nango, whose files the
+# overlay removes: the example without the SDK, for the SDK's marginal cost to a Go app.
+
+$(BASELINE_OVERLAY): $(NANGO_SRC) bench/gobaseline/nango.go
+	mkdir -p $(DIST)/bench
+	{ printf '{"Replace":{"%s":"%s"' '$(CURDIR)/wasm/nango/doc.go' '$(CURDIR)/bench/gobaseline/nango.go'; \
+	  for f in $(filter-out wasm/nango/doc.go,$(NANGO_SRC)); do printf ',"%s":""' "$(CURDIR)/$$f"; done; \
+	  echo '}}'; } > $@
+
+$(DIST)/bench/go-example-baseline.wasm: $(WASM_SRC) $(BASELINE_OVERLAY)
+	GOOS=js GOARCH=wasm $(GO) build $(WASM_FLAGS) -overlay $(BASELINE_OVERLAY) -o $@ ./wasm/nango/example
 
 ## golden: rerun the real @nangohq/frontend on the golden inputs
 golden: node_modules

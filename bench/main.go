@@ -11,7 +11,9 @@
 //  4. click to resolved through a whole OAuth flow, against @nangohq/frontend: the first click
 //     of a fresh page (at once, and after a pause) and later clicks;
 //  5. memory and live js.Funcs after 1 and after 500 auth() calls given up, and completed;
-//  6. the dev server's flows/s and p99 under the load driver, against a bare net/http handler.
+//  6. the dev server's flows/s and p99 under the load driver, against a bare net/http handler;
+//  7. the Go app example (wasm/nango/example): its size with package nango and with a do-nothing
+//     stand-in (the SDK's marginal cost to a Go app), and its click → popup against nango.js's.
 //
 // Everything runs on loopback in headless Chromium with popup blocking on. The budgets of the
 // issue are checked on the ratios only (the table marks them OK or OVER, and the command still
@@ -43,6 +45,7 @@ type config struct {
 	netRounds                    int
 	flowRuns, firstRuns          int
 	memCalls, memReps            int
+	goClicks                     int
 	loadFlows, loadConc, loadRep int
 	deadline                     time.Duration
 }
@@ -57,6 +60,7 @@ func parseFlags() config {
 	flag.IntVar(&c.netRounds, "net-rounds", 12, "cold start-up loads per SDK under a throttled network")
 	flag.IntVar(&c.flowRuns, "flows", 40, "timed OAuth flows per SDK")
 	flag.IntVar(&c.firstRuns, "first-clicks", 12, "freshly loaded pages per SDK and per wait (none, and 500ms) whose first click is timed")
+	flag.IntVar(&c.goClicks, "go-clicks", 16, "timed clicks of the Go app example, and as many of nango.js, interleaved")
 	flag.IntVar(&c.memCalls, "mem-calls", 500, "auth() calls per memory page, given up and completed")
 	flag.IntVar(&c.memReps, "mem-reps", 1, "memory pages")
 	flag.IntVar(&c.loadFlows, "load-flows", 2000, "flows per load run")
@@ -97,6 +101,10 @@ func run() error {
 	}
 	progress("click to popup and round trip: %d first clicks and %d flows per SDK", c.firstRuns, c.flowRuns)
 	if res.flows, err = e.measureFlows(c.flowRuns, c.firstRuns); err != nil {
+		return err
+	}
+	progress("Go app: sizes, and %d clicks against as many of nango.js", c.goClicks)
+	if res.goApp, err = e.measureGoApp(c.goClicks); err != nil {
 		return err
 	}
 	progress("memory: %d page(s) × %d auth() calls given up, and as many completed", c.memReps, c.memCalls)

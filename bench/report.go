@@ -105,6 +105,7 @@ type results struct {
 	memDone   memFigures // completed flows
 	net       netFigures
 	load      loadFigures
+	goApp     goAppFigures
 }
 
 func (res results) rows() []row {
@@ -115,7 +116,8 @@ func (res results) rows() []row {
 	rows = append(rows, res.flowRows()...)
 	rows = append(rows, res.mem.rows()...)
 	rows = append(rows, res.memDone.rows()...)
-	return append(rows, res.loadRows()...)
+	rows = append(rows, res.loadRows()...)
+	return append(rows, res.goAppRows()...)
 }
 
 // sizeBudget is the size budget: nango.wasm brotli at most this × the floor as built

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"testing"
 
+	"github.com/chromedp/chromedp"
 	"github.com/nango-wasm/nango-wasm/server"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -127,4 +128,27 @@ func connectionsOf(t *testing.T, srv *server.Server, key string) []string {
 		ids = append(ids, c.ConnectionID)
 	}
 	return ids
+}
+
+// Untrusted strings that reach the SDK (an integration key from a URL, a Connect UI baseURL
+// from configuration) are refused before anything opens: a key with `..` would send the popup,
+// with the session token, to another endpoint of the Nango host, and a javascript: baseURL in the
+// Connect UI's iframe would run in the app's origin.
+func TestHostileArgumentsAreRefusedBeforeAnythingOpens(t *testing.T) {
+	ctx := openTab(t, fixtureURL("auth.html", newSession(t, nil)))
+	thrownType := func(js string) string {
+		return eval[string](t, ctx, `(() => { try { `+js+`; return 'nothing thrown' } catch (e) { return (e instanceof window.AuthError ? '' : 'not an AuthError: ') + e.type } })()`)
+	}
+	for _, key := range []string{"../../connect/sessions", "zendesk/../../connect/sessions", "%2e%2e", "zendesk#"} {
+		assert.Equal(t, "invalid_options", thrownType(`window.nango.auth(`+jsString(key)+`)`), "auth(%q)", key)
+	}
+	assert.Equal(t, "invalid_options", thrownType(`window.nango.openConnectUI({ baseURL: 'javascript:window.top.pwned = true' })`))
+	assert.Equal(t, "invalid_options", thrownType(`window.nango.openConnectUI({ baseURL: 'data:text/html,<script>parent.pwned = true</script>' })`))
+	evalAwait[any](t, ctx, `new Promise((r) => setTimeout(r, 300))`)
+	assert.False(t, eval[bool](t, ctx, `window.pwned === true || document.querySelector('iframe') !== null`), "nothing was framed, nothing ran")
+	targets, err := chromedp.Targets(env.Browser)
+	require.NoError(t, err)
+	for _, ti := range targets {
+		assert.NotEqual(t, chromedp.FromContext(ctx).Target.TargetID, ti.OpenerID, "no popup was opened")
+	}
 }

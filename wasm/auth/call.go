@@ -1,6 +1,10 @@
 package auth
 
-import "math"
+import (
+	"math"
+	"strconv"
+	"strings"
+)
 
 // DefaultTimeoutMS is how long auth() waits for a result before rejecting with type timeout:
 // long enough for a person to sign in, reset a password and pass MFA, short enough that no
@@ -34,9 +38,9 @@ type AuthCall struct {
 // {...moreOptions, ...connectionIdOrOptions}. It also checks the types of the options the SDK
 // reads, so a mistake is reported as invalid_options before any popup opens.
 func ParseAuthCall(key, second, third any) (AuthCall, *AuthError) {
-	k, ok := key.(string)
-	if !ok || k == "" {
-		return AuthCall{}, invalidOption("providerConfigKey must be a non-empty string (the integration's unique key)")
+	k, err := parseIntegrationKey(key)
+	if err != nil {
+		return AuthCall{}, err
 	}
 	c := AuthCall{ProviderConfigKey: k, TimeoutMS: DefaultTimeoutMS, Transport: TransportAuto}
 	if id, isString := second.(string); isString {
@@ -118,4 +122,24 @@ func (c AuthCall) IsCustomAuth() bool {
 	}
 	tba := creds.Has("token_id") && creds.Has("token_secret")
 	return tba || !creds.Has("oauth_client_id_override") || !creds.Has("oauth_client_secret_override")
+}
+
+// parseIntegrationKey checks an integration's unique key against what Nango accepts for one
+// (`^[a-zA-Z0-9~:.@ _-]{1,255}$`). The key goes into URL paths as is, as the anchor sends it: a
+// `/`, `?`, `#` or a `..` segment would send the popup, with the session token, to another
+// endpoint of the Nango host (`auth('../../connect/sessions')`).
+func parseIntegrationKey(key any) (string, *AuthError) {
+	k, ok := key.(string)
+	if !ok || k == "" {
+		return "", invalidOption("providerConfigKey must be a non-empty string (the integration's unique key)")
+	}
+	valid := k != "." && k != ".." && len(k) <= 255
+	for i := 0; valid && i < len(k); i++ {
+		c := k[i]
+		valid = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("~:.@ _-", c) >= 0
+	}
+	if !valid {
+		return "", invalidOption("providerConfigKey " + strconv.Quote(k) + " is not an integration's unique key (Nango's are up to 255 letters, digits, spaces and ~ : . @ _ -)")
+	}
+	return k, nil
 }

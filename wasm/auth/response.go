@@ -50,6 +50,16 @@ func (r Response) Check() *AuthError {
 	return NewError(InvalidResponse, msg)
 }
 
+// ReplyResult reads {providerConfigKey, connectionId, isPending?} as a Result: Nango's answer to
+// a custom-auth or create() request, and the payload of the Connect UI's connect event.
+// JavaScript callers get these objects as they came, as from the anchor; Go callers get this.
+// Keys that are missing or not strings stay empty.
+func ReplyResult(body any) Result {
+	o, _ := body.(*Object)
+	r, _ := resultFrom(o, "providerConfigKey", "connectionId", "isPending")
+	return r
+}
+
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s

@@ -44,3 +44,11 @@ func TestResponseCheck(t *testing.T) {
 		})
 	}
 }
+
+func TestReplyResult(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, Result{ProviderConfigKey: "k", ConnectionID: "c"}, ReplyResult(obj("connectionId", "c", "providerConfigKey", "k")))
+	assert.Equal(t, Result{ProviderConfigKey: "k", ConnectionID: "c", IsPending: true}, ReplyResult(obj("providerConfigKey", "k", "connectionId", "c", "isPending", true)))
+	assert.Equal(t, Result{}, ReplyResult(obj("connectionId", 42.0)), "not a string")
+	assert.Equal(t, Result{}, ReplyResult("not an object"))
+}

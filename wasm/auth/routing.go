@@ -116,9 +116,9 @@ func (c AuthCall) CustomAuthRequest(o ClientOptions) (CustomRequest, *AuthError)
 // a body to /auth/unauthenticated/{key}. As in the anchor, a non-string second argument replaces
 // the third rather than merging with it.
 func CreateRequest(o ClientOptions, key, second, third any) (CustomRequest, *AuthError) {
-	k, ok := key.(string)
-	if !ok || k == "" {
-		return CustomRequest{}, invalidOption("providerConfigKey must be a non-empty string (the integration's unique key)")
+	k, kerr := parseIntegrationKey(key)
+	if kerr != nil {
+		return CustomRequest{}, kerr
 	}
 	connectionID := ""
 	cfgValue := third

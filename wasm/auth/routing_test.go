@@ -122,3 +122,22 @@ func TestCustomAuthRoutingMatchesAnchor(t *testing.T) {
 		})
 	}
 }
+
+// An integration key goes into URL paths as the anchor sends it, unencoded: one that is not a
+// Nango unique key could send the popup (and its session token) to another endpoint.
+func TestIntegrationKeyMustBeANangoUniqueKey(t *testing.T) {
+	t.Parallel()
+	o := ClientOptions{Host: "http://127.0.0.1:3003", ConnectSessionToken: "nango_connect_session_x"}
+	for _, key := range []string{"../../connect/sessions", "a/b", `a\b`, "zendesk?x=1", "zendesk#x", ".", "..", "%2e%2e", "zen\ndesk", strings.Repeat("k", 256)} {
+		_, err := ParseAuthCall(key, Undefined, Undefined)
+		require.NotNil(t, err, "auth(%q)", key)
+		assert.Equal(t, InvalidOptions, err.Type)
+		_, err = CreateRequest(o, key, Undefined, Undefined)
+		require.NotNil(t, err, "create(%q)", key)
+		assert.Equal(t, InvalidOptions, err.Type)
+	}
+	for _, key := range []string{"zendesk", "github-app", "my key.v2@acme:eu~1", strings.Repeat("k", 255)} {
+		_, err := ParseAuthCall(key, Undefined, Undefined)
+		assert.Nil(t, err, "auth(%q)", key)
+	}
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hack-pad/safejs"
 	"github.com/nango-wasm/nango-wasm/wasm/auth"
+	"github.com/nango-wasm/nango-wasm/wasm/internal/jsfake"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -52,18 +53,12 @@ func successMessage(t *testing.T, popup safejs.Value, id string) safejs.Value {
 // popupNonce reads the nonce from the URL the flow sent its popup to.
 func popupNonce(t *testing.T, popup safejs.Value) string {
 	t.Helper()
-	u, err := global("URL").New(get(t, popup, "location"))
-	require.NoError(t, err)
-	nonce, err := get(t, u, "searchParams").Call("get", auth.NonceParam)
-	require.NoError(t, err)
-	require.Equal(t, safejs.TypeString, nonce.Type(), "the popup's URL carries the call's nonce")
-	return str(t, nonce)
+	return jsfake.PopupNonce(t, popup)
 }
 
 func deliver(t *testing.T, w safejs.Value, data safejs.Value, origin string, source safejs.Value) {
 	t.Helper()
-	_, err := w.Call("deliver", data, origin, source)
-	require.NoError(t, err)
+	jsfake.Deliver(t, w, data, origin, source)
 }
 
 func requireAuthError(t *testing.T, err error, want auth.ErrorType) *auth.AuthError {

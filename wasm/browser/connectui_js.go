@@ -14,28 +14,27 @@ import (
 type ConnectUI struct {
 	props   auth.ConnectUIProps
 	this    safejs.Value // the JavaScript ConnectUI, whose public `iframe` mirrors ours
-	onEvent safejs.Value
-	iframe  safejs.Value
-	origin  string
-	ready   bool
-	stop    func()
+	onEvent safejs.Value // the page's onEvent function, or undefined
+	// onGoEvent gets the events instead of onEvent for a Go program.
+	onGoEvent func(event any)
+	iframe    safejs.Value
+	origin    string
+	ready     bool
+	stop      func()
 	// overflow is document.body.style.overflow before open(), restored by close().
 	overflow string
 }
 
-// NewConnectUI parses props (a JavaScript object) with the anchor's defaults. this may be
-// undefined for Go programs.
-func NewConnectUI(props, this safejs.Value) (*ConnectUI, error) {
-	p, err := auth.ParseConnectUIProps(ToGo(props))
+// NewConnectUI parses props (the core's value model) with the anchor's defaults. Its events go
+// to onGoEvent, in the core's value model, for a Go program, else to onEvent, the page's
+// JavaScript function (or undefined), in the JavaScript task of their message. this is the
+// JavaScript ConnectUI, undefined for Go programs. It fails with invalid_options.
+func NewConnectUI(props any, this, onEvent safejs.Value, onGoEvent func(event any)) (*ConnectUI, error) {
+	p, err := auth.ParseConnectUIProps(props)
 	if err != nil {
 		return nil, err
 	}
-	u := &ConnectUI{props: p, this: this, onEvent: safejs.Undefined()}
-	if props.Type() == safejs.TypeObject {
-		if fn, err := props.Get("onEvent"); err == nil && fn.Type() == safejs.TypeFunction {
-			u.onEvent = fn
-		}
-	}
+	u := &ConnectUI{props: p, this: this, onEvent: onEvent, onGoEvent: onGoEvent}
 	u.setPublicIframe(safejs.Null())
 	return u, nil
 }
@@ -54,7 +53,7 @@ func (u *ConnectUI) Open() error {
 	}
 	src, origin, err := u.src()
 	if err != nil {
-		return auth.NewError(auth.InvalidOptions, "baseURL is not a URL: "+err.Error())
+		return err
 	}
 	iframe, err := newIframe(src)
 	if err != nil {
@@ -82,10 +81,15 @@ func (u *ConnectUI) Open() error {
 }
 
 // src is the iframe URL: baseURL with a trailing slash and the anchor's query, in its order.
+// Only an http(s) baseURL is framed: a javascript: URL in an iframe runs in the app's origin.
 func (u *ConnectUI) src() (string, string, error) {
 	url, err := global("URL").New(u.props.BaseURL)
 	if err != nil {
-		return "", "", err
+		return "", "", auth.NewError(auth.InvalidOptions, "baseURL is not a URL: "+err.Error())
+	}
+	protocol, _ := url.Get("protocol")
+	if p, _ := protocol.String(); p != "http:" && p != "https:" {
+		return "", "", auth.NewError(auth.InvalidOptions, "baseURL must be an http: or https: URL, not "+p)
 	}
 	path, _ := url.Get("pathname")
 	p, _ := path.String()
@@ -139,7 +143,8 @@ func (u *ConnectUI) onMessage(ev safejs.Value) {
 		return
 	}
 	data, _ := ev.Get("data")
-	typ, ok := auth.ConnectUIEventType(ToGo(data))
+	event := ToGo(data)
+	typ, ok := auth.ConnectUIEventType(event)
 	if !ok {
 		return
 	}
@@ -150,7 +155,9 @@ func (u *ConnectUI) onMessage(ev safejs.Value) {
 	case auth.ConnectUIClose:
 		u.Close()
 	}
-	if u.onEvent.Type() == safejs.TypeFunction {
+	if u.onGoEvent != nil {
+		u.onGoEvent(event)
+	} else if u.onEvent.Type() == safejs.TypeFunction {
 		// An app's handler that throws must not take the SDK down with it.
 		if _, err := u.onEvent.Invoke(data); err != nil {
 			logError("nango: the onEvent handler threw: " + err.Error())

@@ -6,30 +6,10 @@ import (
 	"testing"
 
 	"github.com/hack-pad/safejs"
+	"github.com/nango-wasm/nango-wasm/wasm/auth"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// fakeDocument installs a minimal document whose body starts with overflow 'scroll'.
-func fakeDocument(t *testing.T) safejs.Value {
-	t.Helper()
-	doc := jsEval(t, `(() => {
-		const body = { style: { overflow: 'scroll' }, children: [],
-			append(el) { el.isConnected = true; this.children.push(el); } };
-		return {
-			body,
-			createElement(tag) {
-				const el = { tag, style: {}, isConnected: false,
-					contentWindow: { posted: [], postMessage(data, targetOrigin) { this.posted.push({ data, targetOrigin }); } },
-					remove() { this.isConnected = false; body.children = body.children.filter((c) => c !== el); } };
-				return el;
-			},
-		};
-	})()`)
-	require.NoError(t, safejs.Global().Set("document", doc))
-	t.Cleanup(func() { _ = safejs.Global().Delete("document") })
-	return doc
-}
 
 func TestConnectUI(t *testing.T) {
 	w := fakeBrowser(t)
@@ -43,10 +23,9 @@ func TestConnectUI(t *testing.T) {
 	}, nil)
 	require.NoError(t, err)
 	defer onEvent.Release()
-	require.NoError(t, props.Set("onEvent", onEvent.Value()))
 	before := LiveFuncs()
 
-	u, err := NewConnectUI(props, safejs.Undefined())
+	u, err := NewConnectUI(ToGo(props), safejs.Undefined(), onEvent.Value(), nil)
 	require.NoError(t, err)
 	require.NoError(t, u.Open())
 	require.NoError(t, u.Open(), "a second open() is a no-op")
@@ -92,4 +71,24 @@ func TestConnectUI(t *testing.T) {
 	deliver(t, w, ready, "http://127.0.0.1:3003", frameWin)
 	n, _ = events.Length()
 	assert.Equal(t, 3, n, "nothing after close")
+}
+
+// A baseURL that is not http(s) is refused before anything is mounted: a javascript: URL in
+// the iframe would run in the app's own origin.
+func TestConnectUIRefusesNonHTTPBaseURL(t *testing.T) {
+	fakeBrowser(t)
+	doc := fakeDocument(t)
+	for _, base := range []string{"javascript:alert(document.domain)", "JavaScript:alert(1)", "data:text/html,<script>alert(1)</script>", "not a url"} {
+		u, err := NewConnectUI(ToGo(jsEval(t, `({ sessionToken: 'tok', baseURL: `+jsString(base)+` })`)), safejs.Undefined(), safejs.Undefined(), nil)
+		require.NoError(t, err)
+		requireAuthError(t, u.Open(), auth.InvalidOptions)
+	}
+	n, _ := get(t, doc, "body", "children").Length()
+	assert.Zero(t, n, "no iframe was mounted")
+}
+
+func jsString(s string) string {
+	v, _ := global("JSON").Call("stringify", s)
+	out, _ := v.String()
+	return out
 }

@@ -54,18 +54,22 @@ func (c *Client) CustomAuth(req auth.CustomRequest, timeoutMS float64, signal sa
 	if err != nil {
 		return safejs.Value{}, err
 	}
-	res, err := Await(must(global("fetch").Invoke(url, init)), nil)
-	if err != nil {
+	// A request cut by the timeout or the signal fails as a network error would: say why instead.
+	failed := func(e *auth.AuthError) (safejs.Value, error) {
 		select {
-		case e := <-cancelled:
-			return safejs.Value{}, e
+		case why := <-cancelled:
+			return safejs.Value{}, why
 		default:
+			return safejs.Value{}, e
 		}
-		return safejs.Value{}, auth.NewError(auth.NetworkError, "Could not reach the Nango server at "+c.opts.Host+": "+err.Error())
+	}
+	res, err := Await(awaitable(global("fetch").Invoke(url, init)), nil)
+	if err != nil {
+		return failed(auth.NewError(auth.NetworkError, "Could not reach the Nango server at "+c.opts.Host+": "+err.Error()))
 	}
 	r, body, err := readResponse(res)
 	if err != nil {
-		return safejs.Value{}, auth.NewError(auth.NetworkError, "The answer of the Nango server was cut: "+err.Error())
+		return failed(auth.NewError(auth.NetworkError, "The answer of the Nango server was cut: "+err.Error()))
 	}
 	if aerr := r.Check(); aerr != nil {
 		c.debugf("custom auth failed: " + string(aerr.Type))
@@ -108,7 +112,7 @@ func readResponse(res safejs.Value) (auth.Response, safejs.Value, error) {
 	r.OK, _ = ok.Truthy()
 	st, _ := res.Get("statusText")
 	r.StatusText, _ = st.String()
-	text, err := Await(must(res.Call("text")), nil)
+	text, err := Await(awaitable(res.Call("text")), nil)
 	if err != nil {
 		return r, safejs.Value{}, err
 	}
@@ -120,50 +124,6 @@ func readResponse(res safejs.Value) (auth.Response, safejs.Value, error) {
 	r.IsJSON, r.Text = true, ""
 	r.Body = ToGo(parsed)
 	return r, parsed, nil
-}
-
-// must turns a (value, error) pair into a value Await can take: a failed call becomes a rejected
-// promise, so the one error path handles both.
-func must(v safejs.Value, err error) safejs.Value {
-	if err == nil {
-		return v
-	}
-	p, perr := global("Promise").Call("reject", err.Error())
-	if perr != nil {
-		return safejs.Undefined()
-	}
-	return p
-}
-
-// ToJS converts the core's value model back into JavaScript.
-func ToJS(v any) any {
-	switch v := v.(type) {
-	case *auth.Object:
-		o, err := global("Object").New()
-		if err != nil {
-			return nil
-		}
-		for _, k := range v.Keys() {
-			item, _ := v.Get(k)
-			_ = o.Set(k, ToJS(item))
-		}
-		return o
-	case []any:
-		arr, err := global("Array").New(len(v))
-		if err != nil {
-			return nil
-		}
-		for i, item := range v {
-			_ = arr.SetIndex(i, ToJS(item))
-		}
-		return arr
-	case auth.Opaque:
-		return safejs.Undefined()
-	}
-	if v == auth.Undefined {
-		return safejs.Undefined()
-	}
-	return v
 }
 
 // pathOnly drops the query, which holds the session token, from a path for the debug log.

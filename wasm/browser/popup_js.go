@@ -7,6 +7,10 @@ import (
 	"github.com/nango-wasm/nango-wasm/wasm/auth"
 )
 
+// openWindow opens the authorization window: openPopup, except while Prewarm runs a flow
+// against a stand-in, which must open no window.
+var openWindow = openPopup
+
 // openPopup opens the blank, centred authorization window. It must run synchronously inside
 // the app's click handler, before any await, goroutine switch or fetch: Safari and Chromium's
 // popup blocker only allow window.open during the click's transient user activation

@@ -7,20 +7,14 @@ import (
 	"github.com/nango-wasm/nango-wasm/wasm/auth"
 )
 
-// The two side effects of an auth() flow, as variables so that Prewarm can run a flow against
-// stand-ins: it must open neither a window nor a socket.
-var (
-	openWindow        = openPopup
-	socketConstructor = func() safejs.Value { return global("WebSocket") }
-)
-
 // Prewarm runs an auth() flow once (Client.Start in auto mode, the socket's ack and result, the
 // settling of its Promise) against a stand-in popup and an EventTarget in place of the
 // WebSocket: no window, socket or request. V8 compiles WebAssembly functions lazily, the first
 // time they are called, and a Go binary's are many and large: without this the first auth() of
 // a page took ~40 ms longer than the next ones from the click to the result (make bench), most of
 // it compiling. The glue calls it when the page is idle after start-up. JavaScript runs one task
-// at a time, so swapping the two variables for its duration affects nothing else.
+// at a time, so swapping openWindow (popup_js.go) and socketConstructor (socket_js.go) for its
+// duration affects nothing else.
 func Prewarm() {
 	defer func() { _ = recover() }() // best effort: a prewarm must never break the page
 	standIn, err := newObject("closed", false)

@@ -59,14 +59,7 @@ func PromiseOf(work func() (any, error)) (safejs.Value, error) {
 		return safejs.Value{}, err
 	}
 	go func() {
-		v, err := func() (v any, err error) {
-			defer func() {
-				if r := recover(); r != nil {
-					err = errors.New("nango-wasm internal error: " + toText(r))
-				}
-			}()
-			return work()
-		}()
+		v, err := Recover(work)
 		if err != nil {
 			s.Reject(err)
 			return
@@ -74,6 +67,17 @@ func PromiseOf(work func() (any, error)) (safejs.Value, error) {
 		s.Resolve(v)
 	}()
 	return p, nil
+}
+
+// Recover runs work and returns a panic in it as an error: a panic in a goroutine the SDK
+// starts would kill the Go runtime, and with it every later call of the page.
+func Recover(work func() (any, error)) (v any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = errors.New("nango-wasm internal error: " + toText(r))
+		}
+	}()
+	return work()
 }
 
 // Await waits for a JavaScript Promise from a goroutine (never from a callback: that would block
@@ -119,6 +123,19 @@ func Await(p safejs.Value, stop <-chan struct{}) (safejs.Value, error) {
 	case <-stop:
 		return safejs.Value{}, errStopped
 	}
+}
+
+// awaitable turns the (value, error) of a call that returns a promise into a value Await can
+// take: a failed call becomes a rejected promise, so the one error path handles both.
+func awaitable(v safejs.Value, err error) safejs.Value {
+	if err == nil {
+		return v
+	}
+	p, perr := global("Promise").Call("reject", err.Error())
+	if perr != nil {
+		return safejs.Undefined()
+	}
+	return p
 }
 
 func arg(args []safejs.Value, i int) safejs.Value {

@@ -42,10 +42,16 @@ func (p *Pending) OnSettle(fn func(auth.Result, error)) {
 	}
 }
 
-// Abort aborts the flow (type aborted). It may be called from any goroutine: the event is handed
-// to the JavaScript event loop, where the flow runs.
+// Abort ends the flow with type aborted, at once; once the flow has settled it does nothing. It
+// may be called from any goroutine without breaking the flow's one owner (see runner): Go on
+// js/wasm runs on the page's one thread, a goroutine runs inside the JavaScript task that woke it
+// (the runtime runs every ready goroutine before it hands control back) and is never preempted,
+// so the goroutine calling Abort is the task at hand; an event that comes while another is being
+// handled waits in dispatch's queue.
 func (p *Pending) Abort(reason string) {
-	if _, err := after(0, func() { p.r.dispatch(auth.AbortSignaled{Reason: reason}) }, nil); err != nil {
+	select {
+	case <-p.r.done: // settled, or never started (settledPending has no flow)
+	default:
 		p.r.dispatch(auth.AbortSignaled{Reason: reason})
 	}
 }

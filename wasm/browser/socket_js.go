@@ -8,6 +8,10 @@ import (
 	"github.com/hack-pad/safejs"
 )
 
+// socketConstructor is the WebSocket class, read when a flow opens its socket; Prewarm puts an
+// EventTarget in its place, so that running a flow against stand-ins opens no socket.
+var socketConstructor = func() safejs.Value { return global("WebSocket") }
+
 // socket is the WebSocket channel of one flow: Nango's server sends connection_ack with a
 // ws_client_id, then one success or error frame
 // (https://developer.mozilla.org/docs/Web/API/WebSocket).

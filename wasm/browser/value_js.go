@@ -65,6 +65,37 @@ func toGo(v safejs.Value, depth int) any {
 	}
 }
 
+// ToJS converts the core's value model back into JavaScript.
+func ToJS(v any) any {
+	switch v := v.(type) {
+	case *auth.Object:
+		o, err := global("Object").New()
+		if err != nil {
+			return nil
+		}
+		for _, k := range v.Keys() {
+			item, _ := v.Get(k)
+			_ = o.Set(k, ToJS(item))
+		}
+		return o
+	case []any:
+		arr, err := global("Array").New(len(v))
+		if err != nil {
+			return nil
+		}
+		for i, item := range v {
+			_ = arr.SetIndex(i, ToJS(item))
+		}
+		return arr
+	case auth.Opaque:
+		return safejs.Undefined()
+	}
+	if v == auth.Undefined {
+		return safejs.Undefined()
+	}
+	return v
+}
+
 func isArray(v safejs.Value) bool {
 	r, err := global("Array").Call("isArray", v)
 	if err != nil {
@@ -107,7 +138,7 @@ func ResultValue(r auth.Result) (safejs.Value, error) {
 // ErrorValue is the data the glue turns into an AuthError: {type, message}. The glue, not Go,
 // constructs the Error, so that its stack points at the app's call to auth().
 func ErrorValue(err error) safejs.Value {
-	ae := asAuthError(err)
+	ae := AsAuthError(err)
 	v, nerr := newObject("type", string(ae.Type), "message", ae.Message)
 	if nerr != nil {
 		return safejs.Null()
@@ -115,7 +146,9 @@ func ErrorValue(err error) safejs.Value {
 	return v
 }
 
-func asAuthError(err error) *auth.AuthError {
+// AsAuthError returns err as the *auth.AuthError every failure of the SDK is: err itself when
+// it is one, else an unknown_error that wraps it.
+func AsAuthError(err error) *auth.AuthError {
 	if ae, ok := err.(*auth.AuthError); ok {
 		return ae
 	}

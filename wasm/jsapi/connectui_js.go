@@ -9,7 +9,9 @@ import (
 
 // NewConnectUI is `new ConnectUI(props)`: (instance, props) → handle.
 func NewConnectUI(args []safejs.Value) (any, error) {
-	u, err := browser.NewConnectUI(arg(args, 1), arg(args, 0))
+	props := arg(args, 1)
+	onEvent, _ := props.Get("onEvent") // the zero Value, undefined, when props has none
+	u, err := browser.NewConnectUI(browser.ToGo(props), arg(args, 0), onEvent, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -66,7 +66,7 @@ func parseFlags() config {
 	flag.IntVar(&c.loadFlows, "load-flows", 2000, "flows per load run")
 	flag.IntVar(&c.loadConc, "load-c", 32, "flows in flight in the load runs")
 	flag.IntVar(&c.loadRep, "load-reps", 3, "load runs (and as many ceiling runs)")
-	flag.DurationVar(&c.deadline, "deadline", 12*time.Minute, "the whole run stops with an error after this")
+	flag.DurationVar(&c.deadline, "deadline", 20*time.Minute, "the whole run stops with an error after this")
 	flag.Parse()
 	return c
 }

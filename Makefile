@@ -1,5 +1,6 @@
 # nango-wasm: `make serve` runs the dev server with the demo page, `make test` runs every test.
-# Both set up what they need on a fresh machine (Go modules, npm packages, Debian's Chromium).
+# Both set up what they need on a fresh machine (Go modules, npm packages, Debian's Chromium, and
+# for make test Firefox ESR and WebKitGTK).
 
 GO       ?= go
 GOROOT   := $(shell $(GO) env GOROOT)
@@ -12,7 +13,7 @@ NANGO_SRC := $(filter-out %_test.go,$(wildcard wasm/nango/*.go))
 # The -overlay that builds the Go app example without package nango (make bench, make vet).
 BASELINE_OVERLAY := $(DIST)/bench/go-example-baseline.json
 
-.PHONY: all build serve test test-go test-wasm test-safejs test-e2e golden check-golden check-types vet deps chromium brotli node_modules anchor clean bench
+.PHONY: all build serve test test-go test-wasm test-safejs test-e2e test-engines golden check-golden check-types vet deps chromium firefox webkit brotli node_modules anchor clean bench
 
 all: build
 
@@ -77,8 +78,9 @@ SERVE_ARGS ?=
 serve: build
 	$(GO) run ./server/cmd/nango-dev -dist $(DIST) $(SERVE_ARGS)
 
-## test: every tier: vet, native Go tests, wasm tests under Node, the anchor goldens, chromedp e2e
-test: deps build vet check-golden check-types test-go test-wasm test-safejs test-e2e
+## test: every tier: vet, native Go tests, wasm tests under Node, the anchor goldens, chromedp e2e,
+## and the popup scenarios in three engines
+test: deps build vet check-golden check-types test-go test-wasm test-safejs test-e2e test-engines
 
 vet: $(BASELINE_OVERLAY)
 	$(GO) vet ./...
@@ -100,7 +102,12 @@ test-safejs:
 	cd third_party/safejs && GOOS=js GOARCH=wasm $(GO) test -count=1 -exec "$(GOROOT)/lib/wasm/go_js_wasm_exec" ./...
 
 test-e2e: chromium anchor
-	$(GO) test -count=1 -timeout 10m ./e2e/...
+	$(GO) test -count=1 -timeout 10m $$($(GO) list ./e2e/... | grep -v /e2e/engines$$)
+
+## test-engines: the popup scenarios in Chromium, Firefox ESR and WebKitGTK (e2e/engines); -v
+## prints each engine's version and each scenario's time
+test-engines: chromium firefox webkit anchor
+	$(GO) test -count=1 -v -timeout 5m ./e2e/engines
 
 ## anchor: the real @nangohq/frontend bundled for the browser, for the conformance suite only
 ## (a test dependency from npm, never shipped)
@@ -168,7 +175,7 @@ check-golden: node_modules
 	node tools/anchor/golden.mjs $(DIST)/anchor_golden.json
 	diff -u wasm/auth/testdata/anchor_golden.json $(DIST)/anchor_golden.json
 
-deps: node_modules chromium brotli
+deps: node_modules chromium firefox webkit brotli
 	$(GO) mod download
 
 node_modules: $(NODE_MODULES)
@@ -176,15 +183,24 @@ $(NODE_MODULES): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
+# $(call apt_install,command,packages): installs Debian's packages when the command is missing.
+apt_install = @command -v $(1) >/dev/null 2>&1 || { \
+	echo "installing Debian's $(2)"; \
+	$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(2); }
+
 brotli:
-	@command -v brotli >/dev/null 2>&1 || { \
-		echo "installing Debian's brotli"; \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq brotli; }
+	$(call apt_install,brotli,brotli)
 
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-		echo "installing Debian's chromium"; \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+	$(call apt_install,chromium,chromium)
+
+firefox:
+	$(call apt_install,firefox-esr,firefox-esr)
+
+# WebKitGTK's WebDriver starts MiniBrowser, which has no headless mode: it runs in Xvfb.
+webkit:
+	$(call apt_install,WebKitWebDriver,webkit2gtk-driver)
+	$(call apt_install,Xvfb,xvfb)
 
 clean:
 	rm -rf $(DIST)

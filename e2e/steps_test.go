@@ -9,11 +9,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 	"github.com/nango-wasm/nango-wasm/server"
@@ -50,21 +48,9 @@ func newSession(t *testing.T, body map[string]any) string {
 // newSessionAt creates a connect session on another dev server than the suite's.
 func newSessionAt(t *testing.T, srv *server.Server, body map[string]any) string {
 	t.Helper()
-	if body == nil {
-		body = map[string]any{}
-	}
-	if _, ok := body["end_user"]; !ok {
-		body["end_user"] = map[string]any{"id": "user-42", "email": "ada@example.com", "display_name": "Ada"}
-	}
-	var out struct {
-		Data struct {
-			Token string `json:"token"`
-		} `json:"data"`
-	}
-	status := apiJSONAt(t, srv, http.MethodPost, "/connect/sessions", body, &out)
-	require.Equal(t, http.StatusCreated, status)
-	require.True(t, strings.HasPrefix(out.Data.Token, "nango_connect_session_"))
-	return out.Data.Token
+	token, err := NewSession(srv, body)
+	require.NoError(t, err)
+	return token
 }
 
 // apiJSON calls the dev server's API with the secret key and decodes the JSON answer.
@@ -76,27 +62,9 @@ func apiJSON(t *testing.T, method, path string, body, out any) int {
 // apiJSONAt is apiJSON on another dev server than the suite's.
 func apiJSONAt(t *testing.T, srv *server.Server, method, path string, body, out any) int {
 	t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		require.NoError(t, err)
-		rd = bytes.NewReader(b)
-	}
-	req, err := http.NewRequest(method, srv.APIURL()+path, rd)
+	status, err := APIJSON(srv, method, path, body, out)
 	require.NoError(t, err)
-	req.Header.Set("Authorization", "Bearer "+srv.SecretKey())
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	res, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
-	require.NoError(t, err)
-	if out != nil && len(raw) > 0 {
-		require.NoError(t, json.Unmarshal(raw, out), "body: %s", raw)
-	}
-	return res.StatusCode
+	return status
 }
 
 // connection reads a stored connection back over the API.
@@ -108,51 +76,14 @@ func connection(t *testing.T, id, key string) map[string]any {
 	return c
 }
 
-// pageErrors collects uncaught exceptions and console.error calls of a tab.
-type pageErrors struct {
-	mu   sync.Mutex
-	msgs []string
-}
-
-func (p *pageErrors) add(s string) { p.mu.Lock(); p.msgs = append(p.msgs, s); p.mu.Unlock() }
-func (p *pageErrors) list() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return append([]string(nil), p.msgs...)
-}
-
 // openTab opens a fresh tab on a fixture page and waits until the SDK is ready. Uncaught
 // exceptions and console errors on the page fail the test.
 func openTab(t *testing.T, pageURL string) context.Context {
 	t.Helper()
 	ctx := newTab(t)
-	errs := &pageErrors{}
-	exceptions := chromedp.Events(ctx, runtime.ExceptionThrown)
-	consoles := chromedp.Events(ctx, runtime.ConsoleAPICalled)
-	go func() {
-		for ev, err := range exceptions {
-			if err != nil {
-				return
-			}
-			errs.add("uncaught exception: " + ev.ExceptionDetails.Text + " " + describe(ev.ExceptionDetails.Exception))
-		}
-	}()
-	go func() {
-		for ev, err := range consoles {
-			if err != nil {
-				return
-			}
-			if ev.Type == runtime.ConsoleAPICalledTypeError {
-				var parts []string
-				for _, a := range ev.Args {
-					parts = append(parts, describe(a))
-				}
-				errs.add("console.error: " + strings.Join(parts, " "))
-			}
-		}
-	}()
+	errs := WatchPageErrors(ctx)
 	t.Cleanup(func() {
-		for _, e := range errs.list() {
+		for _, e := range errs.List() {
 			t.Errorf("page error: %s", e)
 		}
 	})
@@ -170,16 +101,6 @@ func newTab(t *testing.T) context.Context {
 	// context that has already run, or its cancellation closes the target.
 	require.NoError(t, chromedp.Do(ctx))
 	return ctx
-}
-
-func describe(o *runtime.RemoteObject) string {
-	if o == nil {
-		return ""
-	}
-	if len(o.Value) > 0 {
-		return string(o.Value)
-	}
-	return o.Description
 }
 
 // fixtureURL is a fixture page on the app origin, pointed at the dev server's API.

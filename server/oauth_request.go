@@ -19,7 +19,7 @@ type connectQuery struct {
 	PublicKey           string
 	ConnectionID        string
 	WSClientID          string
-	Nonce               string // nango-wasm's per-call nonce (docs/wire.md §1); "" from other SDKs
+	Nonce               string      // nango-wasm's per-call nonce (docs/wire.md §1); "" from other SDKs
 	Params              *orderedMap // string values; webhook_url dropped
 	AuthorizationParams *orderedMap // string or undefinedParam values
 	Credentials         *orderedMap // string values

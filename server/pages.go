@@ -82,7 +82,7 @@ func errorMessage(e *apiError, ref flowRef) callbackMessage {
 
 // callbackView is the callback page, and the error page of /oauth/connect.
 type callbackView struct {
-	Error        *apiError // nil on success
+	Error   *apiError // nil on success
 	Message callbackMessage
 	// TargetOrigin is the opener's origin, the only one the page posts to; "" posts nothing
 	// (never '*': whatever page sits in the opener would read the result).

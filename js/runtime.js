@@ -161,17 +161,17 @@ async function nangoLoad(source) {
   try {
     if (typeof WebAssembly !== 'object') throw new Error('WebAssembly is not available in this browser');
     const go = new NangoGo();
-    const bindingName = `__nango_wasm_${Math.random().toString(36).slice(2)}`;
     let ready;
     const isReady = new Promise((resolve) => { ready = resolve; });
     const binding = { ready: () => ready() };
-    globalThis[bindingName] = binding;
-    go.argv = ['nango.wasm', bindingName];
     const instance = await nangoInstantiate(source, go.importObject);
-    const exited = go.run(instance); // runs Go's init and main up to its first wait
+    // go.run() runs Go's init and main up to its first wait before it returns; main takes the
+    // binding from this global first thing (wasm/cmd/nango), so it is set for no longer than that.
+    globalThis.__nangoWasmBinding = binding;
+    let exited;
+    try { exited = go.run(instance); } finally { delete globalThis.__nangoWasmBinding; }
     nangoRestoreGlobals(['process', 'path']);
     await isReady;
-    delete globalThis[bindingName];
     nangoState.binding = binding;
     nangoState.memory = instance.exports.mem;
     nangoState.unavailable = '';

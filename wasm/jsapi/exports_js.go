@@ -3,8 +3,6 @@
 package jsapi
 
 import (
-	"fmt"
-
 	"github.com/hack-pad/safejs"
 	"github.com/nango-wasm/nango-wasm/wasm/auth"
 	"github.com/nango-wasm/nango-wasm/wasm/browser"
@@ -165,7 +163,7 @@ func Register(binding safejs.Value, name string, fn Export) error {
 	f, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) (ret any) {
 		defer func() {
 			if r := recover(); r != nil {
-				ret = errorResult(auth.NewError(auth.UnknownError, fmt.Sprintf("nango-wasm internal error in %s: %v", name, r)))
+				ret = errorResult(auth.NewError(auth.UnknownError, "nango-wasm internal error in "+name+": "+auth.PanicText(r)))
 			}
 		}()
 		v, err := fn(args)

@@ -19,9 +19,10 @@ all: build
 NODE_MODULES := node_modules/.package-lock.json
 PRECOMPRESSED := $(foreach f,nango.wasm nango.js nango.classic.js,$(DIST)/$(f).br $(DIST)/$(f).gz)
 
-## build: the SDK as shipped (dist/nango.wasm, dist/nango.js, dist/nango.classic.js, dist/nango.d.ts,
-## dist/wasm_exec.js) and the precompressed copies the dev server serves
-build: $(DIST)/nango.wasm $(DIST)/wasm_exec.js $(DIST)/nango.js $(DIST)/nango.classic.js $(DIST)/nango.d.ts $(PRECOMPRESSED)
+## build: the SDK as shipped (dist/nango.wasm, dist/nango.js, dist/nango.esbuild.js,
+## dist/nango.classic.js, dist/nango.d.ts, dist/wasm_exec.js) and the precompressed copies the dev
+## server serves
+build: $(DIST)/nango.wasm $(DIST)/wasm_exec.js $(DIST)/nango.js $(DIST)/nango.esbuild.js $(DIST)/nango.classic.js $(DIST)/nango.d.ts $(PRECOMPRESSED)
 
 $(DIST):
 	mkdir -p $(DIST)
@@ -33,11 +34,21 @@ $(DIST)/nango.wasm: $(WASM_SRC) | $(DIST)
 $(DIST)/wasm_exec.js: $(WASMEXEC) | $(DIST)
 	cp $< $@
 
-$(DIST)/nango.js: js/prelude.js $(WASMEXEC) js/runtime.js js/esm.js | $(DIST)
-	cat $^ > $@
+# The glue: js/prelude.js, js/popup.js, the toolchain's wasm_exec.js verbatim inside a function
+# (js/runtime.js calls it in a try: it throws where JavaScript lacks what Go needs, and importing
+# the SDK must not), js/runtime.js, then an entry: the ES module, its esbuild twin, or the classic
+# script (inside a function of its own, so that it leaves no globals but its own).
+GLUE := js/prelude.js js/popup.js $(WASMEXEC) js/runtime.js
+glue = { cat js/prelude.js js/popup.js; echo 'function nangoInstallGo() {'; cat $(WASMEXEC); echo '}'; cat js/runtime.js $(1); }
 
-$(DIST)/nango.classic.js: js/prelude.js $(WASMEXEC) js/runtime.js js/classic.js | $(DIST)
-	{ echo '(() => {'; cat $^; echo '})();'; } > $@
+$(DIST)/nango.js: $(GLUE) js/esm.js | $(DIST)
+	$(call glue,js/esm.js) > $@
+
+$(DIST)/nango.esbuild.js: $(GLUE) js/esbuild.js | $(DIST)
+	$(call glue,js/esbuild.js) > $@
+
+$(DIST)/nango.classic.js: $(GLUE) js/classic.js | $(DIST)
+	{ echo '(() => {'; $(call glue,js/classic.js); echo '})();'; } > $@
 
 $(DIST)/nango.d.ts: js/nango.d.ts | $(DIST)
 	cp $< $@
@@ -62,14 +73,15 @@ test: deps build vet check-golden check-types test-go test-wasm test-e2e
 
 vet:
 	$(GO) vet ./...
-	GOOS=js GOARCH=wasm $(GO) vet ./wasm/...
+	GOOS=js GOARCH=wasm $(GO) vet ./wasm/... ./js/...
 
 test-go:
 	$(GO) test -count=1 ./wasm/... ./server/... ./bench/...
 	$(GO) test -count=1 -race ./server/loadtest/
 
+# ./js/... holds the glue's rules equal to their Go twins, in Node.
 test-wasm:
-	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec "$(GOROOT)/lib/wasm/go_js_wasm_exec" ./wasm/...
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec "$(GOROOT)/lib/wasm/go_js_wasm_exec" ./wasm/... ./js/...
 
 test-e2e: chromium anchor
 	$(GO) test -count=1 -timeout 10m ./e2e/...

@@ -133,7 +133,7 @@ func (res results) startRows() []row {
 		{"reload at once (HTTP cache 304, wasm compiled again)", st.reload},
 		{"warm (HTTP cache 304 and compiled wasm cached)", st.warm},
 	} {
-		r := timed("2 · start-up "+k.name+": navigation start → `new Nango()` done", k.m["ours"], "floor, import done", k.m["floor"])
+		r := timed("2 · start-up "+k.name+": navigation start → `ready()` resolved", k.m["ours"], "floor, ready() resolved", k.m["floor"])
 		rows = append(rows, r.budget(k.m["ours"].median()/k.m["floor"].median(), 1.15, hint))
 	}
 	for _, k := range []struct {

@@ -9,7 +9,7 @@ SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 WASM_FLAGS := -trimpath -ldflags='-s -w'
 WASM_SRC := $(shell find wasm -name '*.go' -not -name '*_test.go') go.mod go.sum
 
-.PHONY: all build serve test test-go test-wasm test-e2e golden check-golden check-types vet deps chromium brotli node_modules anchor clean bench
+.PHONY: all build pack serve test test-go test-wasm test-e2e golden check-golden check-types vet deps chromium brotli node_modules anchor clean bench
 
 all: build
 
@@ -61,6 +61,17 @@ $(DIST)/%.br: $(DIST)/% | brotli
 
 $(DIST)/%.gz: $(DIST)/%
 	gzip -9 -n -c $< > $@
+
+## pack: the npm package, as npm pack makes it (dist/npm/nango-wasm-VERSION.tgz); its prepack
+## script runs make build, so a bare npm pack builds first too, or fails
+VERSION := $(shell node -p "require('./package.json').version" 2>/dev/null)
+PACKAGE := $(DIST)/npm/nango-wasm-$(VERSION).tgz
+pack: $(PACKAGE)
+
+$(PACKAGE): $(DIST)/nango.wasm $(DIST)/nango.js $(DIST)/nango.esbuild.js $(DIST)/nango.classic.js $(DIST)/nango.d.ts package.json LICENSE README.md
+	mkdir -p $(@D)
+	rm -f $(@D)/nango-wasm-*.tgz
+	npm pack --silent --pack-destination $(@D) >/dev/null
 
 ## serve: build the SDK and start the dev server (demo app :3000, Nango API :3003, mock provider :3004);
 ## SERVE_ARGS passes flags through, e.g. make serve SERVE_ARGS='-config nango-dev.yaml'

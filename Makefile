@@ -9,7 +9,7 @@ SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 WASM_FLAGS := -trimpath -ldflags='-s -w'
 WASM_SRC := $(shell find wasm -name '*.go' -not -name '*_test.go') go.mod go.sum
 
-.PHONY: all build pack serve test test-go test-wasm test-e2e golden check-golden check-types vet deps chromium brotli node_modules anchor clean bench
+.PHONY: all build pack apps serve test test-go test-wasm test-unit-envs test-e2e golden check-golden check-types vet deps chromium brotli node_modules anchor clean bench
 
 all: build
 
@@ -73,6 +73,16 @@ $(PACKAGE): $(DIST)/nango.wasm $(DIST)/nango.js $(DIST)/nango.esbuild.js $(DIST)
 	rm -f $(@D)/nango-wasm-*.tgz
 	npm pack --silent --pack-destination $(@D) >/dev/null
 
+## apps: the fixture apps (e2e/apps), each built by its pinned bundler from the packed package
+## into dist/apps/NAME/out (e2e/bundlers_test.go); vitest and jest are unit-test environments
+APPS := vite webpack rollup esbuild vitest jest
+apps: $(foreach a,$(APPS),$(DIST)/apps/$(a)/.built)
+
+.SECONDEXPANSION:
+$(DIST)/apps/%/.built: $(PACKAGE) e2e/apps/build.sh $$(wildcard e2e/apps/shared/*) $$(shell find e2e/apps/$$* -type f)
+	sh e2e/apps/build.sh $* $(abspath $(PACKAGE)) $(@D)
+	touch $@
+
 ## serve: build the SDK and start the dev server (demo app :3000, Nango API :3003, mock provider :3004);
 ## SERVE_ARGS passes flags through, e.g. make serve SERVE_ARGS='-config nango-dev.yaml'
 SERVE_ARGS ?=
@@ -80,7 +90,7 @@ serve: build
 	$(GO) run ./server/cmd/nango-dev -dist $(DIST) $(SERVE_ARGS)
 
 ## test: every tier: vet, native Go tests, wasm tests under Node, the anchor goldens, chromedp e2e
-test: deps build vet check-golden check-types test-go test-wasm test-e2e
+test: deps build vet check-golden check-types test-go test-wasm test-unit-envs test-e2e
 
 vet:
 	$(GO) vet ./...
@@ -94,7 +104,14 @@ test-go:
 test-wasm:
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec "$(GOROOT)/lib/wasm/go_js_wasm_exec" ./wasm/... ./js/...
 
-test-e2e: chromium anchor
+# @nangohq/frontend's own unit test file, only its import changed, against the packed package under
+# Vitest and Jest with jsdom (e2e/apps/vitest, e2e/apps/jest); each also runs it against the real
+# @nangohq/frontend, the control.
+test-unit-envs: $(DIST)/apps/vitest/.built $(DIST)/apps/jest/.built
+	cd $(DIST)/apps/vitest && npm test --silent
+	cd $(DIST)/apps/jest && npm test --silent
+
+test-e2e: chromium anchor apps
 	$(GO) test -count=1 -timeout 10m ./e2e/...
 
 ## anchor: the real @nangohq/frontend bundled for the browser, for the conformance suite only

@@ -53,14 +53,14 @@ func RepoRoot() string {
 	return filepath.Dir(filepath.Dir(file))
 }
 
-// Start builds the SDK, the anchor bundle and the npm package (make build anchor pack), starts the
+// Start builds the SDK, the anchor bundle and the fixture apps (make build anchor apps), starts the
 // servers and the browser.
 func Start(opts Options) (*Env, error) {
 	env := &Env{Root: RepoRoot()}
-	build := exec.Command("make", "--no-print-directory", "build", "anchor", "pack")
+	build := exec.Command("make", "--no-print-directory", "build", "anchor", "apps")
 	build.Dir = env.Root
 	if out, err := build.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("e2e: make build anchor pack: %w\n%s", err, out)
+		return nil, fmt.Errorf("e2e: make build anchor apps: %w\n%s", err, out)
 	}
 	dist, err := env.distWithFixtures()
 	if err != nil {

@@ -131,9 +131,17 @@ check-types: node_modules
 ## baseline measured in the same run (the floor: bench/floor built with WASM_FLAGS; wasm_exec.js;
 ## the real @nangohq/frontend, minified; a bare net/http handler); prints one table and rewrites
 ## the make bench section of BENCH.md. Exits non-zero only when a figure could not be taken.
-bench: build anchor chromium brotli $(DIST)/bench/floor.wasm.br $(DIST)/bench/floor.wasm.gz
+bench: build anchor chromium brotli $(DIST)/bench/floor.wasm.br $(DIST)/bench/floor.wasm.gz $(DIST)/bench/app/.ready
 	npx esbuild $(DIST)/anchor/frontend.js --minify --format=esm --log-level=warning --outfile=$(DIST)/bench/frontend.min.js
 	$(GO) run ./bench -dist $(DIST) -md BENCH.md -wasm-flags "$(WASM_FLAGS)"
+
+# Section 7's app: the esbuild fixture app (make apps) on nango-wasm and on @nangohq/frontend,
+# its scripts and wasm precompressed as the SDK is, as a CDN would send them.
+$(DIST)/bench/app/.ready: $(DIST)/apps/esbuild/.built | brotli
+	rm -rf $(@D) && mkdir -p $(@D)
+	cp $(DIST)/apps/esbuild/out/* $(@D)/
+	for f in $(@D)/*.js $(@D)/*.wasm; do brotli -q 11 -f -o $$f.br $$f && touch $$f.br && gzip -9 -n -c $$f > $$f.gz; done
+	touch $@
 
 # The floor is built and precompressed (by the %.br and %.gz rules) as nango.wasm is.
 $(DIST)/bench/floor.wasm: $(wildcard bench/floor/*.go) go.mod go.sum

@@ -115,6 +115,16 @@ func (e *env) prepareServeDir() error {
 	for _, f := range []string{"nango.js", "nango.js.br", "nango.js.gz", "nango.wasm", "nango.wasm.br", "nango.wasm.gz", "wasm_exec.js"} {
 		copies[f] = f
 	}
+	apps, err := e.in.appFiles()
+	if err != nil {
+		return err
+	}
+	for dst, src := range apps {
+		if _, taken := copies[dst]; taken {
+			return fmt.Errorf("bench: the app's %s would replace the SDK's", dst)
+		}
+		copies[dst] = src
+	}
 	for dst, src := range copies {
 		if err := copyKeepingTime(e.in.path(src), filepath.Join(dir, dst)); err != nil {
 			return err

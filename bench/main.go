@@ -7,7 +7,9 @@
 //  3. click to popup, asserted to open within the click's task, against @nangohq/frontend;
 //  4. click to resolved through a whole OAuth flow, against @nangohq/frontend;
 //  5. memory and live js.Funcs after 1 and after 500 auth() calls given up;
-//  6. the dev server's flows/s and p99 under the load driver, against a bare net/http handler.
+//  6. the dev server's flows/s and p99 under the load driver, against a bare net/http handler;
+//  7. an app's start-up with the SDK imported, against the same app on @nangohq/frontend, on
+//     loopback and on a throttled network, and a click before nango.wasm is ready (apps.go).
 //
 // Everything runs on loopback in headless Chromium with popup blocking on. The budgets of the
 // issue are checked on the ratios only (the table marks them OK or OVER, and the command still
@@ -38,6 +40,7 @@ type config struct {
 	startRounds, startWarm       int
 	flowRuns, firstRuns          int
 	memCalls, memReps            int
+	appRounds                    int
 	loadFlows, loadConc, loadRep int
 	deadline                     time.Duration
 }
@@ -53,10 +56,11 @@ func parseFlags() config {
 	flag.IntVar(&c.firstRuns, "first-clicks", 12, "freshly loaded pages per SDK whose first click is timed")
 	flag.IntVar(&c.memCalls, "mem-calls", 500, "auth() calls per memory page")
 	flag.IntVar(&c.memReps, "mem-reps", 1, "memory pages")
+	flag.IntVar(&c.appRounds, "app-rounds", 10, "cold loads of the app per SDK and network")
 	flag.IntVar(&c.loadFlows, "load-flows", 2000, "flows per load run")
 	flag.IntVar(&c.loadConc, "load-c", 32, "flows in flight in the load runs")
 	flag.IntVar(&c.loadRep, "load-reps", 3, "load runs (and as many ceiling runs)")
-	flag.DurationVar(&c.deadline, "deadline", 6*time.Minute, "the whole run stops with an error after this")
+	flag.DurationVar(&c.deadline, "deadline", 9*time.Minute, "the whole run stops with an error after this")
 	flag.Parse()
 	return c
 }
@@ -91,6 +95,10 @@ func run() error {
 	}
 	progress("memory: %d page(s) × %d auth() calls", c.memReps, c.memCalls)
 	if res.mem, err = e.measureMemory(c.memCalls, c.memReps); err != nil {
+		return err
+	}
+	progress("app start-up: %d rounds × 2 SDKs × %d networks, cold", c.appRounds, len(appNetworks))
+	if res.apps, err = e.measureApps(c.appRounds); err != nil {
 		return err
 	}
 	m := describeMachine(e.version)

@@ -93,6 +93,7 @@ type results struct {
 	flows     flowFigures
 	mem       memFigures
 	load      loadFigures
+	apps      appFigures
 }
 
 func (res results) rows() []row {
@@ -101,7 +102,8 @@ func (res results) rows() []row {
 	rows = append(rows, res.startRows()...)
 	rows = append(rows, res.flowRows()...)
 	rows = append(rows, res.memRows()...)
-	return append(rows, res.loadRows()...)
+	rows = append(rows, res.loadRows()...)
+	return append(rows, res.appRows()...)
 }
 
 func (res results) sizeRows() []row {

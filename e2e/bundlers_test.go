@@ -3,7 +3,6 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -162,10 +161,7 @@ func requireConnected(t *testing.T, ctx context.Context) {
 
 func appRunAt(t *testing.T, ctx context.Context, i int) appRun {
 	t.Helper()
-	raw := eval[[]byte](t, ctx, fmt.Sprintf(`window.outcomes.at(%d)`, i))
-	var r appRun
-	require.NoError(t, json.Unmarshal(raw, &r), "%s", raw)
-	return r
+	return eval[appRun](t, ctx, fmt.Sprintf(`window.outcomes.at(%d)`, i))
 }
 
 // appURL is a fixture app's page pointed at the dev server's API with a connect session.

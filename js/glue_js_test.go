@@ -60,16 +60,10 @@ func TestPopupFeaturesEqualGo(t *testing.T) {
 func check(t *testing.T, cases safejs.Value) int {
 	t.Helper()
 	g := glue(t)
-	count, err := cases.Length()
-	require.NoError(t, err)
-	compared := 0
-	for i := range count {
-		c, _ := cases.Index(i)
-		screen, _ := c.Index(0)
-		options, _ := c.Index(1)
+	return eachPair(t, cases, func(i int, screen, options safejs.Value) bool {
 		opts, aerr := auth.ParseClientOptions(browser.ToGo(options), browser.ResolveURL)
 		if aerr != nil {
-			continue
+			return false
 		}
 		sw, sh := number(screen, "width"), number(screen, "height")
 		want := auth.WindowFeatures(auth.ComputeLayout(sw, sh, opts.Width, opts.Height))
@@ -77,7 +71,24 @@ func check(t *testing.T, cases safejs.Value) int {
 		require.NoError(t, err)
 		s, _ := got.String()
 		assert.Equal(t, want, s, "case %d: screen %v×%v, options %s", i, sw, sh, describe(options))
-		compared++
+		return true
+	})
+}
+
+// eachPair calls compare on each [a, b] of a JavaScript array and returns how many it compared
+// (compare reports false for a case it skips).
+func eachPair(t *testing.T, cases safejs.Value, compare func(i int, a, b safejs.Value) bool) int {
+	t.Helper()
+	count, err := cases.Length()
+	require.NoError(t, err)
+	compared := 0
+	for i := range count {
+		c, _ := cases.Index(i)
+		a, _ := c.Index(0)
+		b, _ := c.Index(1)
+		if compare(i, a, b) {
+			compared++
+		}
 	}
 	return compared
 }
@@ -114,23 +125,17 @@ func TestOpensPopupEqualsGo(t *testing.T) {
 			(k, v) => (v && typeof v === 'object' && v.$undefined === true ? undefined : v));
 		for (const r of g.routing) if (r.method === 'auth') cases.push([r.args[1], r.args[2]]);
 		return cases;`)
-	count, err := cases.Length()
-	require.NoError(t, err)
-	compared := 0
-	for i := range count {
-		c, _ := cases.Index(i)
-		second, _ := c.Index(0)
-		third, _ := c.Index(1)
+	compared := eachPair(t, cases, func(i int, second, third safejs.Value) bool {
 		call, aerr := auth.ParseAuthCall("k", browser.ToGo(second), browser.ToGo(third))
 		if aerr != nil {
-			continue // thrown synchronously once nango.wasm runs; the glue closes the window then
+			return false // thrown synchronously once nango.wasm runs; the glue closes the window then
 		}
 		got, err := g.Call("nangoOpensPopup", second, third)
 		require.NoError(t, err)
 		b, _ := got.Bool()
 		assert.Equal(t, !call.IsCustomAuth(), b, "case %d: %s, %s", i, describe(second), describe(third))
-		compared++
-	}
+		return true
+	})
 	require.Greater(t, compared, 30)
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
+	"github.com/nango-wasm/nango-wasm/server"
 	"github.com/stretchr/testify/require"
 )
 
@@ -43,6 +44,12 @@ type outcome struct {
 // newSession creates a connect session over the API as an app's backend would.
 func newSession(t *testing.T, body map[string]any) string {
 	t.Helper()
+	return newSessionAt(t, env.Server, body)
+}
+
+// newSessionAt creates a connect session on another dev server than the suite's.
+func newSessionAt(t *testing.T, srv *server.Server, body map[string]any) string {
+	t.Helper()
 	if body == nil {
 		body = map[string]any{}
 	}
@@ -54,7 +61,7 @@ func newSession(t *testing.T, body map[string]any) string {
 			Token string `json:"token"`
 		} `json:"data"`
 	}
-	status := apiJSON(t, http.MethodPost, "/connect/sessions", body, &out)
+	status := apiJSONAt(t, srv, http.MethodPost, "/connect/sessions", body, &out)
 	require.Equal(t, http.StatusCreated, status)
 	require.True(t, strings.HasPrefix(out.Data.Token, "nango_connect_session_"))
 	return out.Data.Token
@@ -63,15 +70,21 @@ func newSession(t *testing.T, body map[string]any) string {
 // apiJSON calls the dev server's API with the secret key and decodes the JSON answer.
 func apiJSON(t *testing.T, method, path string, body, out any) int {
 	t.Helper()
+	return apiJSONAt(t, env.Server, method, path, body, out)
+}
+
+// apiJSONAt is apiJSON on another dev server than the suite's.
+func apiJSONAt(t *testing.T, srv *server.Server, method, path string, body, out any) int {
+	t.Helper()
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
 		require.NoError(t, err)
 		rd = bytes.NewReader(b)
 	}
-	req, err := http.NewRequest(method, env.Server.APIURL()+path, rd)
+	req, err := http.NewRequest(method, srv.APIURL()+path, rd)
 	require.NoError(t, err)
-	req.Header.Set("Authorization", "Bearer "+env.Server.SecretKey())
+	req.Header.Set("Authorization", "Bearer "+srv.SecretKey())
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}

@@ -32,6 +32,8 @@ export type AuthErrorType =
     | 'network_error'
     /** nango-wasm: the Nango server answered with something that is not its JSON (a proxy's error page). */
     | 'invalid_response'
+    /** nango-wasm: the popup reported a success nothing binds to this call (no nonce of this call, no WebSocket to deliver it). */
+    | 'unverified_result'
     // Server-side types (callback_err, url_param_err, unknown_connect_session_token, …) pass through.
     | (string & {});
 

@@ -37,7 +37,7 @@ func (a *api) oauthCallback(w http.ResponseWriter, r *http.Request) {
 		a.failFlow(w, r, wsErr("state_err", "No session found for state: "+state), flowRef{})
 		return
 	}
-	ref := flowRef{ProviderConfigKey: st.ProviderConfigKey, ConnectionID: st.ConnectionID, WSClientID: st.WSClientID, OpenerOrigin: st.OpenerOrigin}
+	ref := flowRef{ProviderConfigKey: st.ProviderConfigKey, ConnectionID: st.ConnectionID, WSClientID: st.WSClientID, Nonce: st.Nonce, OpenerOrigin: st.OpenerOrigin}
 	cookieName := "oauth2-" + state
 	if _, err := r.Cookie(cookieName); err != nil {
 		a.failFlow(w, r, errMissingStateCookie(), ref)
@@ -99,11 +99,11 @@ func (a *api) oauthCallback(w http.ResponseWriter, r *http.Request) {
 	a.log.Info("connection stored", "integration", conn.ProviderConfigKey, "connection_id", conn.ConnectionID)
 	a.connectionWebhook(conn, created, p.AuthMode)
 	if st.WSClientID != "" {
-		a.hub.publish(st.WSClientID, wsMessage{MessageType: "success", ProviderConfigKey: conn.ProviderConfigKey, ConnectionID: conn.ConnectionID, IsPending: new(false)})
+		a.hub.publish(st.WSClientID, wsMessage{MessageType: "success", ProviderConfigKey: conn.ProviderConfigKey, ConnectionID: conn.ConnectionID, IsPending: new(false), Nonce: st.Nonce})
 	}
 	a.pages.callback(w, http.StatusOK, callbackView{
-		Message:      callbackMessage{Type: "nango_oauth_callback_success", Payload: successPayload{ProviderConfigKey: conn.ProviderConfigKey, ConnectionID: conn.ConnectionID}},
-		TargetOrigin: targetOrigin(st.OpenerOrigin),
+		Message:      callbackMessage{Type: "nango_oauth_callback_success", Payload: successPayload{ProviderConfigKey: conn.ProviderConfigKey, ConnectionID: conn.ConnectionID, Nonce: st.Nonce}},
+		TargetOrigin: st.OpenerOrigin,
 	})
 }
 

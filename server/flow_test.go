@@ -118,7 +118,7 @@ func TestCallbackStateChecks(t *testing.T) {
 		require.Equal(t, http.StatusBadRequest, page.status)
 		payload := postedMessage(t, page.body)["payload"].(map[string]any)
 		assert.Equal(t, "No state found in callback", payload["message"])
-		assert.Contains(t, page.body, `var targetOrigin = "*";`)
+		assert.Contains(t, page.body, `var targetOrigin = "";`, "no opener is known: the page posts nothing")
 	})
 
 	t.Run("state used twice", func(t *testing.T) {

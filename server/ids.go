@@ -17,6 +17,7 @@ var (
 	sessionTokenPattern = regexp.MustCompile(`^` + sessionTokenPrefix + `[a-f0-9]{64}$`)
 	providerConfigKeyRE = regexp.MustCompile(`^[a-zA-Z0-9~:.@ _-]+$`)
 	wsClientIDPattern   = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)
+	noncePattern        = regexp.MustCompile(`^[A-Za-z0-9_-]{16,128}$`)
 	// connectionIDPattern is Nango's connectionIdSchema (legacy ids hold JSON and emails).
 	connectionIDPattern = regexp.MustCompile(`^[a-zA-Z0-9,.;:=+~\[\]|@${}"'\\/_ -]+$`)
 	// websocketsPathPattern keeps WebsocketsPath a plain path, usable as a ServeMux pattern.

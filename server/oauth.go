@@ -15,7 +15,12 @@ type flowRef struct {
 	ProviderConfigKey string
 	ConnectionID      string
 	WSClientID        string
-	OpenerOrigin      string // "" posts to '*'
+	// Nonce is the SDK's per-call value, echoed in every message about the flow so the SDK can
+	// tell its own result from another flow's (docs/wire.md §1).
+	Nonce string
+	// OpenerOrigin is the only origin the callback page may post to; "" (no Referer arrived)
+	// posts nothing, and the result goes over the WebSocket only.
+	OpenerOrigin string
 }
 
 // oauthConnect is GET /oauth/connect/{providerConfigKey}: the popup's first navigation. It
@@ -33,6 +38,7 @@ func (a *api) oauthConnect(w http.ResponseWriter, r *http.Request) {
 	if !wsClientIDPattern.MatchString(ref.WSClientID) {
 		ref.WSClientID = ""
 	}
+	ref.Nonce = q.Nonce
 
 	sess, apiErr := a.authenticateConnect(q)
 	if apiErr != nil {
@@ -115,6 +121,7 @@ func (a *api) oauthConnect(w http.ResponseWriter, r *http.Request) {
 		RedirectURI:        a.callbackURL(),
 		OpenerOrigin:       ref.OpenerOrigin,
 		WSClientID:         ref.WSClientID,
+		Nonce:              ref.Nonce,
 		WebhookURLOverride: sess.WebhookURLOverride,
 		Faults:             faults.String(),
 		ExpiresAt:          a.now().Add(oauthStateTTL),

@@ -18,7 +18,7 @@ func (a *api) failFlow(w http.ResponseWriter, r *http.Request, e *apiError, ref 
 	if ref.WSClientID != "" && e.WSErr {
 		a.hub.publish(ref.WSClientID, wsMessage{
 			MessageType: "error", ProviderConfigKey: ref.ProviderConfigKey, ConnectionID: ref.ConnectionID,
-			ErrorType: e.Code, ErrorDesc: e.Message,
+			ErrorType: e.Code, ErrorDesc: e.Message, Nonce: ref.Nonce,
 		})
 	}
 	if !e.WSErr && !wantsHTML(r) {
@@ -28,7 +28,7 @@ func (a *api) failFlow(w http.ResponseWriter, r *http.Request, e *apiError, ref 
 	a.pages.callback(w, e.Status, callbackView{
 		Error:        e,
 		Message:      errorMessage(e, ref),
-		TargetOrigin: targetOrigin(ref.OpenerOrigin),
+		TargetOrigin: ref.OpenerOrigin,
 	})
 }
 
@@ -51,11 +51,4 @@ func refererOrigin(r *http.Request) string {
 		return ""
 	}
 	return u.Scheme + "://" + u.Host
-}
-
-func targetOrigin(origin string) string {
-	if origin == "" {
-		return "*"
-	}
-	return origin
 }

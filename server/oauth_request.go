@@ -10,12 +10,16 @@ import (
 // undefined value and Nango reads as "remove this template parameter".
 type undefinedParam struct{}
 
+// nonceParam is the query key of nango-wasm's per-call nonce (the SDK's auth.NonceParam).
+const nonceParam = "nango_wasm_nonce"
+
 // connectQuery is the query of GET /oauth/connect/{key}, as the SDK's toQueryString writes it.
 type connectQuery struct {
 	SessionToken        string
 	PublicKey           string
 	ConnectionID        string
 	WSClientID          string
+	Nonce               string // nango-wasm's per-call nonce (docs/wire.md §1); "" from other SDKs
 	Params              *orderedMap // string values; webhook_url dropped
 	AuthorizationParams *orderedMap // string or undefinedParam values
 	Credentials         *orderedMap // string values
@@ -59,6 +63,8 @@ func parseConnectQuery(raw string) (*connectQuery, *apiError) {
 			q.ConnectionID = p.value
 		case "ws_client_id":
 			q.WSClientID = p.value
+		case nonceParam:
+			q.Nonce = p.value
 		}
 		if name, ok := bracketKey(p.key, "params"); ok && name != "webhook_url" {
 			q.Params.Set(name, p.value)
@@ -73,6 +79,9 @@ func parseConnectQuery(raw string) (*connectQuery, *apiError) {
 		if name, ok := bracketKey(p.key, "credentials"); ok {
 			q.Credentials.Set(name, p.value)
 		}
+	}
+	if q.Nonce != "" && !noncePattern.MatchString(q.Nonce) {
+		return nil, invalidQuery([]fieldError{{Code: "invalid_string", Message: nonceParam + " must be 16 to 128 characters among A-Z, a-z, 0-9, - and _", Path: []any{nonceParam}}})
 	}
 	return q, nil
 }

@@ -61,6 +61,7 @@ type successPayload struct {
 	ProviderConfigKey string `json:"providerConfigKey"`
 	ConnectionID      string `json:"connectionId"`
 	IsPending         bool   `json:"isPending"`
+	Nonce             string `json:"nonce,omitempty"`
 }
 
 type errorPayload struct {
@@ -69,19 +70,22 @@ type errorPayload struct {
 	ProviderConfigKey string            `json:"providerConfigKey,omitempty"`
 	ConnectionID      string            `json:"connectionId,omitempty"`
 	ProviderError     map[string]string `json:"providerError,omitempty"`
+	Nonce             string            `json:"nonce,omitempty"`
 }
 
 func errorMessage(e *apiError, ref flowRef) callbackMessage {
 	return callbackMessage{Type: "nango_oauth_callback_error", Payload: errorPayload{
 		ErrorType: e.Code, Message: e.Message, ProviderConfigKey: ref.ProviderConfigKey,
-		ConnectionID: ref.ConnectionID, ProviderError: e.ProviderError,
+		ConnectionID: ref.ConnectionID, ProviderError: e.ProviderError, Nonce: ref.Nonce,
 	}}
 }
 
 // callbackView is the callback page, and the error page of /oauth/connect.
 type callbackView struct {
 	Error        *apiError // nil on success
-	Message      callbackMessage
+	Message callbackMessage
+	// TargetOrigin is the opener's origin, the only one the page posts to; "" posts nothing
+	// (never '*': whatever page sits in the opener would read the result).
 	TargetOrigin string
 }
 

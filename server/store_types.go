@@ -62,8 +62,9 @@ type oauthState struct {
 	ClientSecret       string // the integration's, or the flow's override; never logged
 	CodeVerifier       string // empty when the provider disables PKCE
 	RedirectURI        string
-	OpenerOrigin       string // where the callback page may post its result; "" means '*'
+	OpenerOrigin       string // where the callback page may post its result; "" posts nothing
 	WSClientID         string
+	Nonce              string // the SDK's per-call nonce, echoed in every message of the flow
 	WebhookURLOverride *string
 	Faults             string // the flow's fault set, canonical (faultSet.String)
 	ExpiresAt          time.Time

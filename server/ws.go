@@ -20,6 +20,8 @@ type wsMessage struct {
 	IsPending         *bool  `json:"is_pending,omitempty"`
 	ErrorType         string `json:"error_type,omitempty"`
 	ErrorDesc         string `json:"error_desc,omitempty"`
+	// Nonce echoes nango-wasm's per-call nonce (docs/wire.md §1); other SDKs ignore it.
+	Nonce string `json:"nonce,omitempty"`
 }
 
 // wsOptions tunes the hub; zero values take the defaults below.

@@ -7,7 +7,7 @@ const controller = new AbortController();
 const transport: AuthTransport = 'websocket';
 export const attempt = nango.auth('zendesk', { params: { subdomain: 'acme' }, timeout: 60_000, signal: controller.signal, transport }).catch((err: unknown) => {
     if (err instanceof AuthError) {
-        const ours: AuthErrorType[] = ['access_denied', 'timeout', 'aborted', 'superseded', 'invalid_options', 'wasm_unavailable', 'websocket_failed', 'network_error', 'invalid_response'];
+        const ours: AuthErrorType[] = ['access_denied', 'timeout', 'aborted', 'superseded', 'invalid_options', 'wasm_unavailable', 'websocket_failed', 'network_error', 'invalid_response', 'unverified_result'];
         const serverSide: AuthErrorType = 'unknown_connect_session_token'; // any server type passes through
         return ours.includes(err.type) || err.type === serverSide;
     }

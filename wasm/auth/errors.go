@@ -43,6 +43,10 @@ const (
 	NetworkError ErrorType = "network_error"
 	// InvalidResponse: the Nango server answered with something that is not its JSON.
 	InvalidResponse ErrorType = "invalid_response"
+	// UnverifiedResult: the authorization window reported a success that nothing binds to this
+	// call (no nonce of this call in the message, no WebSocket to deliver the bound result), so
+	// it cannot be told from another flow's success (docs/wire.md §1).
+	UnverifiedResult ErrorType = "unverified_result"
 )
 
 // Messages that @nangohq/frontend uses word for word; apps match on some of them.
@@ -53,6 +57,7 @@ const (
 	msgWindowClosed       = "The authorization window was closed before the authorization flow was completed"
 	msgWindowUnreachable  = "The authorization window was closed, or a page it showed cut its link to this page (Cross-Origin-Opener-Policy), before the flow completed; without a WebSocket its result cannot arrive (use transport 'auto')"
 	msgReconnectNeedsTok  = "Reconnect requires a session token"
+	msgUnverifiedResult   = "The authorization window reported success, but the result cannot be verified as this call's: the server's message echoed no nonce of this call and no WebSocket delivered the result (use transport 'auto' or 'websocket' against a Nango server; see docs/wire.md)"
 	msgCredentialsMissing = "Credentials are required for custom auth"
 )
 

@@ -29,6 +29,9 @@ type FlowConfig struct {
 	Transport         Transport
 	DetectClosed      bool
 	TimeoutMS         float64
+	// Nonce is the per-call value sent with the popup's first navigation (NonceParam); a
+	// server that knows it echoes it in every message of the flow.
+	Nonce string
 }
 
 // Flow is the state machine of one popup auth() call. The browser layer feeds it Events from a
@@ -40,6 +43,7 @@ type Flow struct {
 	clientID   string // the ws_client_id the popup was sent with
 	retries    int
 	socketLive bool
+	resuming   bool // the socket is down and a resume is scheduled
 	graceFor   graceKind
 	held       *Outcome // a postMessage outcome waiting for the socket's fuller version
 	done       bool
@@ -51,6 +55,9 @@ const (
 	noGrace graceKind = iota
 	closedGrace
 	heldGrace
+	// unverifiedGrace: the popup reported a success without this call's nonce; only the
+	// WebSocket can still deliver a result that is provably this call's.
+	unverifiedGrace
 )
 
 // Event is something that happened to a flow.
@@ -146,7 +153,7 @@ func (f *Flow) Handle(ev Event) Step {
 			return f.navigate(ev.ClientID, "Connection ack received. Opening modal...")
 		}
 		if ev.ClientID == f.clientID {
-			f.socketLive, f.retries = true, 0
+			f.socketLive, f.resuming, f.retries = true, false, 0
 			return Step{Log: "WebSocket resumed"}
 		}
 		// The server gave a new id: it does not know ours any more (or never resumes, as
@@ -160,6 +167,9 @@ func (f *Flow) Handle(ev Event) Step {
 		msg, ok := DecodeSocketMessage(ev.Data)
 		if !ok || msg.Outcome == nil {
 			return Step{Log: "Unknown message type received from Nango server. Ignoring..."}
+		}
+		if why := f.foreign(*msg.Outcome); why != "" {
+			return Step{Log: why + " on the WebSocket"}
 		}
 		s := f.outcome(*msg.Outcome, false)
 		if s.Settled && s.Err == nil {
@@ -179,6 +189,9 @@ func (f *Flow) Handle(ev Event) Step {
 		if !ok {
 			return Step{Log: "ignored a message of unknown shape from the authorization window"}
 		}
+		if why := f.foreign(out); why != "" {
+			return Step{Log: why + " from the authorization window"}
+		}
 		s := f.outcome(out, true)
 		s.Ack = true
 		return s
@@ -197,6 +210,8 @@ func (f *Flow) Handle(ev Event) Step {
 			return Step{Log: "the WebSocket is back; waiting for its result"}
 		case heldGrace:
 			return f.settleHeld()
+		case unverifiedGrace:
+			return f.fail(NewError(UnverifiedResult, msgUnverifiedResult))
 		}
 		return Step{}
 	case TimedOut:
@@ -254,6 +269,7 @@ func (f *Flow) socketDown(reason string) Step {
 	if f.clientID != "" && f.retries < SocketRetries && (wasLive || f.retries > 0) {
 		delay := 500 << f.retries
 		f.retries++
+		f.resuming = true
 		return Step{ResumeAfterMS: delay, ClientID: f.clientID, Log: "WebSocket lost (" + reason + "); resuming in " + FormatNumber(float64(delay)) + " ms"}
 	}
 	return f.socketLost(reason)
@@ -261,9 +277,12 @@ func (f *Flow) socketDown(reason string) Step {
 
 // socketLost: the socket is gone for good in this flow.
 func (f *Flow) socketLost(reason string) Step {
-	f.socketLive = false
+	f.socketLive, f.resuming = false, false
 	if f.graceFor == heldGrace {
 		return f.settleHeld()
+	}
+	if f.graceFor == unverifiedGrace {
+		return f.fail(NewError(UnverifiedResult, msgUnverifiedResult))
 	}
 	if f.cfg.Transport == TransportWebSocket {
 		return f.fail(socketFailure(reason))
@@ -275,10 +294,32 @@ func socketFailure(reason string) *AuthError {
 	return NewError(WebSocketFailed, "The WebSocket to the Nango server failed ("+reason+"), so the result of the authorization cannot be received (transport: 'websocket')")
 }
 
-// outcome settles on a definitive outcome. A postMessage outcome that lacks detail (no ids, or
-// the generic error type of Nango's page) is held while a socket is live, so the socket's fuller
-// version can win; without a socket it settles as is.
+// foreign tells a result of another flow from this call's, and says why for the debug log. A
+// page inside the popup can navigate it to another flow on the Nango host, whose callback page
+// then posts from the right origin and the right window (docs/wire.md §1): a message is this
+// call's only if it echoes this call's nonce, or none, and names the integration this call
+// asked for, or none.
+func (f *Flow) foreign(out Outcome) string {
+	if out.Nonce != "" && out.Nonce != f.cfg.Nonce {
+		return "ignored a result of another flow (its nonce is not this call's)"
+	}
+	if out.ProviderConfigKey != "" && out.ProviderConfigKey != f.cfg.ProviderConfigKey {
+		return "ignored a result for integration " + out.ProviderConfigKey + " (this call asked for " + f.cfg.ProviderConfigKey + ")"
+	}
+	return ""
+}
+
+// outcome settles on a definitive outcome. A success from the popup settles the call only when
+// it echoes this call's nonce: one without (Nango's own page, a legacy server, another flow
+// reached by navigating the popup) can only tell the flow to wait for the WebSocket, whose
+// result is bound to this call by its ws_client_id. A failure needs no such proof: whoever
+// controls the popup can fail the call anyway, by closing it. A postMessage outcome that lacks
+// detail (no ids, or the generic error type of Nango's page) is held while a socket is live, so
+// the socket's fuller version can win; without a socket it settles as is.
 func (f *Flow) outcome(out Outcome, viaPostMessage bool) Step {
+	if viaPostMessage && out.Err == nil && out.Nonce == "" {
+		return f.unboundSuccess()
+	}
 	weak := out.Partial || (out.Err != nil && out.Err.Type == ConnectionValidationFailed)
 	if viaPostMessage && weak && f.socketLive {
 		f.held = &out
@@ -289,6 +330,18 @@ func (f *Flow) outcome(out Outcome, viaPostMessage bool) Step {
 		return f.fail(out.Err)
 	}
 	return f.succeed(*out.Result)
+}
+
+// unboundSuccess: the popup reports a success that is not provably this call's. The WebSocket,
+// while it lives or is being resumed, can still bring this call's own result: Nango publishes
+// it before it serves the callback page, so it is due at once; after a grace period the call
+// fails instead of waiting for its timeout.
+func (f *Flow) unboundSuccess() Step {
+	if !f.socketLive && !f.resuming {
+		return f.fail(NewError(UnverifiedResult, msgUnverifiedResult))
+	}
+	f.graceFor = unverifiedGrace
+	return Step{StartGraceMS: ClosedGraceSocketMS, Log: "the authorization window reports success without this call's nonce; waiting for the WebSocket's result"}
 }
 
 func (f *Flow) settleHeld() Step {

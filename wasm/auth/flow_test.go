@@ -9,14 +9,22 @@ import (
 
 const host = "http://127.0.0.1:3003"
 
+// nonce is the per-call value of the flows newFlow makes.
+const nonce = "n0nce-of-this-call"
+
+// success is the dev server's success message for this call: with ids and the call's nonce.
 func success(key, id string) any {
-	return obj("type", MsgCallbackSuccess, "payload", obj("providerConfigKey", key, "connectionId", id, "isPending", false))
+	return successWithNonce(key, id, nonce)
+}
+
+func successWithNonce(key, id, nonce string) any {
+	return obj("type", MsgCallbackSuccess, "payload", obj("providerConfigKey", key, "connectionId", id, "isPending", false, "nonce", nonce))
 }
 
 func fromPopup(data any) PostMessage { return PostMessage{Origin: host, FromPopup: true, Data: data} }
 
 func newFlow(t Transport, detectClosed bool) *Flow {
-	return NewFlow(FlowConfig{HostOrigin: host, ProviderConfigKey: "zendesk", Transport: t, DetectClosed: detectClosed, TimeoutMS: 1000})
+	return NewFlow(FlowConfig{HostOrigin: host, ProviderConfigKey: "zendesk", Transport: t, DetectClosed: detectClosed, TimeoutMS: 1000, Nonce: nonce})
 }
 
 func TestFlowPostMessageSuccess(t *testing.T) {
@@ -196,27 +204,29 @@ func TestFlowSocketTransports(t *testing.T) {
 		f.Handle(SocketReady{ClientID: "ws"})
 		assert.False(t, f.Handle(fromPopup(success("zendesk", "c"))).Settled)
 	})
-	t.Run("a payload-less success waits for the socket's ids", func(t *testing.T) {
+	t.Run("Nango's payload-less success waits for the socket's result", func(t *testing.T) {
 		t.Parallel()
 		f := newFlow(TransportAuto, false)
 		f.Handle(Started{})
 		f.Handle(SocketReady{ClientID: "ws"})
 		s := f.Handle(fromPopup(obj("type", MsgCallbackSuccess)))
 		assert.False(t, s.Settled)
-		assert.Equal(t, SettleGraceMS, s.StartGraceMS)
+		assert.Equal(t, ClosedGraceSocketMS, s.StartGraceMS)
 		s = f.Handle(SocketFrame{Data: obj("message_type", "success", "provider_config_key", "zendesk", "connection_id", "from-ws")})
 		require.True(t, s.Settled)
 		assert.Equal(t, "from-ws", s.Result.ConnectionID)
 	})
-	t.Run("a payload-less success settles with what is known when the socket stays silent", func(t *testing.T) {
+	t.Run("Nango's payload-less success never settles as a success on its own", func(t *testing.T) {
 		t.Parallel()
-		f := NewFlow(FlowConfig{HostOrigin: host, ProviderConfigKey: "zendesk", ConnectionID: "given", Transport: TransportAuto})
+		f := NewFlow(FlowConfig{HostOrigin: host, ProviderConfigKey: "zendesk", ConnectionID: "given", Transport: TransportAuto, Nonce: nonce})
 		f.Handle(Started{})
 		f.Handle(SocketReady{ClientID: "ws"})
 		f.Handle(fromPopup(obj("type", MsgCallbackSuccess)))
+		assert.Equal(t, Step{}, f.Handle(PopupClosed{}), "the popup closing itself changes nothing")
 		s := f.Handle(GraceOver{})
 		require.True(t, s.Settled)
-		assert.Equal(t, Result{ProviderConfigKey: "zendesk", ConnectionID: "given"}, s.Result)
+		require.NotNil(t, s.Err)
+		assert.Equal(t, UnverifiedResult, s.Err.Type)
 	})
 	t.Run("a generic postMessage error yields to the socket's precise one", func(t *testing.T) {
 		t.Parallel()
@@ -286,6 +296,18 @@ func TestFlowResumesALostSocket(t *testing.T) {
 		require.True(t, s.Settled)
 		assert.Equal(t, "by-post", s.Result.ConnectionID)
 	})
+	t.Run("an unbound success fails once the socket is lost for good", func(t *testing.T) {
+		t.Parallel()
+		f := newFlow(TransportAuto, false)
+		f.Handle(Started{})
+		f.Handle(SocketReady{ClientID: "ws-1"})
+		f.Handle(SocketDown{Reason: "closed"})
+		s := f.Handle(fromPopup(obj("type", MsgCallbackSuccess)))
+		assert.False(t, s.Settled, "the resume may still bring the bound result")
+		s = f.Handle(SocketReady{ClientID: "other"})
+		require.True(t, s.Settled)
+		assert.Equal(t, UnverifiedResult, s.Err.Type)
+	})
 	t.Run("websocket-only fails at once when the socket never opens", func(t *testing.T) {
 		t.Parallel()
 		f := newFlow(TransportWebSocket, false)
@@ -293,5 +315,72 @@ func TestFlowResumesALostSocket(t *testing.T) {
 		s := f.Handle(SocketDown{Reason: "refused"})
 		require.True(t, s.Settled)
 		assert.Equal(t, WebSocketFailed, s.Err.Type)
+	})
+}
+
+// A page inside the popup can navigate it to another flow on the Nango host, whose callback page
+// then posts from the host's origin and from the popup: only the call's nonce and the integration
+// it asked for tell this call's result from another flow's.
+func TestFlowBindsResultsToTheCall(t *testing.T) {
+	t.Parallel()
+	t.Run("results of other flows are ignored", func(t *testing.T) {
+		t.Parallel()
+		f := newFlow(TransportPostMessage, false)
+		f.Handle(Started{})
+		for name, data := range map[string]any{
+			"another nonce":       successWithNonce("zendesk", "attacker", "n0nce-of-another-call"),
+			"another integration": success("github", "attacker"),
+			"another flow's error": obj("type", MsgCallbackError, "payload",
+				obj("errorType", "callback_err", "message", "x", "nonce", "n0nce-of-another-call")),
+		} {
+			s := f.Handle(fromPopup(data))
+			assert.False(t, s.Settled, name)
+			assert.False(t, s.Ack, "%s: a foreign result is not acknowledged", name)
+			assert.Contains(t, s.Log, "ignored a result", name)
+		}
+		s := f.Handle(fromPopup(success("zendesk", "mine")))
+		require.True(t, s.Settled)
+		assert.Equal(t, "mine", s.Result.ConnectionID)
+	})
+	t.Run("a success without the nonce cannot resolve the call", func(t *testing.T) {
+		t.Parallel()
+		for name, data := range map[string]any{
+			"Nango's page":  obj("type", MsgCallbackSuccess),
+			"ids, no nonce": obj("type", MsgCallbackSuccess, "payload", obj("providerConfigKey", "zendesk", "connectionId", "attacker")),
+			"legacy shape":  obj("eventType", "AUTHORIZATION_SUCEEDED", "data", obj("providerConfigKey", "zendesk", "connectionId", "attacker")),
+		} {
+			f := newFlow(TransportPostMessage, false)
+			f.Handle(Started{})
+			s := f.Handle(fromPopup(data))
+			require.True(t, s.Settled, name)
+			require.NotNil(t, s.Err, name)
+			assert.Equal(t, UnverifiedResult, s.Err.Type, name)
+		}
+	})
+	t.Run("a failure without the nonce still fails the call", func(t *testing.T) {
+		t.Parallel()
+		f := newFlow(TransportPostMessage, false)
+		f.Handle(Started{})
+		s := f.Handle(fromPopup(obj("type", MsgCallbackError, "payload", obj("errorType", "state_err", "message", "No state found"))))
+		require.True(t, s.Settled)
+		assert.Equal(t, ErrorType("state_err"), s.Err.Type)
+	})
+	t.Run("socket frames of another flow are ignored", func(t *testing.T) {
+		t.Parallel()
+		f := newFlow(TransportWebSocket, false)
+		f.Handle(Started{})
+		f.Handle(SocketReady{ClientID: "ws"})
+		for _, frame := range []any{
+			obj("message_type", "success", "provider_config_key", "github", "connection_id", "attacker"),
+			obj("message_type", "success", "provider_config_key", "zendesk", "connection_id", "attacker", "nonce", "n0nce-of-another-call"),
+			obj("message_type", "error", "provider_config_key", "github", "error_type", "callback_err", "error_desc", "x"),
+		} {
+			s := f.Handle(SocketFrame{Data: frame})
+			assert.False(t, s.Settled)
+			assert.Contains(t, s.Log, "ignored a result")
+		}
+		s := f.Handle(SocketFrame{Data: obj("message_type", "success", "provider_config_key", "zendesk", "connection_id", "mine")})
+		require.True(t, s.Settled)
+		assert.Equal(t, "mine", s.Result.ConnectionID, "Nango's frames echo no nonce: the socket's client id binds them")
 	})
 }

@@ -16,6 +16,12 @@ type Outcome struct {
 	// Partial marks a success that carried no ids: Nango's own callback page posts
 	// nango_oauth_callback_success without a payload and leaves the ids to the WebSocket.
 	Partial bool
+	// ProviderConfigKey is the integration the message names, on a success or an error; "" when
+	// it names none.
+	ProviderConfigKey string
+	// Nonce is the per-call value the message echoes (NonceParam); "" when it echoes none, as
+	// Nango's own messages do.
+	Nonce string
 }
 
 // Message types of the callback page (Nango's, and the ack the opener sends back).
@@ -41,12 +47,12 @@ func DecodeCallbackMessage(data any) (Outcome, bool) {
 		switch typ {
 		case MsgCallbackSuccess:
 			r, complete := resultFrom(payload, "providerConfigKey", "connectionId", "isPending")
-			return Outcome{Result: &r, Partial: !complete}, true
+			return payloadOutcome(Outcome{Result: &r, Partial: !complete}, payload), true
 		case MsgCallbackError:
 			errType, _ := payload.String("errorType")
 			message, _ := payload.String("message")
 			providerErr, _ := payload.Object("providerError")
-			return Outcome{Err: ServerError(errType, message, providerErr)}, true
+			return payloadOutcome(Outcome{Err: ServerError(errType, message, providerErr)}, payload), true
 		}
 		return Outcome{}, false
 	}
@@ -55,7 +61,7 @@ func DecodeCallbackMessage(data any) (Outcome, bool) {
 	switch event {
 	case legacySucceeded:
 		r, complete := resultFrom(body, "providerConfigKey", "connectionId", "")
-		return Outcome{Result: &r, Partial: !complete}, true
+		return Outcome{Result: &r, Partial: !complete, ProviderConfigKey: r.ProviderConfigKey}, true
 	case legacyFailed:
 		errObj, wrapped := body.Object("error")
 		if !wrapped {
@@ -96,13 +102,28 @@ func DecodeSocketMessage(data any) (SocketMessage, bool) {
 		return SocketMessage{ClientID: id}, ok && id != ""
 	case SocketSuccess:
 		r, complete := resultFrom(msg, "provider_config_key", "connection_id", "is_pending")
-		return SocketMessage{Outcome: &Outcome{Result: &r, Partial: !complete}}, true
+		return SocketMessage{Outcome: socketOutcome(Outcome{Result: &r, Partial: !complete}, msg)}, true
 	case SocketError:
 		errType, _ := msg.String("error_type")
 		desc, _ := msg.String("error_desc")
-		return SocketMessage{Outcome: &Outcome{Err: ServerError(errType, desc, nil)}}, true
+		return SocketMessage{Outcome: socketOutcome(Outcome{Err: ServerError(errType, desc, nil)}, msg)}, true
 	}
 	return SocketMessage{}, false
+}
+
+// payloadOutcome adds what binds a callback page's message to a flow: the integration it names
+// and the nonce it echoes.
+func payloadOutcome(out Outcome, payload *Object) Outcome {
+	out.ProviderConfigKey, _ = payload.String("providerConfigKey")
+	out.Nonce, _ = payload.String("nonce")
+	return out
+}
+
+// socketOutcome is payloadOutcome for a WebSocket frame's snake_case keys.
+func socketOutcome(out Outcome, frame *Object) *Outcome {
+	out.ProviderConfigKey, _ = frame.String("provider_config_key")
+	out.Nonce, _ = frame.String("nonce")
+	return &out
 }
 
 func resultFrom(o *Object, keyField, idField, pendingField string) (Result, bool) {

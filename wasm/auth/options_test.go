@@ -183,3 +183,12 @@ func TestRedactQuery(t *testing.T) {
 		RedactQuery("http://h/oauth/connect/z?connect_session_token=nango_connect_session_abc&params[subdomain]=acme&credentials%5Boauth_client_secret_override%5D=s3cret&token_secret=x&ws_client_id=w"))
 	assert.Equal(t, "http://h/x", RedactQuery("http://h/x"))
 }
+
+// The nonce goes first: a raw `#` in an anchor-built value would hide any parameter after it in
+// the URL's fragment, and the server would never see the nonce.
+func TestWithNonce(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, "?nango_wasm_nonce=abc", WithNonce("", "abc"))
+	assert.Equal(t, "?nango_wasm_nonce=abc&connect_session_token=t&authorization_params[x]=a#b", WithNonce("?connect_session_token=t&authorization_params[x]=a#b", "abc"))
+	assert.Equal(t, "http://h/c?nango_wasm_nonce=***&ws_client_id=w", RedactQuery("http://h/c?nango_wasm_nonce=abc&ws_client_id=w"), "the nonce stays out of debug logs")
+}

@@ -2,6 +2,23 @@ package auth
 
 import "strings"
 
+// NonceParam carries an auth() call's nonce to the Nango host in the popup's first navigation.
+// The dev server keeps it with the flow and echoes it in every message it sends about the flow,
+// which is how the SDK tells this call's result from another flow's (docs/wire.md §1); Nango
+// ignores it.
+const NonceParam = "nango_wasm_nonce"
+
+// WithNonce puts the nonce in front of a query QueryString built. In front, because the anchor
+// concatenates some values raw: a `#` in one of them starts the URL's fragment, and a parameter
+// after it would never reach the server. The rest of the query stays the anchor's, byte for byte.
+func WithNonce(query, nonce string) string {
+	q := "?" + NonceParam + "=" + EncodeURIComponent(nonce)
+	if rest, ok := strings.CutPrefix(query, "?"); ok {
+		return q + "&" + rest
+	}
+	return q
+}
+
 // QueryString builds the query of /oauth/connect/{key} (and of the custom-auth endpoints) exactly
 // as @nangohq/frontend's toQueryString does, byte for byte, including its quirks: connection_id,
 // public_key, connect_session_token, hmac, user_scope and authorization_params are concatenated
@@ -92,7 +109,7 @@ func isUnreserved(c byte) bool {
 }
 
 // RedactQuery masks the values of the query keys that carry secrets (the session token, TBA
-// tokens, OAuth client overrides, the HMAC) in a URL, for debug logs: the anchor logs the
+// tokens, OAuth client overrides, the HMAC, the flow's nonce) in a URL, for debug logs: the anchor logs the
 // whole popup URL, session token included.
 func RedactQuery(href string) string {
 	base, query, found := strings.Cut(href, "?")
@@ -111,7 +128,7 @@ func RedactQuery(href string) string {
 
 func isSecretKey(key string) bool {
 	switch key {
-	case "connect_session_token", "public_key", "token_id", "token_secret", "hmac":
+	case "connect_session_token", "public_key", "token_id", "token_secret", "hmac", NonceParam:
 		return true
 	}
 	return strings.HasPrefix(key, "credentials[") || strings.HasPrefix(key, "credentials%5B")

@@ -65,12 +65,18 @@ func (c *Client) StartIn(popup safejs.Value, call auth.AuthCall, signal safejs.V
 	if !opened {
 		return settledPending(auth.ErrBlocked()), nil
 	}
-	href, _, err := ResolveURL(c.opts.Host+"/oauth/connect/"+call.ProviderConfigKey+auth.QueryString(call.ConnectionID, c.opts, call.Options), "")
+	nonce, err := newNonce()
+	if err != nil {
+		closePopup(popup)
+		return settledPending(auth.NewError(auth.UnknownError, "nango-wasm could not draw a random nonce: "+err.Error())), nil
+	}
+	query := auth.WithNonce(auth.QueryString(call.ConnectionID, c.opts, call.Options), nonce)
+	href, _, err := ResolveURL(c.opts.Host+"/oauth/connect/"+call.ProviderConfigKey+query, "")
 	if err != nil {
 		closePopup(popup) // the anchor leaves it open and blank
 		return settledPending(auth.ErrInvalidHostURL()), nil
 	}
-	r := newRunner(c, call, popup, href)
+	r := newRunner(c, call, popup, href, nonce)
 	c.current = r
 	c.setWin(c.newModal(popup))
 	r.start(signal)

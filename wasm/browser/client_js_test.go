@@ -42,9 +42,22 @@ func authCall(t *testing.T, extra ...any) auth.AuthCall {
 	return call
 }
 
-func successMessage(t *testing.T, id string) safejs.Value {
+// successMessage is the dev server's success message for the flow in popup: it echoes the nonce
+// the flow sent with the popup's navigation.
+func successMessage(t *testing.T, popup safejs.Value, id string) safejs.Value {
 	t.Helper()
-	return jsEval(t, `({ type: 'nango_oauth_callback_success', payload: { providerConfigKey: 'zendesk', connectionId: '`+id+`', isPending: false } })`)
+	return jsEval(t, `({ type: 'nango_oauth_callback_success', payload: { providerConfigKey: 'zendesk', connectionId: '`+id+`', isPending: false, nonce: '`+popupNonce(t, popup)+`' } })`)
+}
+
+// popupNonce reads the nonce from the URL the flow sent its popup to.
+func popupNonce(t *testing.T, popup safejs.Value) string {
+	t.Helper()
+	u, err := global("URL").New(get(t, popup, "location"))
+	require.NoError(t, err)
+	nonce, err := get(t, u, "searchParams").Call("get", auth.NonceParam)
+	require.NoError(t, err)
+	require.Equal(t, safejs.TypeString, nonce.Type(), "the popup's URL carries the call's nonce")
+	return str(t, nonce)
 }
 
 func deliver(t *testing.T, w safejs.Value, data safejs.Value, origin string, source safejs.Value) {
@@ -70,7 +83,9 @@ func TestStartOpensCentredPopupAndNavigatesIt(t *testing.T) {
 	assert.Equal(t, "", str(t, get(t, popup, "openedWith", "url")), "opened blank, synchronously")
 	assert.Equal(t, "_blank", str(t, get(t, popup, "openedWith", "target")))
 	assert.Equal(t, "left=710,top=240,width=500,height=600,scrollbars=yes,resizable=yes,status=no,toolbar=no,location=no,copyhistory=no,menubar=no,directories=no", str(t, get(t, popup, "openedWith", "features")))
-	assert.Equal(t, testHost+"/oauth/connect/zendesk?connect_session_token="+testToken+"&params[subdomain]=acme", str(t, get(t, popup, "location")))
+	nonce := popupNonce(t, popup)
+	assert.Regexp(t, "^[0-9a-f]{32}$", nonce, "128 random bits")
+	assert.Equal(t, testHost+"/oauth/connect/zendesk?nango_wasm_nonce="+nonce+"&connect_session_token="+testToken+"&params[subdomain]=acme", str(t, get(t, popup, "location")))
 	p.Abort("test over")
 	_, err = p.Wait()
 	requireAuthError(t, err, auth.Aborted)
@@ -82,7 +97,7 @@ func TestTrustedMessageResolvesAndAcks(t *testing.T) {
 	p, err := c.Start(authCall(t), safejs.Undefined())
 	require.NoError(t, err)
 	popup := get(t, w, "opened", 0)
-	deliver(t, w, successMessage(t, "c-1"), testHost, popup)
+	deliver(t, w, successMessage(t, popup, "c-1"), testHost, popup)
 	r, err := p.Wait()
 	require.NoError(t, err)
 	assert.Equal(t, auth.Result{ProviderConfigKey: "zendesk", ConnectionID: "c-1"}, r)
@@ -98,9 +113,11 @@ func TestUntrustedMessagesAreIgnored(t *testing.T) {
 	require.NoError(t, err)
 	popup := get(t, w, "opened", 0)
 	other := jsEval(t, `({ closed: false })`)
-	deliver(t, w, successMessage(t, "forged"), "http://evil.test", popup)
-	deliver(t, w, successMessage(t, "forged"), testHost, other)
-	deliver(t, w, successMessage(t, "forged"), testHost, safejs.Null())
+	deliver(t, w, successMessage(t, popup, "forged"), "http://evil.test", popup)
+	deliver(t, w, successMessage(t, popup, "forged"), testHost, other)
+	deliver(t, w, successMessage(t, popup, "forged"), testHost, safejs.Null())
+	// From the host and the popup, but another flow's: the popup was navigated elsewhere.
+	deliver(t, w, jsEval(t, `({ type: 'nango_oauth_callback_success', payload: { providerConfigKey: 'zendesk', connectionId: 'forged', nonce: '0123456789abcdef0123456789abcdef' } })`), testHost, popup)
 	_, err = p.Wait()
 	requireAuthError(t, err, auth.Timeout)
 	n, _ := get(t, popup, "received").Length()
@@ -172,7 +189,7 @@ func TestNewerCallSupersedesAndClearAborts(t *testing.T) {
 	_, err = first.Wait()
 	requireAuthError(t, err, auth.Superseded)
 
-	deliver(t, w, successMessage(t, "late-for-the-first"), testHost, get(t, w, "opened", 0))
+	deliver(t, w, successMessage(t, get(t, w, "opened", 0), "late-for-the-first"), testHost, get(t, w, "opened", 0))
 	c.Clear()
 	_, err = second.Wait()
 	requireAuthError(t, err, auth.Aborted)
@@ -188,7 +205,7 @@ func TestFlowsReleaseTheirFuncs(t *testing.T) {
 		p, err := c.Start(authCall(t), safejs.Undefined())
 		require.NoError(t, err)
 		if i%2 == 0 {
-			deliver(t, w, successMessage(t, "c"), testHost, get(t, w, "opened", i))
+			deliver(t, w, successMessage(t, get(t, w, "opened", i), "c"), testHost, get(t, w, "opened", i))
 		} else {
 			p.Abort("")
 		}
@@ -246,8 +263,8 @@ func TestDebugLogging(t *testing.T) {
 	require.NoError(t, err)
 	p, err := c.Start(authCall(t), safejs.Undefined())
 	require.NoError(t, err)
-	deliver(t, w, successMessage(t, "forged"), "http://evil.test", get(t, w, "opened", 0))
-	deliver(t, w, successMessage(t, "c"), testHost, get(t, w, "opened", 0))
+	deliver(t, w, successMessage(t, get(t, w, "opened", 0), "forged"), "http://evil.test", get(t, w, "opened", 0))
+	deliver(t, w, successMessage(t, get(t, w, "opened", 0), "c"), testHost, get(t, w, "opened", 0))
 	_, err = p.Wait()
 	require.NoError(t, err)
 
@@ -256,7 +273,7 @@ func TestDebugLogging(t *testing.T) {
 	text := str(t, all)
 	assert.Contains(t, text, "NANGO DEBUG LOG:  Debug mode is enabled.")
 	assert.Contains(t, text, "NANGO DEBUG LOG:  Using host: "+testHost+".")
-	assert.Contains(t, text, "[nango] opening "+testHost+"/oauth/connect/zendesk?connect_session_token=***&params[subdomain]=acme")
+	assert.Contains(t, text, "[nango] opening "+testHost+"/oauth/connect/zendesk?nango_wasm_nonce=***&connect_session_token=***&params[subdomain]=acme")
 	assert.Contains(t, text, "ignored a message from origin http://evil.test")
 	assert.Contains(t, text, "[nango] authorization succeeded")
 	assert.NotContains(t, text, testToken, "the session token never reaches the log")

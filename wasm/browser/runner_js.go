@@ -83,7 +83,7 @@ type runner struct {
 	socket *socket
 }
 
-func newRunner(c *Client, call auth.AuthCall, popup safejs.Value, connectURL string) *runner {
+func newRunner(c *Client, call auth.AuthCall, popup safejs.Value, connectURL, nonce string) *runner {
 	return &runner{
 		c:    c,
 		call: call,
@@ -94,6 +94,7 @@ func newRunner(c *Client, call auth.AuthCall, popup safejs.Value, connectURL str
 			Transport:         call.Transport,
 			DetectClosed:      call.DetectClosed,
 			TimeoutMS:         call.TimeoutMS,
+			Nonce:             nonce,
 		}),
 		popup:      popup,
 		connectURL: connectURL,

@@ -111,8 +111,9 @@ test-unit-envs: $(DIST)/apps/vitest/.built $(DIST)/apps/jest/.built
 	cd $(DIST)/apps/vitest && npm test --silent
 	cd $(DIST)/apps/jest && npm test --silent
 
+# The whole suite takes 7–11 minutes on a shared 2-core machine, the fixture apps 2 of them.
 test-e2e: chromium anchor apps
-	$(GO) test -count=1 -timeout 10m ./e2e/...
+	$(GO) test -count=1 -timeout 15m ./e2e/...
 
 ## anchor: the real @nangohq/frontend bundled for the browser, for the conformance suite only
 ## (a test dependency from npm, never shipped)

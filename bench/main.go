@@ -14,6 +14,8 @@
 //  6. the dev server's flows/s and p99 under the load driver, against a bare net/http handler;
 //  7. the Go app example (wasm/nango/example): its size with package nango and with a do-nothing
 //     stand-in (the SDK's marginal cost to a Go app), and its click → popup against nango.js's.
+//  8. an app's start-up with the SDK imported, against the same app on @nangohq/frontend, on
+//     loopback and on a throttled network, and a click before nango.wasm is ready (apps.go).
 //
 // Everything runs on loopback in headless Chromium with popup blocking on. The budgets of the
 // issue are checked on the ratios only (the table marks them OK or OVER, and the command still
@@ -46,6 +48,7 @@ type config struct {
 	flowRuns, firstRuns          int
 	memCalls, memReps            int
 	goClicks                     int
+	appRounds                    int
 	loadFlows, loadConc, loadRep int
 	deadline                     time.Duration
 }
@@ -63,10 +66,11 @@ func parseFlags() config {
 	flag.IntVar(&c.goClicks, "go-clicks", 16, "timed clicks of the Go app example, and as many of nango.js, interleaved")
 	flag.IntVar(&c.memCalls, "mem-calls", 500, "auth() calls per memory page, given up and completed")
 	flag.IntVar(&c.memReps, "mem-reps", 1, "memory pages")
+	flag.IntVar(&c.appRounds, "app-rounds", 10, "cold loads of the app per SDK and network")
 	flag.IntVar(&c.loadFlows, "load-flows", 2000, "flows per load run")
 	flag.IntVar(&c.loadConc, "load-c", 32, "flows in flight in the load runs")
 	flag.IntVar(&c.loadRep, "load-reps", 3, "load runs (and as many ceiling runs)")
-	flag.DurationVar(&c.deadline, "deadline", 20*time.Minute, "the whole run stops with an error after this")
+	flag.DurationVar(&c.deadline, "deadline", 25*time.Minute, "the whole run stops with an error after this")
 	flag.Parse()
 	return c
 }
@@ -114,6 +118,10 @@ func run() error {
 	if res.memDone, err = e.measureMemory(completed, c.memCalls, c.memReps); err != nil {
 		return err
 	}
+	progress("app start-up: %d rounds × 2 SDKs × %d networks, cold", c.appRounds, len(appNetworks))
+	if res.apps, err = e.measureApps(c.appRounds); err != nil {
+		return err
+	}
 	m := describeMachine(e.version)
 	e.close() // the browser and the bench's server stop before the load runs
 	progress("server load: %d runs × %d flows, %d in flight, and the ceiling", c.loadRep, c.loadFlows, c.loadConc)
@@ -141,7 +149,8 @@ const intro = "`make bench` builds the SDK, the anchor bundle and the baselines,
 	"the safejs floor as built before the patch and the post-link step; start-up cold ≤ 1.0 × the floor, reload and warm\n" +
 	"≤ 1.05 ×; `auth()`'s own work ≤ 1.5 × @nangohq/frontend's; round trip ≤ 1.0 × @nangohq/frontend, first clicks and\n" +
 	"later ones; zero `js.Func` growth and memory flat within noise; the dev server ≥ 0.45 × the flows/s of a bare\n" +
-	"`net/http` handler serving as many requests per flow. How to read the figures is in the next section."
+	"`net/http` handler serving as many requests per flow; an app's start-up ≤ 1.05 × the same app on\n" +
+	"@nangohq/frontend. How to read the figures is in the next section."
 
 // progress tells the person waiting what the bench is doing (on stderr: stdout is the table).
 func progress(format string, args ...any) {

@@ -17,6 +17,8 @@ import (
 
 // emulatorRoutes adds the emulator's paths to the API host.
 func (a *API) emulatorRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /emulator", a.emulatorPage)
+	mux.HandleFunc("GET /emulator/{file}", a.emulatorAsset)
 	mux.HandleFunc("GET /emulator/events", a.emulatorEvents)
 	mux.HandleFunc("POST /emulator/reset", a.resetEmulator)
 	mux.HandleFunc("GET /emulator/sessions", a.listEmulatorSessions)

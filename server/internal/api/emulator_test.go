@@ -43,6 +43,15 @@ func TestEmulatorNeedsTheSecretKey(t *testing.T) {
 			map[string]string{"Authorization": "Bearer 11111111-2222-4333-8444-555555555555"})
 		assert.Equal(t, "unknown_account", resp.Envelope(t)["code"], "%s %s", c.method, c.path)
 	}
+	// The page and its files hold nothing secret (the page asks for the key) and run under a
+	// policy that allows only themselves.
+	for _, path := range []string{"/emulator", "/emulator/emulator.js", "/emulator/emulator.css"} {
+		page := webtest.Get(t, http.DefaultClient, h.APIURL()+path, nil)
+		assert.Equal(t, http.StatusOK, page.Status, path)
+		assert.Contains(t, page.Header.Get("Content-Security-Policy"), "script-src 'self'", path)
+		assert.NotContains(t, page.Body, h.SecretKey(), path)
+	}
+	assert.Equal(t, http.StatusNotFound, webtest.Get(t, http.DefaultClient, h.APIURL()+"/emulator/index.html", nil).Status)
 }
 
 func TestEmulatorSeedsAndListsConnections(t *testing.T) {

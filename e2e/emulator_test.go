@@ -54,13 +54,7 @@ func startEmulated(t *testing.T) *server.Server {
 // openEmulator opens the emulator page in a fresh tab; page errors fail the test.
 func openEmulator(t *testing.T, srv *server.Server) context.Context {
 	t.Helper()
-	ctx := newTab(t)
-	errs := WatchPageErrors(ctx)
-	t.Cleanup(func() {
-		for _, e := range errs.List() {
-			t.Errorf("page error: %s", e)
-		}
-	})
+	ctx := newWatchedTab(t)
 	step(t, ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(srv.APIURL()+"/emulator"))
 	return ctx
 }

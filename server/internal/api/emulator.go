@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
@@ -51,12 +52,8 @@ func (a *API) resetEmulator(w http.ResponseWriter, r *http.Request) {
 // listEmulatorSessions is GET /emulator/sessions: the sessions that have not expired, newest
 // first.
 func (a *API) listEmulatorSessions(w http.ResponseWriter, r *http.Request) {
-	if !a.requireSecretKey(w, r) {
-		return
-	}
-	snap, err := a.store.Snapshot()
-	if err != nil {
-		a.storeFailed(w, err)
+	snap, ok := a.emulatorSnapshot(w, r)
+	if !ok {
 		return
 	}
 	now := a.now()
@@ -72,24 +69,31 @@ func (a *API) listEmulatorSessions(w http.ResponseWriter, r *http.Request) {
 // listEmulatorConnections is GET /emulator/connections: every connection, newest first, with
 // its connection_config and credentials.
 func (a *API) listEmulatorConnections(w http.ResponseWriter, r *http.Request) {
-	if !a.requireSecretKey(w, r) {
+	snap, ok := a.emulatorSnapshot(w, r)
+	if !ok {
 		return
 	}
-	snap, err := a.store.Snapshot()
+	data, err := connectionsOut(snap.Connections)
 	if err != nil {
 		a.storeFailed(w, err)
 		return
 	}
-	data := []emulatorConnection{}
-	for i := len(snap.Connections) - 1; i >= 0; i-- {
-		c, err := connectionOut(snap.Connections[i])
-		if err != nil {
-			a.storeFailed(w, err)
-			return
-		}
-		data = append(data, c)
-	}
+	slices.Reverse(data)
 	web.WriteJSON(w, http.StatusOK, map[string]any{"data": data})
+}
+
+// emulatorSnapshot authenticates an emulator call and reads the store's snapshot; on failure it
+// has answered.
+func (a *API) emulatorSnapshot(w http.ResponseWriter, r *http.Request) (*store.Snapshot, bool) {
+	if !a.requireSecretKey(w, r) {
+		return nil, false
+	}
+	snap, err := a.store.Snapshot()
+	if err != nil {
+		a.storeFailed(w, err)
+		return nil, false
+	}
+	return snap, true
 }
 
 // listWebhookDeliveries is GET /emulator/webhooks: the recent deliveries, newest first.
@@ -272,6 +276,19 @@ func connectionOut(c *store.Connection) (emulatorConnection, error) {
 		EndUser: c.EndUser, Tags: c.Tags, ConnectionConfig: c.ConnectionConfig, Credentials: creds,
 		WebhookURLOverride: c.WebhookURLOverride, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, LastFetchedAt: c.LastFetchedAt,
 	}, nil
+}
+
+// connectionsOut shows connections in their order.
+func connectionsOut(conns []*store.Connection) ([]emulatorConnection, error) {
+	out := make([]emulatorConnection, 0, len(conns))
+	for _, c := range conns {
+		shown, err := connectionOut(c)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, shown)
+	}
+	return out, nil
 }
 
 func (c emulatorConnection) record() *store.Connection {

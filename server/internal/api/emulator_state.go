@@ -29,23 +29,16 @@ var tokenHashPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
 // exportState is GET /emulator/state: every session and connection and the live faults. Pending
 // OAuth states (a popup mid-flow) and webhook deliveries (a log, not state) are left out.
 func (a *API) exportState(w http.ResponseWriter, r *http.Request) {
-	if !a.requireSecretKey(w, r) {
+	snap, ok := a.emulatorSnapshot(w, r)
+	if !ok {
 		return
 	}
-	snap, err := a.store.Snapshot()
+	conns, err := connectionsOut(snap.Connections)
 	if err != nil {
 		a.storeFailed(w, err)
 		return
 	}
-	state := emulatorState{Format: stateFormat, Version: stateVersion, Connections: []emulatorConnection{}, Sessions: []emulatorSession{}, Faults: a.faults.spec()}
-	for _, c := range snap.Connections {
-		out, err := connectionOut(c)
-		if err != nil {
-			a.storeFailed(w, err)
-			return
-		}
-		state.Connections = append(state.Connections, out)
-	}
+	state := emulatorState{Format: stateFormat, Version: stateVersion, Connections: conns, Sessions: []emulatorSession{}, Faults: a.faults.spec()}
 	for _, rec := range snap.Sessions {
 		state.Sessions = append(state.Sessions, sessionOut(rec))
 	}
@@ -129,11 +122,15 @@ func (a *API) stateSnapshot(state *emulatorState) (*store.Snapshot, []web.FieldE
 			c.ID = next
 		}
 	}
+	hashes := map[string]bool{}
 	for i, s := range state.Sessions {
 		path := []any{"sessions", i}
 		if !tokenHashPattern.MatchString(s.TokenHash) {
 			v.Add(web.At(path, "token_hash"), "invalid_format", "Expected the hex SHA-256 of the session token (64 lowercase hex digits)")
+		} else if hashes[s.TokenHash] {
+			v.Add(web.At(path, "token_hash"), "custom", "Duplicate session: this token_hash is already in the state")
 		}
+		hashes[s.TokenHash] = true
 		if s.ID == "" {
 			s.ID = web.NewUUID()
 		}

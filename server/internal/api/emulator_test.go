@@ -215,6 +215,7 @@ func TestEmulatorStateImportChecksAndFillsIn(t *testing.T) {
 		{`{"format":"nango-dev-state","version":1,"connections":[{"provider_config_key":"nope","connection_id":"a"}]}`, `"path":["connections",0,"provider_config_key"]`},
 		{`{"format":"nango-dev-state","version":1,"connections":[{"provider_config_key":"github","connection_id":"a"},{"provider_config_key":"github","connection_id":"a"}]}`, `"path":["connections",1]`},
 		{`{"format":"nango-dev-state","version":1,"sessions":[{"token_hash":"abc"}]}`, `"path":["sessions",0,"token_hash"]`},
+		{`{"format":"nango-dev-state","version":1,"sessions":[{"token_hash":"` + store.TokenHash("t") + `"},{"token_hash":"` + store.TokenHash("t") + `"}]}`, `"path":["sessions",1,"token_hash"]`},
 		{`{"format":"nango-dev-state","version":1,"faults":{"faults":["nope"]}}`, `"path":["faults","faults",0]`},
 		{`{"format":"nango-dev-state","version":1,"unknown":true}`, `unknown field`},
 	} {

@@ -69,6 +69,20 @@ func connectWithoutPopup(t *testing.T, srv *server.Server, token string) {
 	require.Equal(t, http.StatusOK, res.StatusCode)
 }
 
+// panelsShown tells whether the lists are on screen.
+func panelsShown(t *testing.T, ctx context.Context) bool {
+	t.Helper()
+	return eval[bool](t, ctx, `getComputedStyle(document.querySelector('#panels')).display !== 'none'`)
+}
+
+// unlockEmulator types the secret key into the page and waits until it is live.
+func unlockEmulator(t *testing.T, ctx context.Context, srv *server.Server) {
+	t.Helper()
+	step(t, ctx, chromedp.SendKeys(chromedp.CSS("#secret-key"), srv.SecretKey()), chromedp.Click(chromedp.CSS("#unlock-button")))
+	step(t, ctx, chromedp.WaitVisible(chromedp.CSS(`body[data-state="live"]`)))
+	assert.True(t, panelsShown(t, ctx))
+}
+
 func setColorScheme(t *testing.T, ctx context.Context, scheme string) {
 	t.Helper()
 	_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
@@ -89,10 +103,14 @@ func TestEmulatorPage(t *testing.T) {
 	step(t, ctx, chromedp.SendKeys(chromedp.CSS("#secret-key"), wrongKey), chromedp.Click(chromedp.CSS("#unlock-button")))
 	step(t, ctx, chromedp.WaitVisible(chromedp.CSS("#unlock-error")))
 	assert.Contains(t, text(t, ctx, "#unlock-error"), "not this server’s secret key")
+	assert.False(t, panelsShown(t, ctx), "nothing is shown without the key")
+	setColorScheme(t, ctx, "dark")
+	shot(t, ctx, "emulator-locked-dark")
+	setColorScheme(t, ctx, "light")
 	assert.Equal(t, "locked", eval[string](t, ctx, `document.body.dataset.state`))
 
-	step(t, ctx, chromedp.SendKeys(chromedp.CSS("#secret-key"), kb.End+strings.Repeat(kb.Backspace, len(wrongKey))+srv.SecretKey()), chromedp.Click(chromedp.CSS("#unlock-button")))
-	step(t, ctx, chromedp.WaitVisible(chromedp.CSS(`body[data-state="live"]`)))
+	step(t, ctx, chromedp.SendKeys(chromedp.CSS("#secret-key"), kb.End+strings.Repeat(kb.Backspace, len(wrongKey))))
+	unlockEmulator(t, ctx, srv)
 	assert.Equal(t, srv.SecretKey(), eval[string](t, ctx, `sessionStorage.getItem('nango-dev-emulator-key')`))
 	assert.Equal(t, srv.APIURL()+"/emulator", eval[string](t, ctx, `location.href`), "the key is in no URL")
 
@@ -169,4 +187,34 @@ func TestEmulatorPage(t *testing.T) {
 	step(t, ctx, chromedp.Click(chromedp.CSS("#forget")), chromedp.WaitVisible(chromedp.CSS("#secret-key")))
 	assert.Equal(t, "locked", eval[string](t, ctx, `document.body.dataset.state`))
 	assert.Nil(t, eval[any](t, ctx, `sessionStorage.getItem('nango-dev-emulator-key')`))
+	assert.False(t, panelsShown(t, ctx), "forgetting the key hides the lists")
+}
+
+// The page beside the app: a fault set on the page fails the app's next popup flow, the failure's
+// webhook shows up; cleared, the next flow connects, and the connection shows up.
+func TestEmulatorPageBesideTheApp(t *testing.T) {
+	srv := startEmulated(t)
+	emu := openEmulator(t, srv)
+	unlockEmulator(t, emu, srv)
+
+	app := newWatchedTab(t)
+	step(t, app, chromedp.Navigate(srv.AppURL()+"/?integration=zendesk"), chromedp.WaitVisible(chromedp.CSS(`body[data-state="ready"][data-session="ready"]`)))
+	step(t, emu, chromedp.WaitVisible(chromedp.CSS("#sessions tr[data-session]")))
+
+	step(t, emu, chromedp.Click(chromedp.CSS("#fault-add")))
+	step(t, emu, chromedp.SetValue(chromedp.CSS("#fault-rows .fault-integration"), "zendesk"), chromedp.SendKeys(chromedp.CSS("#fault-rows .fault-list"), "access_denied"), chromedp.Click(chromedp.CSS("#faults-apply")))
+	step(t, emu, chromedp.WaitVisible(chromedp.CSS(`#faults-panel[data-active="true"]`)))
+
+	step(t, app, chromedp.SendKeys(chromedp.CSS("#field-subdomain"), "acme"))
+	clickOpeningPopup(t, app, "#connect")
+	step(t, app, chromedp.WaitVisible(chromedp.CSS(`body[data-state="error"]`)))
+	assert.Equal(t, "access_denied", text(t, app, "#error-type"))
+	step(t, emu, chromedp.WaitVisible(chromedp.CSS(`#webhooks tbody tr[data-delivery] small.error`)))
+	assert.Contains(t, text(t, emu, "#webhooks tbody"), "zendesk")
+
+	step(t, emu, chromedp.Click(chromedp.CSS("#faults-clear")), chromedp.WaitVisible(chromedp.CSS(`#faults-panel[data-active="false"]`)))
+	approve(t, clickConnect(t, app))
+	step(t, app, chromedp.WaitVisible(chromedp.CSS(`body[data-state="success"]`)))
+	step(t, emu, chromedp.WaitVisible(chromedp.CSS(`#connections tr[data-connection^="zendesk/"]`)))
+	assert.Equal(t, "1", text(t, emu, "#connections-count"))
 }

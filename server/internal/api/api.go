@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
@@ -33,11 +34,12 @@ type API struct {
 	handler      http.Handler // the routes, behind the CORS policy
 
 	// The emulator's (emulator*.go): what changed, for its listeners; the webhook deliveries;
-	// the faults set live; whether the configuration refuses WebSockets without them.
-	changes          *changeFeed
-	deliveries       *deliveryLog
-	faults           *liveFaults
-	refuseConfigured bool
+	// the faults set live; whether WebSockets are refused without them (the configuration, or
+	// RefuseWebSockets).
+	changes       *changeFeed
+	deliveries    *deliveryLog
+	faults        *liveFaults
+	refuseWithout atomic.Bool
 }
 
 // Config is what the API host is built from.
@@ -95,12 +97,11 @@ func New(cfg Config) (*API, error) {
 		environment:  cfg.Environment,
 		connectUI:    cfg.ConnectUI,
 
-		changes:          changes,
-		faults:           &liveFaults{},
-		refuseConfigured: cfg.RefuseWebSockets,
+		changes: changes,
+		faults:  &liveFaults{},
 	}
 	a.deliveries = newDeliveryLog(a.now, func() { changes.publish(topicWebhooks) })
-	a.hub.setRefuse(cfg.RefuseWebSockets)
+	a.RefuseWebSockets(cfg.RefuseWebSockets)
 	routes, err := a.routes(cfg.WebsocketsPath)
 	if err != nil {
 		return nil, err
@@ -117,8 +118,12 @@ func (a *API) Handler() http.Handler { return a.handler }
 // it cut; their ids stay resumable.
 func (a *API) DropWebSockets() int { return a.hub.dropAll() }
 
-// RefuseWebSockets makes the WebSocket path answer upgrades 503 (true), or accept them again.
-func (a *API) RefuseWebSockets(refuse bool) { a.hub.setRefuse(refuse) }
+// RefuseWebSockets makes the WebSocket path answer upgrades 503 (true), or accept them again
+// (unless ws_refuse is set live).
+func (a *API) RefuseWebSockets(refuse bool) {
+	a.refuseWithout.Store(refuse)
+	a.hub.setRefuse(refuse || a.faults.refusesWebSockets())
+}
 
 // DrainWebhooks stops taking webhooks and lets the queued ones go out until ctx is done.
 func (a *API) DrainWebhooks(ctx context.Context) { a.webhooks.shutdown(ctx) }

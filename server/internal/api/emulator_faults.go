@@ -101,7 +101,7 @@ func (a *API) parseFaultList(v *web.Validator, list []string, path []any, server
 // applyFaults makes a set of live faults current, ws_refuse included.
 func (a *API) applyFaults(server catalog.FaultSet, byIntegration map[string]catalog.FaultSet) {
 	a.faults.set(server, byIntegration)
-	a.hub.setRefuse(a.refuseConfigured || a.faults.refusesWebSockets())
+	a.hub.setRefuse(a.refuseWithout.Load() || a.faults.refusesWebSockets())
 	a.changes.publish(topicFaults)
 }
 

@@ -160,11 +160,18 @@ func TestEmulatorFaultsActOnTheNextFlow(t *testing.T) {
 	assert.Empty(t, authorize("zendesk").Get("nango_dev_fault"))
 
 	// ws_refuse is server-wide only, as in the config file, and acts at once.
+	upgrade := func() int {
+		return webtest.Get(t, http.DefaultClient, h.APIURL()+"/", map[string]string{"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}).Status
+	}
 	require.Equal(t, http.StatusOK, emu(t, h, "PUT", "faults", `{"faults":["ws_refuse"]}`).Status)
-	refused := webtest.Get(t, http.DefaultClient, h.APIURL()+"/", map[string]string{"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="})
-	assert.Equal(t, http.StatusServiceUnavailable, refused.Status)
+	assert.Equal(t, http.StatusServiceUnavailable, upgrade())
 	require.Equal(t, http.StatusNoContent, emu(t, h, "DELETE", "faults", "").Status)
 	webtest.DialSDKSocket(t, h, "/")
+	// Clearing live faults does not undo a refusal set otherwise (the config, RefuseWebSockets).
+	h.RefuseWebSockets(true)
+	require.Equal(t, http.StatusNoContent, emu(t, h, "DELETE", "faults", "").Status)
+	assert.Equal(t, http.StatusServiceUnavailable, upgrade())
+	h.RefuseWebSockets(false)
 
 	for _, c := range []struct{ body, path string }{
 		{`{"faults":["nope"]}`, `"path":["faults",0]`},

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
@@ -33,6 +34,14 @@ type API struct {
 	environment  string       // the environment name the auth webhook reports
 	connectUI    http.Handler // the Connect UI page, served at /connect/
 	handler      http.Handler // the routes, behind the CORS policy
+
+	// The emulator's (emulator*.go): what changed, for its listeners; the webhook deliveries;
+	// the faults set live; whether WebSockets are refused without them (the configuration, or
+	// RefuseWebSockets).
+	changes       *changeFeed
+	deliveries    *deliveryLog
+	faults        *liveFaults
+	refuseWithout atomic.Bool
 }
 
 // Config is what the API host is built from.
@@ -73,13 +82,14 @@ func New(cfg Config) (*API, error) {
 	if err != nil {
 		return nil, err
 	}
+	changes := newChangeFeed()
 	a := &API{
 		secretKey:    cfg.SecretKey,
 		apiURL:       cfg.APIURL,
 		providerURL:  cfg.ProviderURL,
 		catalog:      cfg.Catalog,
 		integrations: cfg.Integrations,
-		store:        cfg.Store,
+		store:        observedStore{Store: cfg.Store, changes: changes},
 		hub:          newWSHub(cfg.Log, wsOptions{}),
 		pages:        pg,
 		client:       cfg.Client,
@@ -89,14 +99,18 @@ func New(cfg Config) (*API, error) {
 		sdk:          cfg.SDK,
 		environment:  cfg.Environment,
 		connectUI:    cfg.ConnectUI,
+
+		changes: changes,
+		faults:  &liveFaults{},
 	}
-	a.hub.setRefuse(cfg.RefuseWebSockets)
+	a.deliveries = newDeliveryLog(a.now, func() { changes.publish(topicWebhooks) })
+	a.RefuseWebSockets(cfg.RefuseWebSockets)
 	routes, err := a.routes(cfg.WebsocketsPath)
 	if err != nil {
 		return nil, err
 	}
 	a.handler = withCORS(cfg.ConnectUIOrigins, routes)
-	a.webhooks = newWebhookSender(cfg.Webhooks, cfg.Log) // last: it starts its workers
+	a.webhooks = newWebhookSender(cfg.Webhooks, cfg.Log, a.deliveries) // last: it starts its workers
 	return a, nil
 }
 
@@ -107,8 +121,12 @@ func (a *API) Handler() http.Handler { return a.handler }
 // it cut; their ids stay resumable.
 func (a *API) DropWebSockets() int { return a.hub.dropAll() }
 
-// RefuseWebSockets makes the WebSocket path answer upgrades 503 (true), or accept them again.
-func (a *API) RefuseWebSockets(refuse bool) { a.hub.setRefuse(refuse) }
+// RefuseWebSockets makes the WebSocket path answer upgrades 503 (true), or accept them again
+// (unless ws_refuse is set live).
+func (a *API) RefuseWebSockets(refuse bool) {
+	a.refuseWithout.Store(refuse)
+	a.hub.setRefuse(refuse || a.faults.refusesWebSockets())
+}
 
 // DrainWebhooks stops taking webhooks and lets the queued ones go out until ctx is done.
 func (a *API) DrainWebhooks(ctx context.Context) { a.webhooks.shutdown(ctx) }

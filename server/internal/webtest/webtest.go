@@ -263,3 +263,15 @@ func RunNode(t *testing.T, script string, input, out any) {
 	require.NoError(t, err, "node: %s", script)
 	require.NoError(t, json.Unmarshal(result, out), "node wrote %s", result)
 }
+
+// Emulator calls the emulator API (/emulator/...) of an API host with the secret key; body ""
+// sends none.
+func Emulator(t *testing.T, h APIHost, method, path, body string) Response {
+	t.Helper()
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	return Do(t, http.DefaultClient, method, h.APIURL()+"/emulator/"+path, r,
+		map[string]string{"Authorization": "Bearer " + h.SecretKey(), "Content-Type": "application/json"})
+}

@@ -109,7 +109,11 @@ func (a *API) authorizeFlow(q *connectQuery, key string) (*store.Session, *Integ
 // checkPopupProvider refuses the providers a popup cannot authorize: other auth modes, outbound
 // installations and grants other than the authorization code.
 func checkPopupProvider(p *catalog.Provider, key string) *web.Error {
-	if p.AuthMode != "OAUTH2" {
+	switch p.AuthMode {
+	case "OAUTH2":
+	case "OAUTH1":
+		return checkOAuth1Provider(p)
+	default:
 		return errAuthModeNotSupported(p.AuthMode)
 	}
 	if p.AuthorizationURL == "" {
@@ -179,7 +183,14 @@ func flowClient(in *Integration, credentials, config *catalog.OrderedMap) (id, s
 // recordFlow builds the authorize URL, then keeps the state for the callback, which takes it
 // once: a flow whose URL cannot be built leaves no state behind.
 func (a *API) recordFlow(flow *popupFlow) *web.Error {
-	target, apiErr := a.authorizeRequest(flow.in, flow.state, flow.authParams, flow.userScope)
+	var target string
+	var apiErr *web.Error
+	switch flow.in.Provider.AuthMode {
+	case "OAUTH1":
+		target, apiErr = a.oauth1Authorize(flow)
+	default:
+		target, apiErr = a.authorizeRequest(flow.in, flow.state, flow.authParams, flow.userScope)
+	}
 	if apiErr != nil {
 		return apiErr
 	}

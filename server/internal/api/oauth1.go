@@ -113,10 +113,10 @@ func (a *API) oauth1Callback(w http.ResponseWriter, r *http.Request, in *Integra
 	q := r.URL.Query()
 	token, verifier := q.Get("oauth_token"), q.Get("oauth_verifier")
 	if token == "" || verifier == "" {
-		// Nango's message names no provider error here; the page's payload still carries
-		// it, so nango-wasm tells a refusal (access_denied) from a broken provider.
+		// Nango quotes no provider error here (OAuth 1.0a has no standard refusal), and the
+		// page does not either: the page and the WebSocket frame must agree, as the SDK
+		// settles with whichever comes first.
 		e := wsErr("callback_err", "Did not get oauth_token and/or oauth_verifier in the callback.")
-		e.ProviderError, _ = providerError(q)
 		a.failureWebhook(failed, webhookError{Type: "invalid_callback", Description: e.Message})
 		a.failFlow(w, r, e, ref)
 		return

@@ -29,6 +29,7 @@ type API struct {
 	sdk          web.SDKFiles
 	webhooks     *webhookSender
 	environment  string       // the environment name the auth webhook reports
+	wsPath       string       // where the SDK's WebSocket is served (GET /connect/session tells it)
 	connectUI    http.Handler // the Connect UI page, served at /connect/
 	handler      http.Handler // the routes, behind the CORS policy
 }
@@ -86,9 +87,13 @@ func New(cfg Config) (*API, error) {
 		sdk:          cfg.SDK,
 		environment:  cfg.Environment,
 		connectUI:    cfg.ConnectUI,
+		wsPath:       cfg.WebsocketsPath,
+	}
+	if a.wsPath == "" {
+		a.wsPath = "/"
 	}
 	a.hub.setRefuse(cfg.RefuseWebSockets)
-	routes, err := a.routes(cfg.WebsocketsPath)
+	routes, err := a.routes(a.wsPath)
 	if err != nil {
 		return nil, err
 	}

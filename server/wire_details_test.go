@@ -1,6 +1,9 @@
 package server
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"strings"
 	"testing"
@@ -76,4 +79,83 @@ func TestConnectSessionWebsocketsPath(t *testing.T) {
 	withQuery := webtest.Get(t, http.DefaultClient, srv.APIURL()+"/connect/session?x=1", map[string]string{"Authorization": "Bearer " + token})
 	assert.Equal(t, http.StatusBadRequest, withQuery.Status)
 	assert.Equal(t, "invalid_query_params", withQuery.Envelope(t)["code"])
+}
+
+// legacyKey is the public key of an account created before Nango deprecated public keys.
+const legacyKey = "0b7c1a42-6f0e-4d51-9a8b-3c2d1e0f9a87"
+
+func startLegacyAccount(t *testing.T, hmacKey string) *Server {
+	t.Helper()
+	return startConfigured(t, Config{PublicKey: legacyKey, AccountCreatedAt: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), HMACKey: hmacKey})
+}
+
+func signed(key string, values ...string) string {
+	mac := hmac.New(sha256.New, []byte(key))
+	mac.Write([]byte(strings.Join(values, ":")))
+	return hex.EncodeToString(mac.Sum(nil))
+}
+
+// A public key authenticates an account created before 2025-08-25, as Nango still allows: the
+// caller names the connection id, and the connection has no end user or tags.
+func TestLegacyPublicKey(t *testing.T) {
+	t.Parallel()
+	srv := startLegacyAccount(t, "")
+	connect := func(key, query string) string {
+		return srv.APIURL() + "/oauth/connect/github?public_key=" + key + query
+	}
+	page := runFlow(t, srv, webtest.Browser(t), connect(legacyKey, "&connection_id=legacy-1"), "approve")
+	require.Equal(t, http.StatusOK, page.Status, page.Body)
+	assert.Equal(t, "legacy-1", webtest.PostedMessage(t, page.Body)["payload"].(map[string]any)["connectionId"])
+	conn := webtest.ReadConnection(t, srv, "github", "legacy-1").JSON(t)
+	assert.Nil(t, conn["end_user"])
+	assert.Equal(t, map[string]any{}, conn["tags"])
+
+	resp := webtest.PostAuth(t, srv, "/api-auth/api-key", "sendgrid", "", "public_key="+legacyKey+"&connection_id=legacy-2", `{"apiKey":"k"}`)
+	require.Equal(t, http.StatusOK, resp.Status, resp.Body)
+	assert.Equal(t, "legacy-2", resp.JSON(t)["connectionId"])
+
+	other := webtest.Get(t, http.DefaultClient, connect("3f2504e0-4f89-41d3-9a0c-0305e82c3301", ""), nil)
+	assert.Equal(t, http.StatusUnauthorized, other.Status)
+	assert.Equal(t, "unknown_account", other.Envelope(t)["code"])
+
+	fresh := startConfigured(t, Config{PublicKey: legacyKey, AccountCreatedAt: time.Date(2025, 8, 26, 0, 0, 0, 0, time.UTC)})
+	deprecated := webtest.Get(t, http.DefaultClient, fresh.APIURL()+"/oauth/connect/github?public_key="+legacyKey, nil)
+	assert.Equal(t, http.StatusUnauthorized, deprecated.Status)
+	assert.Equal(t, "deprecated_authentication", deprecated.Envelope(t)["code"])
+}
+
+// With hmac_enabled, a public-key request carries hmac = HMAC-SHA256(key, "<integration>[:<id>]"):
+// /oauth/connect reports a failure as Nango's WSErr, the POSTs as its JSON; sessions are exempt.
+func TestHMAC(t *testing.T) {
+	t.Parallel()
+	const key = "hmac-key-1"
+	srv := startLegacyAccount(t, key)
+	popup := func(query string) webtest.Response {
+		return webtest.Get(t, webtest.Browser(t), srv.APIURL()+"/oauth/connect/github?public_key="+legacyKey+query, webtest.PopupHeaders)
+	}
+	for _, tc := range []struct{ name, query, code, message string }{
+		{"missing", "&connection_id=c1", "missing_hmac", "Missing HMAC digest."},
+		{"signed for another connection", "&connection_id=c1&hmac=" + signed(key, "github", "c2"), "invalid_hmac", "Invalid HMAC digest."},
+		{"signed with another key", "&hmac=" + signed("other", "github"), "invalid_hmac", "Invalid HMAC digest."},
+	} {
+		page := popup(tc.query)
+		require.Equal(t, http.StatusBadRequest, page.Status, tc.name)
+		payload := webtest.PostedMessage(t, page.Body)["payload"].(map[string]any)
+		assert.Equal(t, tc.code, payload["errorType"], tc.name)
+		assert.Equal(t, tc.message, payload["message"], tc.name)
+	}
+	assert.Equal(t, http.StatusFound, popup("&connection_id=c1&hmac="+signed(key, "github", "c1")).Status)
+	assert.Equal(t, http.StatusFound, popup("&hmac="+signed(key, "github")).Status, "without a connection id, the integration alone is signed")
+	session := webtest.Get(t, webtest.Browser(t), webtest.ConnectURL(srv, "github", webtest.CreateSession(t, srv, webtest.DemoEndUser), ""), webtest.PopupHeaders)
+	assert.Equal(t, http.StatusFound, session.Status, "a connect session needs no hmac")
+
+	post := func(query string) webtest.Response {
+		return webtest.PostAuth(t, srv, "/api-auth/api-key", "sendgrid", "", "public_key="+legacyKey+query, `{"apiKey":"k"}`)
+	}
+	missing := post("&connection_id=c3")
+	assert.Equal(t, http.StatusBadRequest, missing.Status)
+	assert.Equal(t, map[string]any{"code": "missing_hmac", "message": "Missing param 'hmac'."}, missing.Envelope(t))
+	assert.Equal(t, http.StatusOK, post("&connection_id=c3&hmac="+signed(key, "sendgrid", "c3")).Status)
+	unnamed := post("&hmac=" + signed(key, "sendgrid"))
+	assert.Equal(t, "invalid_hmac", unnamed.Envelope(t)["code"], "Nango signs the id it generates, so a POST without connection_id cannot pass")
 }

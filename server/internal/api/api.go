@@ -28,8 +28,9 @@ type API struct {
 	now          func() time.Time
 	sdk          web.SDKFiles
 	webhooks     *webhookSender
-	environment  string       // the environment name the auth webhook reports
-	wsPath       string       // where the SDK's WebSocket is served (GET /connect/session tells it)
+	environment  string // the environment name the auth webhook reports
+	wsPath       string // where the SDK's WebSocket is served (GET /connect/session tells it)
+	publicKey    PublicKeyAuth
 	connectUI    http.Handler // the Connect UI page, served at /connect/
 	handler      http.Handler // the routes, behind the CORS policy
 }
@@ -55,6 +56,8 @@ type Config struct {
 	// upgrades 503 from the start (the ws_refuse fault, server-wide).
 	WebsocketsPath   string
 	RefuseWebSockets bool
+	// PublicKey is the legacy public-key authentication and its HMAC (public_key.go).
+	PublicKey PublicKeyAuth
 }
 
 // callbackTemplate is the callback page, which is also the error page of /oauth/connect.
@@ -88,6 +91,10 @@ func New(cfg Config) (*API, error) {
 		environment:  cfg.Environment,
 		connectUI:    cfg.ConnectUI,
 		wsPath:       cfg.WebsocketsPath,
+		publicKey:    cfg.PublicKey,
+	}
+	if a.publicKey.AccountCreatedAt.IsZero() {
+		a.publicKey.AccountCreatedAt = a.now() // a new account: its public key is refused
 	}
 	if a.wsPath == "" {
 		a.wsPath = "/"

@@ -72,7 +72,10 @@ func (a *API) prepareFlow(rawQuery string, ref *flowRef) (*popupFlow, *web.Error
 	if apiErr != nil {
 		return nil, apiErr
 	}
-	ref.ConnectionID = web.NewUUID()
+	ref.ConnectionID = q.ConnectionID // a public-key caller may name it
+	if ref.ConnectionID == "" {
+		ref.ConnectionID = web.NewUUID()
+	}
 	reconnectID, apiErr := a.reconnectTarget(sess, ref.ProviderConfigKey)
 	if apiErr != nil {
 		return nil, apiErr
@@ -93,8 +96,11 @@ func (a *API) authorizeFlow(q *connectQuery, key string) (*store.Session, *Integ
 	if apiErr != nil {
 		return nil, nil, apiErr
 	}
-	if q.ConnectionID != "" {
+	if q.ConnectionID != "" && q.SessionToken != "" {
 		return nil, nil, errConnectionIDForbidden()
+	}
+	if failed := a.checkHMAC(q, key, q.ConnectionID); failed != "" {
+		return nil, nil, flowHMACError(failed)
 	}
 	in, ok := a.integrations.get(key)
 	if !ok {
@@ -136,7 +142,9 @@ func (a *API) newPopupFlow(q *connectQuery, sess *store.Session, in *Integration
 	if defaults.AuthorizationParams != nil {
 		flow.authParams = defaults.AuthorizationParams
 	}
-	if defaults.UserScopes != nil {
+	if q.SessionToken == "" {
+		flow.userScope = q.UserScope
+	} else if defaults.UserScopes != nil {
 		flow.userScope = *defaults.UserScopes // the query's user_scope is ignored with a session, as in Nango
 	}
 	clientID, clientSecret := flowClient(in, q.Credentials, config)
@@ -218,19 +226,13 @@ func (a *API) sendToProvider(w http.ResponseWriter, r *http.Request, flow *popup
 	}
 }
 
-// authenticateConnect applies Nango's connectSessionOrPublicKeyAuth. Public keys are
-// deprecated, so a well-formed one still gets deprecated_authentication.
+// authenticateConnect applies Nango's connectSessionOrPublicKeyAuth: the session token, else
+// the public key (public_key.go).
 func (a *API) authenticateConnect(q *connectQuery) (*store.Session, *web.Error) {
-	switch {
-	case q.SessionToken != "":
+	if q.SessionToken != "" {
 		return a.checkSessionToken(q.SessionToken)
-	case q.PublicKey == "":
-		return nil, errMissingPublicKey
-	case !web.UUIDv4Pattern.MatchString(q.PublicKey):
-		return nil, errInvalidPublicKey
-	default:
-		return nil, errDeprecatedAuthorization
 	}
+	return a.authenticatePublicKey(q.PublicKey)
 }
 
 // authorizeRequest builds the URL the popup is sent to: the real authorize URL (or its mock

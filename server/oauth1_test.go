@@ -66,14 +66,21 @@ func TestOAuth1FullFlow(t *testing.T) {
 	assert.Equal(t, true, hook["success"])
 }
 
+// failedTrelloFlow runs a trello popup that fails at or after the authorize page, and returns
+// the server and the callback page's error payload.
+func failedTrelloFlow(t *testing.T, query, decision string) (*Server, map[string]any) {
+	t.Helper()
+	srv := startServer(t)
+	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
+	page := runFlow(t, srv, webtest.Browser(t), webtest.ConnectURL(srv, "trello", token, query), decision)
+	require.Equal(t, http.StatusBadRequest, page.Status)
+	return srv, webtest.PostedMessage(t, page.Body)["payload"].(map[string]any)
+}
+
 // Deny at the authorize page: Nango's OAuth1 callback error, on the page as on the WebSocket.
 func TestOAuth1Deny(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t)
-	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
-	page := runFlow(t, srv, webtest.Browser(t), webtest.ConnectURL(srv, "trello", token, ""), "deny")
-	require.Equal(t, http.StatusBadRequest, page.Status)
-	payload := webtest.PostedMessage(t, page.Body)["payload"].(map[string]any)
+	_, payload := failedTrelloFlow(t, "", "deny")
 	assert.Equal(t, "callback_err", payload["errorType"])
 	assert.Equal(t, "Did not get oauth_token and/or oauth_verifier in the callback.", payload["message"])
 	assert.NotContains(t, payload, "providerError")
@@ -83,11 +90,7 @@ func TestOAuth1Deny(t *testing.T) {
 // OAuth2) fails the flow with unknown_err and stores nothing.
 func TestOAuth1AccessTokenFailure(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t)
-	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
-	page := runFlow(t, srv, webtest.Browser(t), webtest.ConnectURL(srv, "trello", token, "authorization_params%5Bnango_dev_fault%5D=token_500"), "approve")
-	require.Equal(t, http.StatusBadRequest, page.Status)
-	payload := webtest.PostedMessage(t, page.Body)["payload"].(map[string]any)
+	srv, payload := failedTrelloFlow(t, "authorization_params%5Bnango_dev_fault%5D=token_500", "approve")
 	assert.Equal(t, "unknown_err", payload["errorType"])
 	assert.Contains(t, payload["message"], "invalid status 500")
 	list := webtest.Get(t, http.DefaultClient, srv.APIURL()+"/connections?integrationId=trello", map[string]string{"Authorization": "Bearer " + srv.SecretKey()})

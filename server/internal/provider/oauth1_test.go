@@ -67,7 +67,7 @@ func TestOAuth1Flow(t *testing.T) {
 	_, _, err = consumer.AccessToken(token, secret, verifier)
 	require.ErrorContains(t, err, "token_rejected", "a request token is spent by its first exchange, even a failed one")
 
-	token, secret, err = consumer.RequestToken()
+	token, _, err = consumer.RequestToken()
 	require.NoError(t, err)
 	verifier = approveToken(t, consumer, token, "approve").Query().Get("oauth_verifier")
 	_, _, err = consumer.AccessToken(token, "another-secret", verifier)

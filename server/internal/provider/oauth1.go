@@ -65,6 +65,16 @@ func (s *oauth1State) useNonce(clientID, timestamp, nonce string, now time.Time)
 	return true
 }
 
+// issue mints a request token for a client and the callback it registered.
+func (s *oauth1State) issue(clientID, callback string, now time.Time) (string, *requestToken) {
+	id := "mock_request_token_" + web.RandomHex(16)
+	tok := &requestToken{ClientID: clientID, Secret: "mock_request_secret_" + web.RandomHex(16), Callback: callback, ExpiresAt: now.Add(requestTokenTTL)}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tokens[id] = tok
+	return id, tok
+}
+
 // token finds a live request token; take removes it too (a token is exchanged once).
 func (s *oauth1State) token(id string, now time.Time, take bool) (*requestToken, bool) {
 	s.mu.Lock()
@@ -154,12 +164,8 @@ func (m *Provider) requestTokenEndpoint(w http.ResponseWriter, r *http.Request) 
 		oauth1Error(w, http.StatusBadRequest, "parameter_rejected", "oauth_callback must be the client's registered callback URL.")
 		return
 	}
-	id := "mock_request_token_" + web.RandomHex(16)
-	secret := "mock_request_secret_" + web.RandomHex(16)
-	m.oauth1.mu.Lock()
-	m.oauth1.tokens[id] = &requestToken{ClientID: client.ID, Secret: secret, Callback: callback, ExpiresAt: m.now().Add(requestTokenTTL)}
-	m.oauth1.mu.Unlock()
-	writeForm(w, http.StatusOK, url.Values{"oauth_token": {id}, "oauth_token_secret": {secret}, "oauth_callback_confirmed": {"true"}})
+	id, tok := m.oauth1.issue(client.ID, callback, m.now())
+	writeForm(w, http.StatusOK, url.Values{"oauth_token": {id}, "oauth_token_secret": {tok.Secret}, "oauth_callback_confirmed": {"true"}})
 }
 
 // authorizeTokenRequest is a checked request to the OAuth1 authorize page.
@@ -254,18 +260,22 @@ func (m *Provider) oauth1Decide(w http.ResponseWriter, r *http.Request, req *con
 
 // accessTokenEndpoint is POST /oauth/access-token/{scheme}/{host}/{path...} (RFC 5849 §2.3): a
 // request signed with the client secret and the request token's secret, naming the approved
-// token and its verifier. The token is spent whatever the outcome.
+// token and its verifier. A signed request spends the token, whatever its verifier.
 func (m *Provider) accessTokenEndpoint(w http.ResponseWriter, r *http.Request) {
-	var tok *requestToken
 	sr, _, ok := m.authenticate(w, r, oauth1AccessKind, func(sr *signedRequest) (string, bool) {
-		t, ok := m.oauth1.token(sr.oauth["oauth_token"], m.now(), true)
+		t, ok := m.oauth1.token(sr.oauth["oauth_token"], m.now(), false)
 		if !ok || t.ClientID != sr.oauth["oauth_consumer_key"] {
 			return "", false
 		}
-		tok = t
 		return t.Secret, true
 	})
 	if !ok {
+		return
+	}
+	// Only a request the token's owner signed spends it: a forged one cannot burn a user's flow.
+	tok, ok := m.oauth1.token(sr.oauth["oauth_token"], m.now(), true)
+	if !ok {
+		oauth1Error(w, http.StatusUnauthorized, "token_rejected", "The oauth_token was already exchanged.")
 		return
 	}
 	if tok.Verifier == "" || !secretsEqual(tok.Verifier, sr.oauth["oauth_verifier"]) {

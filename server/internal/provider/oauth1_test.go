@@ -67,11 +67,13 @@ func TestOAuth1Flow(t *testing.T) {
 	_, _, err = consumer.AccessToken(token, secret, verifier)
 	require.ErrorContains(t, err, "token_rejected", "a request token is spent by its first exchange, even a failed one")
 
-	token, _, err = consumer.RequestToken()
+	token, secret, err = consumer.RequestToken()
 	require.NoError(t, err)
 	verifier = approveToken(t, consumer, token, "approve").Query().Get("oauth_verifier")
 	_, _, err = consumer.AccessToken(token, "another-secret", verifier)
 	require.ErrorContains(t, err, "signature_invalid", "signed with another token secret")
+	_, _, err = consumer.AccessToken(token, secret, verifier)
+	require.NoError(t, err, "a forged exchange does not spend the token")
 
 	token, secret, err = consumer.RequestToken()
 	require.NoError(t, err)

@@ -72,14 +72,8 @@ func TestOAuth1Flow(t *testing.T) {
 	verifier = approveToken(t, consumer, token, "approve").Query().Get("oauth_verifier")
 	_, _, err = consumer.AccessToken(token, "another-secret", verifier)
 	require.ErrorContains(t, err, "signature_invalid", "signed with another token secret")
-	_, _, err = consumer.AccessToken(token, secret, verifier)
-	require.NoError(t, err, "a forged exchange does not spend the token")
-
-	token, secret, err = consumer.RequestToken()
-	require.NoError(t, err)
-	verifier = approveToken(t, consumer, token, "approve").Query().Get("oauth_verifier")
 	access, accessSecret, err := consumer.AccessToken(token, secret, verifier)
-	require.NoError(t, err)
+	require.NoError(t, err, "a forged exchange does not spend the token")
 	assert.True(t, strings.HasPrefix(access, "mock_oauth1_token_"), access)
 	assert.True(t, strings.HasPrefix(accessSecret, "mock_oauth1_secret_"), accessSecret)
 }

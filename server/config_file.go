@@ -16,6 +16,9 @@ import (
 // unknown key is an error: a typo must not silently fall back to a default.
 type fileConfig struct {
 	SecretKey      string            `yaml:"secret_key"`
+	PublicKey      string            `yaml:"public_key"`
+	AccountCreated string            `yaml:"account_created_at"`
+	HMACKey        string            `yaml:"hmac_key"`
 	Environment    string            `yaml:"environment"`
 	Listen         fileListen        `yaml:"listen"`
 	WebsocketsPath string            `yaml:"websockets_path"`
@@ -117,6 +120,15 @@ func (fc *fileConfig) toConfig(dir string) (Config, error) {
 		return v
 	}
 	cfg.SecretKey = expand("secret_key", fc.SecretKey)
+	cfg.PublicKey = expand("public_key", fc.PublicKey)
+	cfg.HMACKey = expand("hmac_key", fc.HMACKey)
+	if fc.AccountCreated != "" {
+		created, perr := time.Parse(time.DateOnly, fc.AccountCreated)
+		if perr != nil {
+			return cfg, configErr("account_created_at", "%q is not a date (YYYY-MM-DD)", fc.AccountCreated)
+		}
+		cfg.AccountCreatedAt = created
+	}
 	cfg.Webhook.SigningKey = expand("webhook.signing_key", fc.Webhook.SigningKey)
 	for field, d := range map[string]struct {
 		raw string

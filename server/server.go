@@ -166,6 +166,7 @@ func (p *parts) handlers(s *Server, ins *api.Integrations) (handlers, error) {
 		Webhooks:    api.WebhookOptions(p.cfg.Webhook),
 		ConnectUI:   connectui.Page("/connect/", apiOrigins(s.apiURL)), ConnectUIOrigins: connectUIOrigins,
 		WebsocketsPath: p.cfg.WebsocketsPath, RefuseWebSockets: p.serverFaults.Has(catalog.FaultWSRefuse),
+		PublicKey: api.PublicKeyAuth{Key: p.cfg.PublicKey, AccountCreatedAt: p.cfg.AccountCreatedAt, HMACKey: p.cfg.HMACKey},
 	})
 	if err != nil {
 		return handlers{}, err

@@ -76,8 +76,8 @@ func TestAuthWebhookOnCreationAndOverride(t *testing.T) {
 		"from": "nango", "type": "auth", "operation": "creation", "success": true,
 		"connectionId": id, "providerConfigKey": "zendesk", "provider": "zendesk", "authMode": "OAUTH2", "environment": "staging",
 		"tags":    map[string]any{"end_user_id": "user-1", "end_user_email": "jane@example.com", "end_user_display_name": "Jane", "organization_id": "org-1", "organization_display_name": "Acme", "plan": "pro"},
-		"endUser": map[string]any{"endUserId": "user-1", "endUserEmail": "jane@example.com", "organizationId": "org-1"},
-	}, d.Body)
+		"endUser": map[string]any{"endUserId": "user-1", "endUserEmail": "jane@example.com", "organizationId": "org-1", "tags": map[string]any{}},
+	}, d.Body, "an end user without tags has endUser.tags {}, as Nango's `endUser.tags || {}`")
 	assert.Regexp(t, `^\{"authMode":"OAUTH2","connectionId":`, string(d.raw), "keys are sorted, as Nango's stringifyStable writes them")
 	legacy := sha256.Sum256(append([]byte("whsec"), d.raw...))
 	mac := hmac.New(sha256.New, []byte("whsec"))

@@ -31,7 +31,9 @@ type API struct {
 	now          func() time.Time
 	sdk          web.SDKFiles
 	webhooks     *webhookSender
-	environment  string       // the environment name the auth webhook reports
+	environment  string // the environment name the auth webhook reports
+	wsPath       string // where the SDK's WebSocket is served (GET /connect/session tells it)
+	publicKey    PublicKeyAuth
 	connectUI    http.Handler // the Connect UI page, served at /connect/
 	handler      http.Handler // the routes, behind the CORS policy
 
@@ -65,6 +67,8 @@ type Config struct {
 	// upgrades 503 from the start (the ws_refuse fault, server-wide).
 	WebsocketsPath   string
 	RefuseWebSockets bool
+	// PublicKey is the legacy public-key authentication and its HMAC (public_key.go).
+	PublicKey PublicKeyAuth
 }
 
 // callbackTemplate is the callback page, which is also the error page of /oauth/connect.
@@ -99,13 +103,21 @@ func New(cfg Config) (*API, error) {
 		sdk:          cfg.SDK,
 		environment:  cfg.Environment,
 		connectUI:    cfg.ConnectUI,
+		wsPath:       cfg.WebsocketsPath,
+		publicKey:    cfg.PublicKey,
 
 		changes: changes,
 		faults:  &liveFaults{},
 	}
+	if a.publicKey.AccountCreatedAt.IsZero() {
+		a.publicKey.AccountCreatedAt = a.now() // a new account: its public key is refused
+	}
+	if a.wsPath == "" {
+		a.wsPath = "/"
+	}
 	a.deliveries = newDeliveryLog(a.now, func() { changes.publish(topicWebhooks) })
 	a.RefuseWebSockets(cfg.RefuseWebSockets)
-	routes, err := a.routes(cfg.WebsocketsPath)
+	routes, err := a.routes(a.wsPath)
 	if err != nil {
 		return nil, err
 	}

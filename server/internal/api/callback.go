@@ -60,6 +60,10 @@ func (a *API) oauthCallback(w http.ResponseWriter, r *http.Request) {
 	p := in.Provider
 	failed := failedConnection{ProviderConfigKey: st.ProviderConfigKey, ConnectionID: st.ConnectionID, Provider: st.Provider,
 		AuthMode: p.AuthMode, WebhookURLOverride: st.WebhookURLOverride}
+	if p.AuthMode == "OAUTH1" {
+		a.oauth1Callback(w, r, in, st, ref, failed)
+		return
+	}
 	codeParam := p.CodeParamInCallback
 	if codeParam == "" {
 		codeParam = "code"
@@ -84,15 +88,20 @@ func (a *API) oauthCallback(w http.ResponseWriter, r *http.Request) {
 		a.failFlow(w, r, e, ref)
 		return
 	}
-	// The page is served only once the connection is committed: a flow whose callback page
-	// arrived has its connection, whatever happens to the server next.
+	a.completeFlow(w, r, st, ref, p.AuthMode, creds, storedConnectionConfig(p, st.ConnectionConfig, raw))
+}
+
+// completeFlow stores the connection a callback won, fires its webhook, and reports it on the
+// WebSocket and to the popup. The page is served only once the connection is committed: a flow
+// whose callback page arrived has its connection, whatever happens to the server next.
+func (a *API) completeFlow(w http.ResponseWriter, r *http.Request, st *store.OAuthState, ref flowRef, authMode string, creds any, config *catalog.OrderedMap) {
 	conn, created, err := a.store.UpsertConnection(&store.Connection{
 		ConnectionID:       st.ConnectionID,
 		ProviderConfigKey:  st.ProviderConfigKey,
 		Provider:           st.Provider,
 		EndUser:            st.EndUser,
 		Tags:               st.Tags,
-		ConnectionConfig:   storedConnectionConfig(p, st.ConnectionConfig, raw),
+		ConnectionConfig:   config,
 		Credentials:        creds,
 		WebhookURLOverride: st.WebhookURLOverride,
 	}, a.now())
@@ -102,7 +111,7 @@ func (a *API) oauthCallback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.log.Info("connection stored", "integration", conn.ProviderConfigKey, "connection_id", conn.ConnectionID)
-	a.connectionWebhook(conn, created, p.AuthMode)
+	a.connectionWebhook(conn, created, authMode)
 	if st.WSClientID != "" {
 		a.hub.publish(st.WSClientID, wsMessage{MessageType: "success", ProviderConfigKey: conn.ProviderConfigKey, ConnectionID: conn.ConnectionID, IsPending: new(false), Nonce: st.Nonce})
 	}
@@ -116,19 +125,28 @@ func (a *API) oauthCallback(w http.ResponseWriter, r *http.Request) {
 func callbackError(q url.Values) *web.Error {
 	e := wsErr("callback_err", "Did not get authorization code in the callback.")
 	var parts []string
-	for _, key := range providerErrorKeys {
-		if v := strings.TrimSpace(q.Get(key)); v != "" {
-			parts = append(parts, key+": "+v)
-			if e.ProviderError == nil {
-				e.ProviderError = map[string]string{}
-			}
-			e.ProviderError[key] = v
-		}
-	}
+	e.ProviderError, parts = providerError(q)
 	if len(parts) > 0 {
 		e.Message += " Provider error: " + strings.Join(parts, "; ")
 	}
 	return e
+}
+
+// providerError reads the provider's own error keys from a callback query: as a map (the
+// page's providerError, nil when there are none) and as Nango quotes them ("key: value").
+func providerError(q url.Values) (map[string]string, []string) {
+	var found map[string]string
+	var parts []string
+	for _, key := range providerErrorKeys {
+		if v := strings.TrimSpace(q.Get(key)); v != "" {
+			parts = append(parts, key+": "+v)
+			if found == nil {
+				found = map[string]string{}
+			}
+			found[key] = v
+		}
+	}
+	return found, parts
 }
 
 // exchangeCode redeems the code at the provider's token URL (on the mock provider) with

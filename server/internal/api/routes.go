@@ -28,6 +28,7 @@ func (a *API) routes(websocketsPath string) (h http.Handler, err error) {
 	mux.Handle("GET /connect/", a.connectUI) // the Connect UI page (ConnectUI's baseURL)
 
 	mux.HandleFunc("GET /integrations", a.listIntegrations)
+	mux.HandleFunc("GET /providers", a.listProviders)
 	mux.HandleFunc("GET /providers/{provider}", a.getProvider)
 	mux.HandleFunc("GET /images/template-logos/{file}", a.logo)
 

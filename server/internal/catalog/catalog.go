@@ -29,8 +29,12 @@ type Provider struct {
 	TokenRequestAuthMethod string
 	CodeParamInCallback    string
 	TokenResponseMetadata  []string
-	Docs                   string
-	Fields                 []ConfigField
+	// RequestURL and SignatureMethod are OAUTH1's: where the request token (temporary
+	// credentials) is fetched, and how requests are signed (HMAC-SHA1 unless said otherwise).
+	RequestURL      string
+	SignatureMethod string
+	Docs            string
+	Fields          []ConfigField
 	// Raw is the whole merged entry, served as is by GET /providers/{provider}.
 	Raw map[string]any
 }
@@ -155,6 +159,8 @@ func parseProvider(name string, entry yaml.MapSlice) (*Provider, error) {
 		TokenRequestAuthMethod: scalar(lookup(entry, "token_request_auth_method")),
 		CodeParamInCallback:    scalar(lookup(entry, "authorization_code_param_in_callback")),
 		TokenResponseMetadata:  stringList(lookup(entry, "token_response_metadata")),
+		RequestURL:             scalar(lookup(entry, "request_url")),
+		SignatureMethod:        scalar(lookup(entry, "signature_method")),
 		Docs:                   scalar(lookup(entry, "docs")),
 		Raw:                    toJSONValue(entry).(map[string]any),
 	}

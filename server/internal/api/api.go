@@ -93,7 +93,7 @@ func New(cfg Config) (*API, error) {
 		return nil, err
 	}
 	a.handler = withCORS(cfg.ConnectUIOrigins, routes)
-	a.webhooks = newWebhookSender(cfg.Webhooks, cfg.Log) // last: it starts its workers
+	a.webhooks = newWebhookSender(cfg.Webhooks, cfg.Log) // DrainWebhooks stops it
 	return a, nil
 }
 

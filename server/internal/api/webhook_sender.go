@@ -187,6 +187,13 @@ func (s *webhookSender) forget(key string, d *webhookDestination) {
 // a paused destination's webhooks are dropped: its receiver is known to be failing, and the
 // grace period is not spent waiting for it. The caller holds s.mu.
 func (s *webhookSender) dispatch(d *webhookDestination) {
+	if s.ctx.Err() != nil { // shutdown gave up: nothing more starts
+		for range d.ready {
+			s.done()
+		}
+		d.ready = nil
+		return
+	}
 	slots := s.limits.concurrency
 	if !d.pausedUntil.IsZero() {
 		if wait := time.Until(d.pausedUntil); wait > 0 {

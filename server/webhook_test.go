@@ -193,3 +193,33 @@ func connectWithAPIKey(t *testing.T, srv *Server, sessionBody string) string {
 	require.Equal(t, http.StatusOK, resp.Status, resp.Body)
 	return resp.JSON(t)["connectionId"].(string)
 }
+
+// A session's receiver that hangs delays no one else's webhooks: with flows of its sessions
+// waiting on it, a flow of another session gets its webhook while the first still hangs.
+func TestAuthWebhookHangingReceiverDelaysNoOneElse(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	var held atomic.Int32
+	hanging := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		held.Add(1)
+		<-release
+	}))
+	t.Cleanup(hanging.Close)
+	rcv, got, _ := webhookReceiver(t, ok200)
+	srv := startWithWebhook(t, WebhookConfig{URL: rcv.URL, Timeout: time.Minute})
+	t.Cleanup(func() { close(release) }) // runs before the server's shutdown, which drains
+
+	for range 6 {
+		connectWithAPIKey(t, srv, `{"end_user":{"id":"u"},"webhook_url_override":"`+hanging.URL+`/hooks"}`)
+	}
+	require.Eventually(t, func() bool { return held.Load() > 0 }, 5*time.Second, 5*time.Millisecond)
+	id := connectWithAPIKey(t, srv, webtest.DemoEndUser)
+	d := next(t, got)
+	assert.Equal(t, id, d.Body["connectionId"])
+	select {
+	case <-release:
+		t.Fatal("released early")
+	default:
+		assert.Positive(t, held.Load(), "the hanging receiver still holds its webhooks")
+	}
+}

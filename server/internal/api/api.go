@@ -122,7 +122,7 @@ func New(cfg Config) (*API, error) {
 		return nil, err
 	}
 	a.handler = withCORS(cfg.ConnectUIOrigins, routes)
-	a.webhooks = newWebhookSender(cfg.Webhooks, cfg.Log, a.deliveries) // last: it starts its workers
+	a.webhooks = newWebhookSender(cfg.Webhooks, cfg.Log, a.deliveries) // DrainWebhooks stops it
 	return a, nil
 }
 

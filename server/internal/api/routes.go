@@ -35,6 +35,7 @@ func (a *API) routes(websocketsPath string) (h http.Handler, err error) {
 	mux.HandleFunc("GET /oauth/connect/{providerConfigKey}", a.oauthConnect)
 	mux.HandleFunc("GET /oauth/connect/{$}", a.oauthConnectMissingKey)
 	mux.HandleFunc("GET /oauth/callback", a.oauthCallback)
+	mux.HandleFunc("HEAD /oauth/callback", web.RefuseHead) // a HEAD never completes a connection
 	for _, route := range customAuthRoutes {
 		mux.Handle("POST "+route.path+"/{providerConfigKey}", a.customAuth(route))
 	}

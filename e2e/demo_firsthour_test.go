@@ -18,12 +18,7 @@ import (
 func openDemo(t *testing.T, path string) context.Context {
 	t.Helper()
 	ctx := newTab(t)
-	errs := WatchPageErrors(ctx)
-	t.Cleanup(func() {
-		for _, e := range errs.List() {
-			t.Errorf("page error: %s", e)
-		}
-	})
+	failOnPageErrors(t, ctx)
 	step(t, ctx,
 		chromedp.Navigate(env.Server.AppURL()+path),
 		chromedp.WaitVisible(chromedp.CSS(`body[data-state="ready"][data-session="ready"]`)),

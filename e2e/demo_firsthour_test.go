@@ -85,25 +85,38 @@ func TestDemoPageAPIKeyIntegration(t *testing.T) {
 	}
 }
 
-// The other modes without a popup work too: a two-step integration (typed credentials) and an
-// unauthenticated one (create()).
+// Every other integration without a popup connects from the demo too, with what its form asks
+// for: typed credentials (two-step, JWT, TBA, Bill, signature, AWS SigV4, client credentials,
+// basic with a hidden password), or nothing at all (create() for an unauthenticated one).
 func TestDemoPageOtherPopuplessModes(t *testing.T) {
-	ctx := openDemo(t, "/?integration=3cx")
-	step(t, ctx,
-		chromedp.SendKeys(chromedp.CSS("#field-domain"), "acme.3cx.us"),
-		chromedp.SendKeys(chromedp.CSS("#credential-clientId"), "client"),
-		chromedp.SendKeys(chromedp.CSS("#credential-clientSecret"), "secret"),
-		chromedp.Click(chromedp.CSS("#connect")),
-		chromedp.WaitVisible(chromedp.CSS(`body:is([data-state="success"], [data-state="error"])`)),
-	)
-	require.Equal(t, "success", eval[string](t, ctx, `document.body.dataset.state`), "3CX: %s", text(t, ctx, "#outcome"))
-
-	ctx = openDemo(t, "/?integration=unauthenticated")
-	step(t, ctx,
-		chromedp.Click(chromedp.CSS("#connect")),
-		chromedp.WaitVisible(chromedp.CSS(`body:is([data-state="success"], [data-state="error"])`)),
-	)
-	require.Equal(t, "success", eval[string](t, ctx, `document.body.dataset.state`), "unauthenticated: %s", text(t, ctx, "#outcome"))
+	for key, typed := range map[string]map[string]string{
+		"3cx":             {"#field-domain": "acme.3cx.us", "#credential-clientId": "client", "#credential-clientSecret": "secret"},
+		"ghost-admin":     {"#field-adminDomain": "mock.ghost.io", "#field-version": "v3.0", "#credential-privateKey": "1234567890abcdef12345678:abcdef1234567890abcdef1234567890abcdef1234567890abcdef1234567890"},
+		"netsuite-tba":    {"#credential-token_id": "tid", "#credential-token_secret": "ts"},
+		"bill":            {"#credential-username": "u@acme.com", "#credential-password": "pw", "#credential-organization_id": "org", "#credential-dev_key": "dev"},
+		"emarsys":         {"#credential-username": "acme", "#credential-password": "secret"},
+		"aws-sigv4":       {"#credential-role_arn": "arn:aws:iam::123456789012:role/NangoAccessRole"},
+		"8x8":             {"#credential-client_id": "cc-client", "#credential-client_secret": "cc-secret"},
+		"ashby":           {"#credential-username": "ashby-key"},
+		"1password-scim":  {"#field-domain": "scim.example.com", "#credential-apiKey": "op-key"},
+		"unauthenticated": {},
+	} {
+		t.Run(key, func(t *testing.T) {
+			ctx := openDemo(t, "/?integration="+key)
+			if eval[bool](t, ctx, `!!document.getElementById('field-accountId')`) {
+				typed["#field-accountId"] = "tstdrv231585" // NetSuite TBA's account, from the provider it aliases
+			}
+			for sel, v := range typed {
+				step(t, ctx, chromedp.SendKeys(chromedp.CSS(sel), v))
+			}
+			step(t, ctx,
+				chromedp.Click(chromedp.CSS("#connect")),
+				chromedp.WaitVisible(chromedp.CSS(`body:is([data-state="success"], [data-state="error"])`)),
+			)
+			require.Equal(t, "success", eval[string](t, ctx, `document.body.dataset.state`), "%s", text(t, ctx, "#outcome"))
+			assert.Contains(t, text(t, ctx, "#result"), `"providerConfigKey": "`+key+`"`)
+		})
+	}
 }
 
 // A field shows a hint in words, not its regex; the pattern still checks what is typed before

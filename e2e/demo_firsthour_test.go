@@ -2,6 +2,10 @@ package e2e
 
 import (
 	"context"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -10,6 +14,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+	"github.com/nango-wasm/nango-wasm/server"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -143,4 +148,25 @@ func TestDemoPageFieldHintAndGuide(t *testing.T) {
 	step(t, ctx, chromedp.SendKeys(chromedp.CSS("#field-subdomain"), kb.End+strings.Repeat(kb.Backspace, len("evil.com#"))+"acme"))
 	popup := clickConnect(t, ctx)
 	assert.Contains(t, atProvider(t, popup), "https://acme.zendesk.com/oauth/authorizations/new?")
+}
+
+// A dev server whose -dist lacks nango.wasm (a half-copied build) says so on the demo page
+// instead of leaving a Connect button that can never work.
+func TestDemoPageSaysWhenTheSDKIsMissing(t *testing.T) {
+	dist := t.TempDir()
+	js, err := os.ReadFile(filepath.Join(env.Root, "dist", "nango.js"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dist, "nango.js"), js, 0o644))
+	srv, err := server.Start(t.Context(), server.Config{
+		AppAddr: "127.0.0.1:0", APIAddr: "127.0.0.1:0", ProviderAddr: "127.0.0.1:0", DistDir: dist,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = srv.Shutdown(context.Background()) })
+	ctx := newTab(t)
+	step(t, ctx,
+		chromedp.Navigate(srv.AppURL()+"/"),
+		chromedp.WaitVisible(chromedp.CSS("#sdk-error")),
+	)
+	assert.Equal(t, "sdk-error", eval[string](t, ctx, `document.body.dataset.state`))
 }

@@ -45,7 +45,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *logFormat != "text" && *logFormat != "json" {
-		return fmt.Errorf("-log-format must be text or json, not %q", *logFormat)
+		return fmt.Errorf("-log-format: must be text or json, not %q", *logFormat)
 	}
 
 	var file *server.ConfigFile

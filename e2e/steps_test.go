@@ -88,13 +88,19 @@ func openTab(t *testing.T, pageURL string) context.Context {
 func newWatchedTab(t *testing.T) context.Context {
 	t.Helper()
 	ctx := newTab(t)
+	failOnPageErrors(t, ctx)
+	return ctx
+}
+
+// failOnPageErrors fails the test, at its end, for every error the tab's pages reported.
+func failOnPageErrors(t *testing.T, ctx context.Context) {
+	t.Helper()
 	errs := WatchPageErrors(ctx)
 	t.Cleanup(func() {
 		for _, e := range errs.List() {
 			t.Errorf("page error: %s", e)
 		}
 	})
-	return ctx
 }
 
 // newTab opens an empty tab, closed when the test ends.

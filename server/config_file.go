@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -75,7 +76,11 @@ var envRef = regexp.MustCompile(`^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$`)
 func LoadConfigFile(path string) (*ConfigFile, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("nango: config: %w", err)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // "no such file or directory", wrapped so that errors.Is still sees it
+		}
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	cf := &ConfigFile{Path: path, lines: map[string]int{}}
 	ast, err := parser.ParseBytes(data, 0)
@@ -163,6 +168,9 @@ func relativeTo(dir, path string) string {
 	}
 	return filepath.Join(dir, path)
 }
+
+// Sets reports whether the file writes field (a path as a ConfigError names it: "listen.api").
+func (cf *ConfigFile) Sets(field string) bool { return cf != nil && cf.lines[field] > 0 }
 
 // Explain turns a *ConfigError (from LoadConfigFile or Start) into "file:line: field: message",
 // with the line of the field, or of the nearest enclosing one the file has. Other errors pass.

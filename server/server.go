@@ -207,7 +207,7 @@ func listen(ctx context.Context, cfg Config) (*listeners, error) {
 		l, err := lc.Listen(ctx, "tcp", b.addr)
 		if err != nil {
 			ls.close()
-			return nil, configErr("listen."+b.name, "listen on %s: %v", b.addr, err)
+			return nil, configErr("listen."+b.name, "cannot listen on %s: %s", b.addr, listenFailure(err))
 		}
 		*b.dst = l
 	}

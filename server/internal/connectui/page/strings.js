@@ -4,6 +4,8 @@ const strings = {
   en: {
     title: 'Connect an account',
     choose: 'Choose the service you want to connect.',
+    search: 'Search integrations',
+    noMatch: 'No integration matches “{query}”.',
     close: 'Close',
     back: 'Back',
     loading: 'Loading…',
@@ -39,6 +41,8 @@ const strings = {
   fr: {
     title: 'Connecter un compte',
     choose: 'Choisissez le service à connecter.',
+    search: 'Rechercher une intégration',
+    noMatch: 'Aucune intégration ne correspond à « {query} ».',
     close: 'Fermer',
     back: 'Retour',
     loading: 'Chargement…',

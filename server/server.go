@@ -168,7 +168,7 @@ func (p *parts) handlers(s *Server, ins *api.Integrations) (handlers, error) {
 	if err != nil {
 		return handlers{}, err
 	}
-	registerMockClients(p.provider, ins, s.api.CallbackURL())
+	registerMockClients(p.provider, ins, s.api.CallbackURL(), s.api.AppSetupURL())
 	wrap := func(origin string, h http.Handler) http.Handler {
 		return withLogging(p.log, origin, web.WithBodyLimit(h))
 	}

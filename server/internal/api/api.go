@@ -31,6 +31,7 @@ type API struct {
 	environment  string       // the environment name the auth webhook reports
 	connectUI    http.Handler // the Connect UI page, served at /connect/
 	handler      http.Handler // the routes, behind the CORS policy
+	mcp          mcpClients   // the clients MCP integrations registered
 }
 
 // Config is what the API host is built from.
@@ -86,6 +87,7 @@ func New(cfg Config) (*API, error) {
 		sdk:          cfg.SDK,
 		environment:  cfg.Environment,
 		connectUI:    cfg.ConnectUI,
+		mcp:          mcpClients{byKey: map[string]mcpClient{}},
 	}
 	a.hub.setRefuse(cfg.RefuseWebSockets)
 	routes, err := a.routes(cfg.WebsocketsPath)

@@ -29,6 +29,8 @@ type Integration struct {
 	// AuthorizationURL and TokenURL are the templates used (the provider's unless configured).
 	AuthorizationURL, TokenURL string
 	Faults                     catalog.FaultSet // configured for this integration, server-wide ones included
+	// App is the GitHub App of an APP or CUSTOM integration; nil for other modes.
+	App *GitHubApp
 }
 
 // Integrations are the environment's integrations, by unique key.
@@ -43,7 +45,7 @@ type Integrations struct {
 // persisted OAuth state still redeems after a restart; only the API host and the mock provider
 // ever see it.
 func MockIntegration(key string, p *catalog.Provider, seed string, now time.Time) *Integration {
-	return &Integration{
+	in := &Integration{
 		UniqueKey:        key,
 		Provider:         p,
 		ClientID:         "nango-dev-" + key,
@@ -53,6 +55,10 @@ func MockIntegration(key string, p *catalog.Provider, seed string, now time.Time
 		AuthorizationURL: p.AuthorizationURL,
 		TokenURL:         p.TokenURL,
 	}
+	if p.AuthMode == "APP" || p.AuthMode == "CUSTOM" {
+		in.App = newGitHubApp(key)
+	}
+	return in
 }
 
 // NewIntegrations is an environment without integrations.

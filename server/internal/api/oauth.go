@@ -55,6 +55,9 @@ type popupFlow struct {
 	userScope  string
 	faults     catalog.FaultSet
 	target     string // the authorize URL, once built
+	// sessionConfig is the session's connection_config for the integration, which an APP
+	// connection gets on top of what the installation gives it (Nango's appAuth).
+	sessionConfig *catalog.OrderedMap
 }
 
 // prepareFlow runs the checks of Nango's oauthRequest in its order, filling in ref with what it
@@ -109,7 +112,7 @@ func (a *API) authorizeFlow(q *connectQuery, key string) (*store.Session, *Integ
 // checkPopupProvider refuses the providers a popup cannot authorize: other auth modes, outbound
 // installations and grants other than the authorization code.
 func checkPopupProvider(p *catalog.Provider, key string) *web.Error {
-	if p.AuthMode != "OAUTH2" {
+	if !popupAuthModes[p.AuthMode] {
 		return errAuthModeNotSupported(p.AuthMode)
 	}
 	if p.AuthorizationURL == "" {
@@ -128,7 +131,7 @@ func (a *API) newPopupFlow(q *connectQuery, sess *store.Session, in *Integration
 	defaults := sess.Defaults[in.UniqueKey]
 	config := q.Params.Clone()
 	config.Assign(defaults.ConnectionConfig)
-	flow := &popupFlow{in: in, authParams: q.AuthorizationParams}
+	flow := &popupFlow{in: in, authParams: q.AuthorizationParams, sessionConfig: defaults.ConnectionConfig}
 	if defaults.AuthorizationParams != nil {
 		flow.authParams = defaults.AuthorizationParams
 	}
@@ -179,7 +182,7 @@ func flowClient(in *Integration, credentials, config *catalog.OrderedMap) (id, s
 // recordFlow builds the authorize URL, then keeps the state for the callback, which takes it
 // once: a flow whose URL cannot be built leaves no state behind.
 func (a *API) recordFlow(flow *popupFlow) *web.Error {
-	target, apiErr := a.authorizeRequest(flow.in, flow.state, flow.authParams, flow.userScope)
+	target, apiErr := a.popupTarget(flow)
 	if apiErr != nil {
 		return apiErr
 	}

@@ -34,6 +34,7 @@ func (a *API) routes(websocketsPath string) (h http.Handler, err error) {
 	mux.HandleFunc("GET /oauth/connect/{providerConfigKey}", a.oauthConnect)
 	mux.HandleFunc("GET /oauth/connect/{$}", a.oauthConnectMissingKey)
 	mux.HandleFunc("GET /oauth/callback", a.oauthCallback)
+	mux.HandleFunc("GET /app-auth/connect", a.appAuthConnect) // a GitHub App's setup URL
 	for _, route := range customAuthRoutes {
 		mux.Handle("POST "+route.path+"/{providerConfigKey}", a.customAuth(route))
 	}

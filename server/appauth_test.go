@@ -1,0 +1,156 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/nango-wasm/nango-wasm/server/internal/webtest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// installFlow drives a popup from /oauth/connect through the mock installation page to where
+// it lands (the setup URL or the callback) and returns that landing URL and its page.
+func installFlow(t *testing.T, srv *Server, c *http.Client, key, token, decision string) (string, webtest.Response) {
+	t.Helper()
+	resp := webtest.Get(t, c, webtest.ConnectURL(srv, key, token, ""), webtest.PopupHeaders)
+	require.Equal(t, http.StatusFound, resp.Status, resp.Body)
+	install := resp.Header.Get("Location")
+	require.True(t, strings.HasPrefix(install, srv.ProviderURL()+"/oauth/install/https/github.com/apps/nango-dev-"+key+"/installations/new?state="), install)
+	landing := webtest.DecideAtProvider(t, c, install, decision)
+	return landing, webtest.Get(t, c, landing, nil)
+}
+
+// A GitHub App install (APP): the popup goes to the app's installation page, comes back to the
+// setup URL with an installation id, and the connection holds an installation token created
+// with the app's signed JWT, in Nango's APP shape.
+func TestGitHubAppInstallFlow(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	token := webtest.CreateSession(t, srv, `{"end_user":{"id":"u1"},"integrations_config_defaults":{"github-app":{"connection_config":{"team":"core"}}}}`)
+	landing, page := installFlow(t, srv, webtest.Browser(t), "github-app", token, "approve")
+	require.True(t, strings.HasPrefix(landing, srv.APIURL()+"/app-auth/connect?"), landing)
+	back, _ := url.Parse(landing)
+	assert.Equal(t, "install", back.Query().Get("setup_action"))
+	require.Equal(t, http.StatusOK, page.Status, page.Body)
+	payload := webtest.PostedMessage(t, page.Body)["payload"].(map[string]any)
+	assert.Equal(t, false, payload["isPending"])
+
+	conn := webtest.ReadConnection(t, srv, "github-app", payload["connectionId"].(string)).JSON(t)
+	config := conn["connection_config"].(map[string]any)
+	assert.Equal(t, back.Query().Get("installation_id"), config["installation_id"])
+	assert.Regexp(t, `^\d{6}$`, config["app_id"])
+	assert.Equal(t, "core", config["team"], "the session's connection_config goes on top")
+	assert.NotContains(t, config, "appPublicLink", "Nango builds an APP connection's config afresh")
+	creds := conn["credentials"].(map[string]any)
+	assert.Equal(t, "APP", creds["type"])
+	assert.Regexp(t, `^ghs_`, creds["access_token"])
+	assert.Regexp(t, `^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$`, creds["expires_at"])
+	assert.Equal(t, config["jwtToken"], creds["jwtToken"])
+	assert.Len(t, strings.Split(creds["jwtToken"].(string), "."), 3)
+	assert.Equal(t, "all", creds["raw"].(map[string]any)["repository_selection"])
+}
+
+// Cancelling the installation reports the user's refusal on the flow, with no connection.
+func TestGitHubAppInstallCancelled(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
+	_, page := installFlow(t, srv, webtest.Browser(t), "github-app", token, "deny")
+	assert.Equal(t, http.StatusBadRequest, page.Status)
+	msg := webtest.PostedMessage(t, page.Body)
+	assert.Equal(t, "nango_oauth_callback_error", msg["type"])
+	assert.Contains(t, page.Body, "Did not get an installation_id in the callback. Provider error: error: access_denied")
+}
+
+// GitHub App OAuth (CUSTOM): the installation comes back to the OAuth callback with a code and
+// an installation id; the code is redeemed, then the connection takes the installation token.
+func TestGitHubAppOAuthFlow(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
+	landing, page := installFlow(t, srv, webtest.Browser(t), "github-app-oauth", token, "approve")
+	require.True(t, strings.HasPrefix(landing, srv.APIURL()+"/oauth/callback?"), landing)
+	back, _ := url.Parse(landing)
+	assert.NotEmpty(t, back.Query().Get("code"))
+	require.Equal(t, http.StatusOK, page.Status, page.Body)
+	payload := webtest.PostedMessage(t, page.Body)["payload"].(map[string]any)
+	assert.Equal(t, false, payload["isPending"])
+
+	conn := webtest.ReadConnection(t, srv, "github-app-oauth", payload["connectionId"].(string)).JSON(t)
+	config := conn["connection_config"].(map[string]any)
+	assert.Equal(t, "https://github.com/apps/nango-dev-github-app-oauth", config["appPublicLink"])
+	assert.Equal(t, back.Query().Get("installation_id"), config["installation_id"])
+	assert.NotEmpty(t, config["jwtToken"])
+	creds := conn["credentials"].(map[string]any)
+	assert.Equal(t, "APP", creds["type"], "Nango's callback ends by storing the app's credentials")
+	assert.Regexp(t, `^ghs_`, creds["access_token"])
+}
+
+// The setup URL refuses what GitHub would never send for this flow, each on the flow's page.
+func TestAppAuthConnectRefusals(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
+	start := func(t *testing.T, c *http.Client) string {
+		resp := webtest.Get(t, c, webtest.ConnectURL(srv, "github-app", token, ""), webtest.PopupHeaders)
+		require.Equal(t, http.StatusFound, resp.Status, resp.Body)
+		u, _ := url.Parse(resp.Header.Get("Location"))
+		return u.Query().Get("state")
+	}
+	for _, tc := range []struct {
+		name, query, want string
+	}{
+		{"no installation id", "", "Missing Connection Config param(s) in Auth request to interpolate url https://api.github.com/app/installations/${connectionConfig.installation_id}/access_tokens. Provided Connection Config: {&#34;app_id&#34;:"},
+		{"an installation id that is not a number", "&installation_id=..%2F..%2Fapp", "is not a GitHub installation id"},
+		{"an installation the provider never made", "&installation_id=12345678", "Request failed with status code 404"},
+		{"the request flow", "&installation_id=1&setup_action=request", "Please use the github-app-oauth provider for the request flow."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := webtest.Browser(t)
+			state := start(t, c)
+			page := webtest.Get(t, c, srv.APIURL()+"/app-auth/connect?state="+state+tc.query, nil)
+			assert.Equal(t, http.StatusBadRequest, page.Status)
+			assert.Contains(t, page.Body, tc.want)
+		})
+	}
+	t.Run("state taken once", func(t *testing.T) {
+		page := webtest.Get(t, webtest.Browser(t), srv.APIURL()+"/app-auth/connect?state=nope&installation_id=1", nil)
+		assert.Equal(t, http.StatusBadRequest, page.Status)
+		assert.Contains(t, page.Body, "No session found for state")
+	})
+	t.Run("another browser", func(t *testing.T) {
+		state := start(t, webtest.Browser(t))
+		page := webtest.Get(t, webtest.Browser(t), srv.APIURL()+"/app-auth/connect?state="+state+"&installation_id=1", nil)
+		assert.Contains(t, page.Body, "OAuth state cookie missing")
+	})
+}
+
+// An MCP integration registers its client at the provider on its first flow (RFC 7591), as a
+// public client; the authorization then requires PKCE.
+func TestMCPDynamicRegistrationFlow(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
+	var clientIDs []string
+	for range 2 {
+		c := webtest.Browser(t)
+		resp := webtest.Get(t, c, webtest.ConnectURL(srv, "linear-mcp", token, ""), webtest.PopupHeaders)
+		require.Equal(t, http.StatusFound, resp.Status, resp.Body)
+		authorize, _ := url.Parse(resp.Header.Get("Location"))
+		q := authorize.Query()
+		assert.Equal(t, "/oauth/authorize/https/mcp.linear.app/authorize", authorize.Path)
+		assert.Regexp(t, `^mcp_client_[0-9a-f]{32}$`, q.Get("client_id"))
+		assert.Equal(t, "S256", q.Get("code_challenge_method"))
+		clientIDs = append(clientIDs, q.Get("client_id"))
+		callback := webtest.DecideAtProvider(t, c, authorize.String(), "approve")
+		page := webtest.Get(t, c, callback, nil)
+		require.Equal(t, http.StatusOK, page.Status, page.Body)
+		id := webtest.PostedMessage(t, page.Body)["payload"].(map[string]any)["connectionId"].(string)
+		creds := webtest.ReadConnection(t, srv, "linear-mcp", id).JSON(t)["credentials"].(map[string]any)
+		assert.Equal(t, "OAUTH2", creds["type"])
+	}
+	assert.Equal(t, clientIDs[0], clientIDs[1], "the integration registers once")
+}

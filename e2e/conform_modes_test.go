@@ -70,3 +70,21 @@ func TestConformanceAppAndMCPModes(t *testing.T) {
 		},
 	})
 }
+
+// A marketplace plugin install (INSTALL_PLUGIN) in both SDKs.
+func TestConformancePluginInstall(t *testing.T) {
+	runScenarios(t, []scenario{
+		{
+			name:     "crisp plugin install",
+			token:    freshSession(nil),
+			call:     `{ method: 'auth', args: ['crisp-plugin-install'] }`,
+			user:     approve,
+			want:     expect{ok: true},
+			volatile: []string{"website_id"},
+			extra: func(t *testing.T, sdk, _ string, o observation) {
+				creds, _ := o.stored["credentials"].(map[string]any)
+				assert.Equal(t, "BASIC", creds["type"], "%s: stored credentials", sdk)
+			},
+		},
+	})
+}

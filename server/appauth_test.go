@@ -154,3 +154,38 @@ func TestMCPDynamicRegistrationFlow(t *testing.T) {
 	}
 	assert.Equal(t, clientIDs[0], clientIDs[1], "the integration registers once")
 }
+
+// A marketplace plugin (INSTALL_PLUGIN): the popup goes to the plugin's page with the state as
+// payload and comes back to the callback with the website it was installed on; the connection
+// holds the integration's plugin keys, tested at the provider.
+func TestPluginInstallFlow(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
+	c := webtest.Browser(t)
+	resp := webtest.Get(t, c, webtest.ConnectURL(srv, "crisp-plugin-install", token, "params%5Bregion%5D=eu"), webtest.PopupHeaders)
+	require.Equal(t, http.StatusFound, resp.Status, resp.Body)
+	install := resp.Header.Get("Location")
+	require.True(t, strings.HasPrefix(install, srv.ProviderURL()+"/oauth/install/https/marketplace.nango-dev.invalid/plugins/crisp-plugin-install/install?payload="), install)
+	landing := webtest.DecideAtProvider(t, c, install, "approve")
+	back, _ := url.Parse(landing)
+	require.True(t, strings.HasPrefix(landing, srv.APIURL()+"/oauth/callback?"), landing)
+	page := webtest.Get(t, c, landing, nil)
+	require.Equal(t, http.StatusOK, page.Status, page.Body)
+	id := webtest.PostedMessage(t, page.Body)["payload"].(map[string]any)["connectionId"].(string)
+
+	conn := webtest.ReadConnection(t, srv, "crisp-plugin-install", id).JSON(t)
+	assert.Equal(t, map[string]any{"website_id": back.Query().Get("website_id"), "region": "eu"}, conn["connection_config"])
+	creds := conn["credentials"].(map[string]any)
+	assert.Equal(t, "BASIC", creds["type"])
+	assert.Equal(t, "nango-dev-crisp-plugin-install", creds["username"])
+	assert.NotEmpty(t, creds["password"])
+
+	t.Run("cancelled", func(t *testing.T) {
+		c := webtest.Browser(t)
+		resp := webtest.Get(t, c, webtest.ConnectURL(srv, "crisp-plugin-install", token, ""), webtest.PopupHeaders)
+		page := webtest.Get(t, c, webtest.DecideAtProvider(t, c, resp.Header.Get("Location"), "deny"), nil)
+		assert.Equal(t, http.StatusBadRequest, page.Status)
+		assert.Contains(t, page.Body, "The plugin was not installed. Provider error: error: access_denied")
+	})
+}

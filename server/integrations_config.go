@@ -176,8 +176,9 @@ func configuredIntegration(field string, ic IntegrationConfig, cat *catalog.Cata
 
 // registerMockClients makes the mock provider know the client of every integration it stands
 // in for, with the API host's callback as its redirect_uri; the GitHub App of every APP and
-// CUSTOM integration, with the API host's setup URL; and the registration endpoint of every MCP
-// provider whose clients register themselves.
+// CUSTOM integration, with the API host's setup URL; the marketplace plugin of every
+// INSTALL_PLUGIN integration, which returns to the callback; and the registration endpoint of
+// every MCP provider whose clients register themselves.
 func registerMockClients(mock *provider.Provider, ins *api.Integrations, callbackURL, appSetupURL string) {
 	for _, in := range ins.List {
 		if in.Real {
@@ -204,6 +205,12 @@ func registerMockClients(mock *provider.Provider, ins *api.Integrations, callbac
 		})
 		if in.App != nil {
 			mock.RegisterApp(mockApp(in, appSetupURL))
+		}
+		if in.PluginLink != "" {
+			mock.RegisterApp(provider.App{
+				ID: "plugin:" + in.UniqueKey, InstallURL: in.PluginLink, Plugin: true, SetupURL: callbackURL,
+				Integration: in.UniqueKey, DisplayName: p.DisplayName, Faults: in.Faults,
+			})
 		}
 	}
 }

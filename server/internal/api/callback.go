@@ -30,6 +30,10 @@ func (a *API) oauthCallback(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if in.Provider.AuthMode == "INSTALL_PLUGIN" {
+		a.pluginInstalled(w, r, st, ref, in)
+		return
+	}
 	faults, _ := catalog.ParseFaults(st.Faults)
 	if !web.Wait(r.Context(), w, faults[catalog.FaultCallbackDelay]) {
 		return

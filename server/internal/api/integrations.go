@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -31,6 +32,10 @@ type Integration struct {
 	Faults                     catalog.FaultSet // configured for this integration, server-wide ones included
 	// App is the GitHub App of an APP or CUSTOM integration; nil for other modes.
 	App *GitHubApp
+	// PluginLink is the marketplace page of an INSTALL_PLUGIN integration's plugin (Nango's
+	// app_link); its ClientID and ClientSecret are the plugin's keys (Nango's custom username
+	// and password).
+	PluginLink string
 }
 
 // Integrations are the environment's integrations, by unique key.
@@ -57,6 +62,9 @@ func MockIntegration(key string, p *catalog.Provider, seed string, now time.Time
 	}
 	if p.AuthMode == "APP" || p.AuthMode == "CUSTOM" {
 		in.App = newGitHubApp(key)
+	}
+	if p.AuthMode == "INSTALL_PLUGIN" {
+		in.PluginLink = "https://marketplace.nango-dev.invalid/plugins/" + url.PathEscape(key) + "/install"
 	}
 	return in
 }

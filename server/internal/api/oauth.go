@@ -115,7 +115,7 @@ func checkPopupProvider(p *catalog.Provider, key string) *web.Error {
 	if !popupAuthModes[p.AuthMode] {
 		return errAuthModeNotSupported(p.AuthMode)
 	}
-	if p.AuthorizationURL == "" {
+	if p.AuthMode == "OAUTH2" && p.AuthorizationURL == "" {
 		return wsErr("provider_config_err", fmt.Sprintf("Provider %q has no authorization URL: it is installed from the provider's side (installation: outbound), through POST /auth/oauth-outbound/%s.", p.Name, key))
 	}
 	if g, ok := p.TokenParams.String("grant_type"); ok && g != "authorization_code" {

@@ -38,6 +38,10 @@ type App struct {
 	SetupURL      string
 	OAuthClientID string
 	Faults        catalog.FaultSet
+	// Plugin makes it a marketplace plugin (Nango's INSTALL_PLUGIN, Crisp's plugins): the
+	// state travels as payload, and an installation returns the website it was installed on
+	// (website_id) instead of an installation id.
+	Plugin bool
 
 	token *catalog.TemplateMatcher
 }
@@ -117,6 +121,7 @@ func (m *Provider) installPage(w http.ResponseWriter, r *http.Request) {
 	m.pages.Render(w, http.StatusOK, "consent.html", consentView{
 		Install:          true,
 		WithOAuth:        req.app.OAuthClientID != "",
+		Plugin:           req.app.Plugin,
 		Integration:      req.app.Integration,
 		DisplayName:      req.app.DisplayName,
 		AuthorizationURL: req.realURL + "?" + req.rawQuery,
@@ -157,18 +162,26 @@ func (m *Provider) installed(w http.ResponseWriter, r *http.Request, req *instal
 		client, target = c, c.RedirectURI
 	}
 	back := url.Values{}
-	if approved {
+	stateKey := "state"
+	switch {
+	case req.app.Plugin:
+		stateKey = "payload"
+		if approved {
+			back.Set("website_id", web.NewUUID())
+		}
+	case approved:
 		back.Set("installation_id", m.newInstallation(req.app))
 		back.Set("setup_action", "install")
 		if client != nil {
 			back.Set("code", m.storeCode(&mockCode{ClientID: client.ID, RedirectURI: client.RedirectURI, Values: catalog.NewOrderedMap(), Faults: req.faults}))
 		}
-	} else {
+	}
+	if !approved {
 		back.Set("error", "access_denied")
 		back.Set("error_description", "The user cancelled the installation")
 	}
-	if state := req.query.Get("state"); state != "" {
-		back.Set("state", state)
+	if state := req.query.Get(stateKey); state != "" {
+		back.Set(stateKey, state)
 	}
 	u, err := url.Parse(target)
 	if err != nil {
@@ -206,7 +219,7 @@ func (m *Provider) installationToken(w http.ResponseWriter, r *http.Request) {
 	claims := jwt.MapClaims{}
 	_, err = jwt.ParseWithClaims(raw, claims, func(t *jwt.Token) (any, error) {
 		iss, _ := t.Claims.GetIssuer()
-		a, ok := m.appWhere(func(a *App) bool { return a.ID == iss })
+		a, ok := m.appWhere(func(a *App) bool { return a.ID == iss && a.PublicKey != nil })
 		if !ok {
 			return nil, errUnknownApp
 		}

@@ -63,8 +63,8 @@ type consentView struct {
 	RawQuery         string
 	Action           string
 	// Install makes it a GitHub App's installation page; WithOAuth, one that also asks for
-	// the user's authorization.
-	Install, WithOAuth bool
+	// the user's authorization; Plugin, a marketplace plugin's.
+	Install, WithOAuth, Plugin bool
 }
 
 // consent is GET /oauth/authorize/{scheme}/{host}/{path...}: the page the popup shows instead

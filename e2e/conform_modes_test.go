@@ -7,7 +7,8 @@ import (
 )
 
 // The popup modes beyond OAUTH2, in both SDKs: a GitHub App install (APP), a GitHub App install
-// with its OAuth step (CUSTOM), and an MCP provider whose client registers itself (MCP_OAUTH2).
+// with its OAuth step (CUSTOM), and MCP providers (MCP_OAUTH2) whose client registers itself
+// (RFC 7591) or is a client ID metadata document on the API host.
 func TestConformanceAppAndMCPModes(t *testing.T) {
 	storedAs := func(credentialsType string, configKeys ...string) func(t *testing.T, sdk, token string, o observation) {
 		return func(t *testing.T, sdk, _ string, o observation) {
@@ -55,6 +56,14 @@ func TestConformanceAppAndMCPModes(t *testing.T) {
 			name:  "mcp provider with dynamic client registration",
 			token: freshSession(nil),
 			call:  `{ method: 'auth', args: ['linear-mcp'] }`,
+			user:  approve,
+			want:  expect{ok: true, config: map[string]any{}},
+			extra: storedAs("OAUTH2"),
+		},
+		{
+			name:  "mcp provider reading a client ID metadata document",
+			token: freshSession(nil),
+			call:  `{ method: 'auth', args: ['lovable-mcp'] }`,
 			user:  approve,
 			want:  expect{ok: true, config: map[string]any{}},
 			extra: storedAs("OAUTH2"),

@@ -189,3 +189,44 @@ func TestPluginInstallFlow(t *testing.T) {
 		assert.Contains(t, page.Body, "The plugin was not installed. Provider error: error: access_denied")
 	})
 }
+
+// An MCP integration whose client is a client ID metadata document (cimd): the client_id is
+// the document's URL on the API host, which the provider fetches and checks before it shows
+// its consent page.
+func TestMCPClientMetadataDocumentFlow(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
+	c := webtest.Browser(t)
+	resp := webtest.Get(t, c, webtest.ConnectURL(srv, "lovable-mcp", token, ""), webtest.PopupHeaders)
+	require.Equal(t, http.StatusFound, resp.Status, resp.Body)
+	authorize, _ := url.Parse(resp.Header.Get("Location"))
+	clientID := authorize.Query().Get("client_id")
+	require.Regexp(t, `^`+srv.APIURL()+`/oauth/client-metadata/[0-9a-f-]{36}/lovable-mcp$`, clientID)
+
+	doc := webtest.Get(t, http.DefaultClient, clientID, nil)
+	require.Equal(t, http.StatusOK, doc.Status, doc.Body)
+	assert.Equal(t, "public, max-age=300", doc.Header.Get("Cache-Control"))
+	assert.Equal(t, `{"client_id":"`+clientID+`","client_name":"Nango","client_uri":"https://nango.dev","redirect_uris":["`+srv.APIURL()+`/oauth/callback"],"grant_types":["authorization_code","refresh_token"],"response_types":["code"],"token_endpoint_auth_method":"none"}`, strings.TrimSpace(doc.Body))
+
+	page := webtest.Get(t, c, webtest.DecideAtProvider(t, c, authorize.String(), "approve"), nil)
+	require.Equal(t, http.StatusOK, page.Status, page.Body)
+	id := webtest.PostedMessage(t, page.Body)["payload"].(map[string]any)["connectionId"].(string)
+	assert.Equal(t, "OAUTH2", webtest.ReadConnection(t, srv, "lovable-mcp", id).JSON(t)["credentials"].(map[string]any)["type"])
+
+	for path, code := range map[string]string{
+		"/oauth/client-metadata/not-a-uuid/lovable-mcp":                           "invalid_uri_params",
+		"/oauth/client-metadata/6f1c5f3e-2a4b-4c8d-9e0f-123456789abc/lovable-mcp": "unknown_environment",
+		strings.TrimPrefix(clientID, srv.APIURL())[:len("/oauth/client-metadata/")+36] + "/zendesk": "unknown_provider_config",
+	} {
+		resp := webtest.Get(t, http.DefaultClient, srv.APIURL()+path, nil)
+		assert.Equal(t, code, resp.Envelope(t)["code"], path)
+	}
+
+	// A client_id that is another URL is never fetched.
+	q := authorize.Query()
+	q.Set("client_id", "http://127.0.0.1:1/evil")
+	refused := webtest.Get(t, webtest.Browser(t), srv.ProviderURL()+authorize.Path+"?"+q.Encode(), nil)
+	assert.Equal(t, http.StatusBadRequest, refused.Status)
+	assert.Contains(t, refused.Body, "Unknown client_id")
+}

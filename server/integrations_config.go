@@ -177,20 +177,26 @@ func configuredIntegration(field string, ic IntegrationConfig, cat *catalog.Cata
 // registerMockClients makes the mock provider know the client of every integration it stands
 // in for, with the API host's callback as its redirect_uri; the GitHub App of every APP and
 // CUSTOM integration, with the API host's setup URL; the marketplace plugin of every
-// INSTALL_PLUGIN integration, which returns to the callback; and the registration endpoint of
-// every MCP provider whose clients register themselves.
-func registerMockClients(mock *provider.Provider, ins *api.Integrations, callbackURL, appSetupURL string) {
+// INSTALL_PLUGIN integration, which returns to the callback; and every MCP provider whose
+// clients register themselves or are described by the API host's metadata documents
+// (metadataURL).
+func registerMockClients(mock *provider.Provider, ins *api.Integrations, callbackURL, appSetupURL string, metadataURL func(key string) string) {
 	for _, in := range ins.List {
 		if in.Real {
 			continue // a real provider knows its own clients
 		}
 		p := in.Provider
-		if p.ClientRegistration == "dynamic" {
-			mock.RegisterMCPServer(provider.MCPServer{
-				Provider: p.Name, DisplayName: p.DisplayName, RegistrationURL: p.RegistrationURL,
-				AuthorizationURL: p.AuthorizationURL, TokenURL: p.TokenURL, Faults: in.Faults,
-			})
-			continue // its client comes from the registration
+		if p.AuthMode == "MCP_OAUTH2" && (p.ClientRegistration == "dynamic" || p.ClientRegistration == "cimd") {
+			server := provider.MCPServer{
+				Provider: p.Name, DisplayName: p.DisplayName, AuthorizationURL: p.AuthorizationURL, TokenURL: p.TokenURL, Faults: in.Faults,
+			}
+			if p.ClientRegistration == "dynamic" {
+				server.RegistrationURL = p.RegistrationURL
+			} else {
+				server.MetadataDocuments = metadataURL(in.UniqueKey)
+			}
+			mock.RegisterMCPServer(server)
+			continue // its client comes from the registration, or its metadata document
 		}
 		mock.Register(provider.Client{
 			ID:               in.ClientID,

@@ -32,6 +32,8 @@ type API struct {
 	connectUI    http.Handler // the Connect UI page, served at /connect/
 	handler      http.Handler // the routes, behind the CORS policy
 	mcp          mcpClients   // the clients MCP integrations registered
+	// environmentUUID names the environment in the URLs of its client ID metadata documents.
+	environmentUUID string
 }
 
 // Config is what the API host is built from.
@@ -46,7 +48,9 @@ type Config struct {
 	Log          *slog.Logger
 	SDK          web.SDKFiles
 	Environment  string
-	Webhooks     WebhookOptions
+	// EnvironmentUUID is the environment's id, in the URLs of its client ID metadata documents.
+	EnvironmentUUID string
+	Webhooks        WebhookOptions
 	// ConnectUI is the Connect UI page, served at /connect/; ConnectUIOrigins are where the
 	// Connect UI is served (its telemetry names one of them).
 	ConnectUI        http.Handler
@@ -73,21 +77,22 @@ func New(cfg Config) (*API, error) {
 		return nil, err
 	}
 	a := &API{
-		secretKey:    cfg.SecretKey,
-		apiURL:       cfg.APIURL,
-		providerURL:  cfg.ProviderURL,
-		catalog:      cfg.Catalog,
-		integrations: cfg.Integrations,
-		store:        cfg.Store,
-		hub:          newWSHub(cfg.Log, wsOptions{}),
-		pages:        pg,
-		client:       cfg.Client,
-		log:          cfg.Log,
-		now:          time.Now,
-		sdk:          cfg.SDK,
-		environment:  cfg.Environment,
-		connectUI:    cfg.ConnectUI,
-		mcp:          mcpClients{byKey: map[string]mcpClient{}},
+		secretKey:       cfg.SecretKey,
+		apiURL:          cfg.APIURL,
+		providerURL:     cfg.ProviderURL,
+		catalog:         cfg.Catalog,
+		integrations:    cfg.Integrations,
+		store:           cfg.Store,
+		hub:             newWSHub(cfg.Log, wsOptions{}),
+		pages:           pg,
+		client:          cfg.Client,
+		log:             cfg.Log,
+		now:             time.Now,
+		sdk:             cfg.SDK,
+		environment:     cfg.Environment,
+		connectUI:       cfg.ConnectUI,
+		mcp:             mcpClients{byKey: map[string]mcpClient{}},
+		environmentUUID: cfg.EnvironmentUUID,
 	}
 	a.hub.setRefuse(cfg.RefuseWebSockets)
 	routes, err := a.routes(cfg.WebsocketsPath)

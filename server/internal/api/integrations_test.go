@@ -19,7 +19,7 @@ func TestIntegrationsAndProviders(t *testing.T) {
 		want []string
 	}{
 		{name: "secret key sees all", auth: srv.SecretKey(), want: []string{"1password-scim", "3cx", "8x8", "ashby", "aws-sigv4", "bill", "crisp-plugin-install", "emarsys", "ghost-admin", "github", "github-app", "github-app-oauth", "google", "google-calendar", "hubspot",
-			"intercom", "jira", "linear", "linear-mcp", "netsuite", "netsuite-tba", "notion", "salesforce", "sendgrid", "sentry-oauth", "shopify", "slack", "unauthenticated", "zendesk"}},
+			"intercom", "jira", "linear", "linear-mcp", "lovable-mcp", "netsuite", "netsuite-tba", "notion", "salesforce", "sendgrid", "sentry-oauth", "shopify", "slack", "unauthenticated", "zendesk"}},
 		{name: "session sees its allowed integrations", auth: narrow, want: []string{"github", "zendesk"}},
 	}
 	for _, tc := range tests {

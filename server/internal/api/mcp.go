@@ -22,11 +22,20 @@ type mcpClient struct{ ID, Secret string }
 // useMCPClient gives an MCP_OAUTH2 flow its client. With client_registration: dynamic that is
 // the client the integration registered at the provider's registration_url: Nango registers it
 // when the integration is created; the dev server's integrations come from its config, so it
-// registers on the first flow and keeps the client for the server's life. Client overrides
-// sent by the page still win.
+// registers on the first flow and keeps the client for the server's life. With cimd, the
+// client_id is the URL of the integration's client ID metadata document, which the provider
+// fetches. Client overrides sent by the page still win.
 func (a *API) useMCPClient(flow *popupFlow) *web.Error {
 	in := flow.in
-	if in.Provider.ClientRegistration != "dynamic" || in.Real || flow.state.ClientID != in.ClientID {
+	if in.Real || flow.state.ClientID != in.ClientID {
+		return nil
+	}
+	switch in.Provider.ClientRegistration {
+	case "cimd":
+		flow.state.ClientID, flow.state.ClientSecret = a.ClientMetadataURL(in.UniqueKey), ""
+		return nil
+	case "dynamic":
+	default:
 		return nil
 	}
 	c, err := a.registerMCPClient(context.Background(), in)

@@ -35,6 +35,7 @@ func (a *API) routes(websocketsPath string) (h http.Handler, err error) {
 	mux.HandleFunc("GET /oauth/connect/{$}", a.oauthConnectMissingKey)
 	mux.HandleFunc("GET /oauth/callback", a.oauthCallback)
 	mux.HandleFunc("GET /app-auth/connect", a.appAuthConnect) // a GitHub App's setup URL
+	mux.HandleFunc("GET /oauth/client-metadata/{environmentUuid}/{providerConfigKey}", a.clientMetadata)
 	for _, route := range customAuthRoutes {
 		mux.Handle("POST "+route.path+"/{providerConfigKey}", a.customAuth(route))
 	}

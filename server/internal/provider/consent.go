@@ -20,7 +20,7 @@ type consentRequest struct {
 }
 
 // parseAuthorize reads the real authorize URL back from the mock path and checks the request
-// as a provider would: a known client, its registered redirect_uri, response_type=code, and an
+// as a provider would: a known client (or one described by its metadata document), its registered redirect_uri, response_type=code, and an
 // authorize URL that the client's provider template could have produced.
 func (m *Provider) parseAuthorize(escapedPath, rawQuery string) (*consentRequest, string) {
 	real, err := catalog.RealURLFromMockPath(escapedPath, "/oauth/authorize/")
@@ -31,12 +31,10 @@ func (m *Provider) parseAuthorize(escapedPath, rawQuery string) (*consentRequest
 	if err != nil {
 		return nil, "The authorization query is not valid."
 	}
-	m.mu.Lock()
-	client, ok := m.clients[q.Get("client_id")]
-	m.mu.Unlock()
+	client, problem := m.authorizingClient(q.Get("client_id"))
 	switch {
-	case !ok:
-		return nil, fmt.Sprintf("Unknown client_id %q.", q.Get("client_id"))
+	case problem != "":
+		return nil, problem
 	case !client.allowsRedirect(q.Get("redirect_uri")):
 		return nil, fmt.Sprintf("The redirect_uri %q is not registered for this client.", q.Get("redirect_uri"))
 	case client.Public && q.Get("code_challenge") == "":

@@ -16,10 +16,14 @@ import (
 const maxRegisteredClients = 1000
 
 // MCPServer is an MCP provider whose authorization server registers OAuth clients at its
-// registration URL (RFC 7591), as MCP's authorization spec asks of it.
+// registration URL (RFC 7591), or reads them from client ID metadata documents, as MCP's
+// authorization spec asks of it.
 type MCPServer struct {
 	Provider, DisplayName string
 	RegistrationURL       string // the real URL; its mock twin is served
+	// MetadataDocuments is where the client ID metadata documents this server accepts live
+	// (a URL prefix): a client_id under it is fetched and read as the client's metadata.
+	MetadataDocuments string
 	AuthorizationURL      string
 	TokenURL              string
 	Faults                catalog.FaultSet
@@ -50,7 +54,7 @@ func (m *Provider) registerClient(w http.ResponseWriter, r *http.Request) {
 	var server *MCPServer
 	m.mu.Lock()
 	for i := range m.mcpServers {
-		if err == nil && m.mcpServers[i].RegistrationURL == called.String() {
+		if err == nil && m.mcpServers[i].RegistrationURL != "" && m.mcpServers[i].RegistrationURL == called.String() {
 			server = &m.mcpServers[i]
 		}
 	}

@@ -215,8 +215,8 @@ func TestMCPClientMetadataDocumentFlow(t *testing.T) {
 	assert.Equal(t, "OAUTH2", webtest.ReadConnection(t, srv, "lovable-mcp", id).JSON(t)["credentials"].(map[string]any)["type"])
 
 	for path, code := range map[string]string{
-		"/oauth/client-metadata/not-a-uuid/lovable-mcp":                           "invalid_uri_params",
-		"/oauth/client-metadata/6f1c5f3e-2a4b-4c8d-9e0f-123456789abc/lovable-mcp": "unknown_environment",
+		"/oauth/client-metadata/not-a-uuid/lovable-mcp":                                             "invalid_uri_params",
+		"/oauth/client-metadata/6f1c5f3e-2a4b-4c8d-9e0f-123456789abc/lovable-mcp":                   "unknown_environment",
 		strings.TrimPrefix(clientID, srv.APIURL())[:len("/oauth/client-metadata/")+36] + "/zendesk": "unknown_provider_config",
 	} {
 		resp := webtest.Get(t, http.DefaultClient, srv.APIURL()+path, nil)

@@ -24,9 +24,9 @@ type MCPServer struct {
 	// MetadataDocuments is where the client ID metadata documents this server accepts live
 	// (a URL prefix): a client_id under it is fetched and read as the client's metadata.
 	MetadataDocuments string
-	AuthorizationURL      string
-	TokenURL              string
-	Faults                catalog.FaultSet
+	AuthorizationURL  string
+	TokenURL          string
+	Faults            catalog.FaultSet
 }
 
 // RegisterMCPServer serves the registration endpoint of an MCP provider.

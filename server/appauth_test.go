@@ -11,13 +11,21 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// popupTo sends a popup to /oauth/connect/{key} and returns where the API host redirects it.
+func popupTo(t *testing.T, srv *Server, c *http.Client, key, token, extra string) *url.URL {
+	t.Helper()
+	resp := webtest.Get(t, c, webtest.ConnectURL(srv, key, token, extra), webtest.PopupHeaders)
+	require.Equal(t, http.StatusFound, resp.Status, resp.Body)
+	u, err := url.Parse(resp.Header.Get("Location"))
+	require.NoError(t, err)
+	return u
+}
+
 // installFlow drives a popup from /oauth/connect through the mock installation page to where
 // it lands (the setup URL or the callback) and returns that landing URL and its page.
 func installFlow(t *testing.T, srv *Server, c *http.Client, key, token, decision string) (string, webtest.Response) {
 	t.Helper()
-	resp := webtest.Get(t, c, webtest.ConnectURL(srv, key, token, ""), webtest.PopupHeaders)
-	require.Equal(t, http.StatusFound, resp.Status, resp.Body)
-	install := resp.Header.Get("Location")
+	install := popupTo(t, srv, c, key, token, "").String()
 	require.True(t, strings.HasPrefix(install, srv.ProviderURL()+"/oauth/install/https/github.com/apps/nango-dev-"+key+"/installations/new?state="), install)
 	landing := webtest.DecideAtProvider(t, c, install, decision)
 	return landing, webtest.Get(t, c, landing, nil)
@@ -95,10 +103,7 @@ func TestAppAuthConnectRefusals(t *testing.T) {
 	srv := startServer(t)
 	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
 	start := func(t *testing.T, c *http.Client) string {
-		resp := webtest.Get(t, c, webtest.ConnectURL(srv, "github-app", token, ""), webtest.PopupHeaders)
-		require.Equal(t, http.StatusFound, resp.Status, resp.Body)
-		u, _ := url.Parse(resp.Header.Get("Location"))
-		return u.Query().Get("state")
+		return popupTo(t, srv, c, "github-app", token, "").Query().Get("state")
 	}
 	for _, tc := range []struct {
 		name, query, want string
@@ -137,9 +142,7 @@ func TestMCPDynamicRegistrationFlow(t *testing.T) {
 	var clientIDs []string
 	for range 2 {
 		c := webtest.Browser(t)
-		resp := webtest.Get(t, c, webtest.ConnectURL(srv, "linear-mcp", token, ""), webtest.PopupHeaders)
-		require.Equal(t, http.StatusFound, resp.Status, resp.Body)
-		authorize, _ := url.Parse(resp.Header.Get("Location"))
+		authorize := popupTo(t, srv, c, "linear-mcp", token, "")
 		q := authorize.Query()
 		assert.Equal(t, "/oauth/authorize/https/mcp.linear.app/authorize", authorize.Path)
 		assert.Regexp(t, `^mcp_client_[0-9a-f]{32}$`, q.Get("client_id"))
@@ -163,9 +166,7 @@ func TestPluginInstallFlow(t *testing.T) {
 	srv := startServer(t)
 	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
 	c := webtest.Browser(t)
-	resp := webtest.Get(t, c, webtest.ConnectURL(srv, "crisp-plugin-install", token, "params%5Bregion%5D=eu"), webtest.PopupHeaders)
-	require.Equal(t, http.StatusFound, resp.Status, resp.Body)
-	install := resp.Header.Get("Location")
+	install := popupTo(t, srv, c, "crisp-plugin-install", token, "params%5Bregion%5D=eu").String()
 	require.True(t, strings.HasPrefix(install, srv.ProviderURL()+"/oauth/install/https/marketplace.nango-dev.invalid/plugins/crisp-plugin-install/install?payload="), install)
 	landing := webtest.DecideAtProvider(t, c, install, "approve")
 	back, _ := url.Parse(landing)
@@ -183,8 +184,7 @@ func TestPluginInstallFlow(t *testing.T) {
 
 	t.Run("cancelled", func(t *testing.T) {
 		c := webtest.Browser(t)
-		resp := webtest.Get(t, c, webtest.ConnectURL(srv, "crisp-plugin-install", token, ""), webtest.PopupHeaders)
-		page := webtest.Get(t, c, webtest.DecideAtProvider(t, c, resp.Header.Get("Location"), "deny"), nil)
+		page := webtest.Get(t, c, webtest.DecideAtProvider(t, c, popupTo(t, srv, c, "crisp-plugin-install", token, "").String(), "deny"), nil)
 		assert.Equal(t, http.StatusBadRequest, page.Status)
 		assert.Contains(t, page.Body, "The plugin was not installed. Provider error: error: access_denied")
 	})
@@ -198,9 +198,7 @@ func TestMCPClientMetadataDocumentFlow(t *testing.T) {
 	srv := startServer(t)
 	token := webtest.CreateSession(t, srv, webtest.DemoEndUser)
 	c := webtest.Browser(t)
-	resp := webtest.Get(t, c, webtest.ConnectURL(srv, "lovable-mcp", token, ""), webtest.PopupHeaders)
-	require.Equal(t, http.StatusFound, resp.Status, resp.Body)
-	authorize, _ := url.Parse(resp.Header.Get("Location"))
+	authorize := popupTo(t, srv, c, "lovable-mcp", token, "")
 	clientID := authorize.Query().Get("client_id")
 	require.Regexp(t, `^`+srv.APIURL()+`/oauth/client-metadata/[0-9a-f-]{36}/lovable-mcp$`, clientID)
 

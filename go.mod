@@ -19,3 +19,5 @@ require (
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/sys v0.45.0 // indirect
 )
+
+replace github.com/hack-pad/safejs => ./third_party/safejs

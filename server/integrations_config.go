@@ -1,6 +1,7 @@
 package server
 
 import (
+	"crypto/rsa"
 	"fmt"
 	"strings"
 	"time"
@@ -174,23 +175,75 @@ func configuredIntegration(field string, ic IntegrationConfig, cat *catalog.Cata
 }
 
 // registerMockClients makes the mock provider know the client of every integration it stands
-// in for, with the API host's callback as its redirect_uri.
-func registerMockClients(mock *provider.Provider, ins *api.Integrations, callbackURL string) {
+// in for, with the API host's callback as its redirect_uri; the GitHub App of every APP and
+// CUSTOM integration, with the API host's setup URL; the marketplace plugin of every
+// INSTALL_PLUGIN integration, which returns to the callback; and every MCP provider whose
+// clients register themselves or are described by the API host's metadata documents
+// (metadataURL).
+func registerMockClients(mock *provider.Provider, ins *api.Integrations, callbackURL, appSetupURL string, metadataURL func(key string) string) {
 	for _, in := range ins.List {
 		if in.Real {
 			continue // a real provider knows its own clients
+		}
+		p := in.Provider
+		if p.AuthMode == "MCP_OAUTH2" && (p.ClientRegistration == "dynamic" || p.ClientRegistration == "cimd") {
+			server := provider.MCPServer{
+				Provider: p.Name, DisplayName: p.DisplayName, AuthorizationURL: p.AuthorizationURL, TokenURL: p.TokenURL, Faults: in.Faults,
+			}
+			if p.ClientRegistration == "dynamic" {
+				server.RegistrationURL = p.RegistrationURL
+			} else {
+				server.MetadataDocuments = metadataURL(in.UniqueKey)
+			}
+			mock.RegisterMCPServer(server)
+			continue // its client comes from the registration, or its metadata document
 		}
 		mock.Register(provider.Client{
 			ID:               in.ClientID,
 			Secret:           in.ClientSecret,
 			RedirectURI:      callbackURL,
 			Integration:      in.UniqueKey,
-			Provider:         in.Provider.Name,
-			DisplayName:      in.Provider.DisplayName,
-			AuthorizationURL: in.Provider.AuthorizationURL,
-			TokenURL:         in.Provider.TokenURL,
-			RequestURL:       in.Provider.RequestURL,
+			Provider:         p.Name,
+			DisplayName:      p.DisplayName,
+			AuthorizationURL: p.AuthorizationURL,
+			TokenURL:         p.TokenURL,
+			RequestURL:       p.RequestURL,
 			Faults:           in.Faults,
 		})
+		if in.App != nil {
+			mock.RegisterApp(mockApp(in, appSetupURL))
+		}
+		if in.PluginLink != "" {
+			mock.RegisterApp(provider.App{
+				ID: "plugin:" + in.UniqueKey, InstallURL: in.PluginLink, Plugin: true, SetupURL: callbackURL,
+				Integration: in.UniqueKey, DisplayName: p.DisplayName, Faults: in.Faults,
+			})
+		}
 	}
+}
+
+// mockApp is the mock provider's view of an integration's GitHub App. A CUSTOM app asks for the
+// user's authorization during its installation, so it returns with its OAuth client's code.
+func mockApp(in *api.Integration, setupURL string) provider.App {
+	key := in.App.Key
+	app := provider.App{
+		ID:          in.App.ID,
+		InstallURL:  in.App.Link + "/installations/new",
+		TokenURL:    in.Provider.AppTokenURL,
+		Integration: in.UniqueKey,
+		DisplayName: in.Provider.DisplayName,
+		SetupURL:    setupURL,
+		Faults:      in.Faults,
+		PublicKey: func() (*rsa.PublicKey, error) {
+			k, err := key()
+			if err != nil {
+				return nil, err
+			}
+			return &k.PublicKey, nil
+		},
+	}
+	if in.Provider.AuthMode == "CUSTOM" {
+		app.OAuthClientID = in.ClientID
+	}
+	return app
 }

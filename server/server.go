@@ -60,6 +60,9 @@ type parts struct {
 	catalog      *catalog.Catalog
 	provider     *provider.Provider
 	store        store.Store
+	// environmentUUID is kept in the store, so the URLs of client ID metadata documents
+	// survive a restart.
+	environmentUUID string
 }
 
 // prepare checks the configuration, loads the catalog, makes the mock provider and, last,
@@ -123,9 +126,9 @@ func (p *parts) start(ctx context.Context) (*Server, error) {
 	return s, nil
 }
 
-// settleKeys fills in the secret key, when the config has none, and returns the seed of the
-// mock clients' secrets: both generated once and kept in the store, so they survive a restart
-// on the same data file. Webhooks without a signing key are signed with the secret key, as
+// settleKeys fills in the secret key, when the config has none, and the environment's id, and
+// returns the seed of the mock clients' secrets: all generated once and kept in the store, so
+// they survive a restart on the same data file. Webhooks without a signing key are signed with the secret key, as
 // Nango signs them with the environment's.
 func (p *parts) settleKeys() (seed string, err error) {
 	if p.cfg.SecretKey == "" {
@@ -135,6 +138,9 @@ func (p *parts) settleKeys() (seed string, err error) {
 	}
 	if p.cfg.Webhook.SigningKey == "" {
 		p.cfg.Webhook.SigningKey = p.cfg.SecretKey
+	}
+	if p.environmentUUID, err = p.store.Setting("environment_uuid", web.NewUUID); err != nil {
+		return "", err
 	}
 	return p.store.Setting("client_secret_seed", func() string { return web.RandomHex(32) })
 }
@@ -162,16 +168,16 @@ func (p *parts) handlers(s *Server, ins *api.Integrations) (handlers, error) {
 	s.api, err = api.New(api.Config{
 		SecretKey: p.cfg.SecretKey, APIURL: s.apiURL, ProviderURL: s.providerURL,
 		Catalog: p.catalog, Integrations: ins, Store: p.store, Client: s.client, Log: p.log, SDK: sdk,
-		Environment: p.cfg.Environment,
-		Webhooks:    api.WebhookOptions(p.cfg.Webhook),
-		ConnectUI:   connectui.Page("/connect/", apiOrigins(s.apiURL)), ConnectUIOrigins: connectUIOrigins,
+		Environment: p.cfg.Environment, EnvironmentUUID: p.environmentUUID,
+		Webhooks:  api.WebhookOptions(p.cfg.Webhook),
+		ConnectUI: connectui.Page("/connect/", apiOrigins(s.apiURL)), ConnectUIOrigins: connectUIOrigins,
 		WebsocketsPath: p.cfg.WebsocketsPath, RefuseWebSockets: p.serverFaults.Has(catalog.FaultWSRefuse),
 		PublicKey: api.PublicKeyAuth{Key: p.cfg.PublicKey, AccountCreatedAt: p.cfg.AccountCreatedAt, HMACKey: p.cfg.HMACKey},
 	})
 	if err != nil {
 		return handlers{}, err
 	}
-	registerMockClients(p.provider, ins, s.api.CallbackURL())
+	registerMockClients(p.provider, ins, s.api.CallbackURL(), s.api.AppSetupURL(), s.api.ClientMetadataURL)
 	wrap := func(origin string, h http.Handler) http.Handler {
 		return withLogging(p.log, origin, web.WithBodyLimit(h))
 	}

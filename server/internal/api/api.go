@@ -36,6 +36,9 @@ type API struct {
 	publicKey    PublicKeyAuth
 	connectUI    http.Handler // the Connect UI page, served at /connect/
 	handler      http.Handler // the routes, behind the CORS policy
+	mcp          mcpClients   // the clients MCP integrations registered
+	// environmentUUID names the environment in the URLs of its client ID metadata documents.
+	environmentUUID string
 
 	// The emulator's (emulator*.go): what changed, for its listeners; the webhook deliveries;
 	// the faults set live; whether WebSockets are refused without them (the configuration, or
@@ -58,7 +61,9 @@ type Config struct {
 	Log          *slog.Logger
 	SDK          web.SDKFiles
 	Environment  string
-	Webhooks     WebhookOptions
+	// EnvironmentUUID is the environment's id, in the URLs of its client ID metadata documents.
+	EnvironmentUUID string
+	Webhooks        WebhookOptions
 	// ConnectUI is the Connect UI page, served at /connect/; ConnectUIOrigins are where the
 	// Connect UI is served (its telemetry names one of them).
 	ConnectUI        http.Handler
@@ -106,8 +111,10 @@ func New(cfg Config) (*API, error) {
 		wsPath:       cfg.WebsocketsPath,
 		publicKey:    cfg.PublicKey,
 
-		changes: changes,
-		faults:  &liveFaults{},
+		changes:         changes,
+		faults:          &liveFaults{},
+		mcp:             mcpClients{byKey: map[string]mcpClient{}},
+		environmentUUID: cfg.EnvironmentUUID,
 	}
 	if a.publicKey.AccountCreatedAt.IsZero() {
 		a.publicKey.AccountCreatedAt = a.now() // a new account: its public key is refused

@@ -26,31 +26,12 @@ var providerErrorKeys = []string{"error", "error_description", "error_reason", "
 func (a *API) oauthCallback(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	state := firstNonEmpty(q.Get("state"), q.Get("payload"), q.Get("customField"))
-	if state == "" {
-		a.failFlow(w, r, wsErr("state_err", "No state found in callback"), flowRef{})
-		return
-	}
-	st, ok, err := a.store.TakeState(state, a.now())
-	if err != nil {
-		a.log.Error("store failed", "err", err)
-		a.failFlow(w, r, wsErr("unknown_err", "The dev server could not read the OAuth state."), flowRef{})
-		return
-	}
+	st, ref, in, ok := a.resumeFlow(w, r, state)
 	if !ok {
-		a.failFlow(w, r, wsErr("state_err", "No session found for state: "+state), flowRef{})
 		return
 	}
-	ref := flowRef{ProviderConfigKey: st.ProviderConfigKey, ConnectionID: st.ConnectionID, WSClientID: st.WSClientID, Nonce: st.Nonce, OpenerOrigin: st.OpenerOrigin}
-	cookieName := "oauth2-" + state
-	if _, err := r.Cookie(cookieName); err != nil {
-		a.failFlow(w, r, errMissingStateCookie(), ref)
-		return
-	}
-	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
-
-	in, ok := a.integrations.get(st.ProviderConfigKey)
-	if !ok {
-		a.failFlow(w, r, errUnknownProviderConfigKey(st.ProviderConfigKey), ref)
+	if in.Provider.AuthMode == "INSTALL_PLUGIN" {
+		a.pluginInstalled(w, r, st, ref, in)
 		return
 	}
 	faults, _ := catalog.ParseFaults(st.Faults)
@@ -88,42 +69,25 @@ func (a *API) oauthCallback(w http.ResponseWriter, r *http.Request) {
 		a.failFlow(w, r, e, ref)
 		return
 	}
-	a.completeFlow(w, r, st, ref, p.AuthMode, creds, storedConnectionConfig(p, st.ConnectionConfig, raw))
-}
-
-// completeFlow stores the connection a callback won, fires its webhook, and reports it on the
-// WebSocket and to the popup. The page is served only once the connection is committed: a flow
-// whose callback page arrived has its connection, whatever happens to the server next.
-func (a *API) completeFlow(w http.ResponseWriter, r *http.Request, st *store.OAuthState, ref flowRef, authMode string, creds any, config *catalog.OrderedMap) {
-	conn, created, err := a.store.UpsertConnection(&store.Connection{
-		ConnectionID:       st.ConnectionID,
-		ProviderConfigKey:  st.ProviderConfigKey,
-		Provider:           st.Provider,
-		EndUser:            st.EndUser,
-		Tags:               st.Tags,
-		ConnectionConfig:   config,
-		Credentials:        creds,
-		WebhookURLOverride: st.WebhookURLOverride,
-	}, a.now())
-	if err != nil {
-		a.log.Error("store failed", "err", err)
-		a.failFlow(w, r, wsErr("unknown_err", "Unknown error during the Oauth flow. The dev server could not store the connection."), ref)
-		return
+	done := finishedFlow{AuthMode: p.AuthMode, Config: storedConnectionConfig(p, st.ConnectionConfig, raw), Credentials: creds}
+	if p.AuthMode == "CUSTOM" && in.App != nil {
+		if apiErr := a.finishAppOAuth(r, in, &done); apiErr != nil {
+			a.failFlow(w, r, apiErr, ref)
+			return
+		}
 	}
-	a.log.Info("connection stored", "integration", conn.ProviderConfigKey, "connection_id", conn.ConnectionID)
-	a.connectionWebhook(conn, created, authMode)
-	if st.WSClientID != "" {
-		a.hub.publish(st.WSClientID, wsMessage{MessageType: "success", ProviderConfigKey: conn.ProviderConfigKey, ConnectionID: conn.ConnectionID, IsPending: new(false), Nonce: st.Nonce})
-	}
-	a.renderCallback(w, http.StatusOK, callbackView{
-		Message:      callbackMessage{Type: "nango_oauth_callback_success", Payload: successPayload{ProviderConfigKey: conn.ProviderConfigKey, ConnectionID: conn.ConnectionID, Nonce: st.Nonce}},
-		TargetOrigin: st.OpenerOrigin,
-	})
+	a.finishFlow(w, r, st, ref, done)
 }
 
 // callbackError is Nango's InvalidCallbackOAuth2, quoting the provider's own error keys.
 func callbackError(q url.Values) *web.Error {
-	e := wsErr("callback_err", "Did not get authorization code in the callback.")
+	return providerCallbackError("Did not get authorization code in the callback.", q)
+}
+
+// providerCallbackError is a callback_err whose message, lead, is followed by the provider's
+// own error keys.
+func providerCallbackError(lead string, q url.Values) *web.Error {
+	e := wsErr("callback_err", lead)
 	var parts []string
 	e.ProviderError, parts = providerError(q)
 	if len(parts) > 0 {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -29,6 +30,12 @@ type Integration struct {
 	// AuthorizationURL and TokenURL are the templates used (the provider's unless configured).
 	AuthorizationURL, TokenURL string
 	Faults                     catalog.FaultSet // configured for this integration, server-wide ones included
+	// App is the GitHub App of an APP or CUSTOM integration; nil for other modes.
+	App *GitHubApp
+	// PluginLink is the marketplace page of an INSTALL_PLUGIN integration's plugin (Nango's
+	// app_link); its ClientID and ClientSecret are the plugin's keys (Nango's custom username
+	// and password).
+	PluginLink string
 }
 
 // Integrations are the environment's integrations, by unique key.
@@ -43,7 +50,7 @@ type Integrations struct {
 // persisted OAuth state still redeems after a restart; only the API host and the mock provider
 // ever see it.
 func MockIntegration(key string, p *catalog.Provider, seed string, now time.Time) *Integration {
-	return &Integration{
+	in := &Integration{
 		UniqueKey:        key,
 		Provider:         p,
 		ClientID:         "nango-dev-" + key,
@@ -53,6 +60,13 @@ func MockIntegration(key string, p *catalog.Provider, seed string, now time.Time
 		AuthorizationURL: p.AuthorizationURL,
 		TokenURL:         p.TokenURL,
 	}
+	if p.AuthMode == "APP" || p.AuthMode == "CUSTOM" {
+		in.App = newGitHubApp(key)
+	}
+	if p.AuthMode == "INSTALL_PLUGIN" {
+		in.PluginLink = "https://marketplace.nango-dev.invalid/plugins/" + url.PathEscape(key) + "/install"
+	}
+	return in
 }
 
 // NewIntegrations is an environment without integrations.

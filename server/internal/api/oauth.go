@@ -56,6 +56,9 @@ type popupFlow struct {
 	userScope  string
 	faults     catalog.FaultSet
 	target     string // the authorize URL, once built
+	// sessionConfig is the session's connection_config for the integration, which an APP
+	// connection gets on top of what the installation gives it (Nango's appAuth).
+	sessionConfig *catalog.OrderedMap
 }
 
 // prepareFlow runs the checks of Nango's oauthRequest in its order, filling in ref with what it
@@ -116,14 +119,13 @@ func (a *API) authorizeFlow(q *connectQuery, key string) (*store.Session, *Integ
 // checkPopupProvider refuses the providers a popup cannot authorize: other auth modes, outbound
 // installations and grants other than the authorization code.
 func checkPopupProvider(p *catalog.Provider, key string) *web.Error {
-	switch p.AuthMode {
-	case "OAUTH2":
-	case "OAUTH1":
-		return checkOAuth1Provider(p)
-	default:
+	if !popupAuthModes[p.AuthMode] {
 		return errAuthModeNotSupported(p.AuthMode)
 	}
-	if p.AuthorizationURL == "" {
+	if p.AuthMode == "OAUTH1" {
+		return checkOAuth1Provider(p)
+	}
+	if p.AuthMode == "OAUTH2" && p.AuthorizationURL == "" {
 		return wsErr("provider_config_err", fmt.Sprintf("Provider %q has no authorization URL: it is installed from the provider's side (installation: outbound), through POST /auth/oauth-outbound/%s.", p.Name, key))
 	}
 	if g, ok := p.TokenParams.String("grant_type"); ok && g != "authorization_code" {
@@ -139,7 +141,7 @@ func (a *API) newPopupFlow(q *connectQuery, sess *store.Session, in *Integration
 	defaults := sess.Defaults[in.UniqueKey]
 	config := q.Params.Clone()
 	config.Assign(defaults.ConnectionConfig)
-	flow := &popupFlow{in: in, authParams: q.AuthorizationParams}
+	flow := &popupFlow{in: in, authParams: q.AuthorizationParams, sessionConfig: defaults.ConnectionConfig}
 	if defaults.AuthorizationParams != nil {
 		flow.authParams = defaults.AuthorizationParams
 	}
@@ -164,7 +166,7 @@ func (a *API) newPopupFlow(q *connectQuery, sess *store.Session, in *Integration
 		OpenerOrigin: ref.OpenerOrigin, WSClientID: ref.WSClientID, Nonce: ref.Nonce,
 		WebhookURLOverride: sess.WebhookURLOverride, Faults: faults.String(), ExpiresAt: a.now().Add(oauthStateTTL),
 	}
-	if !in.Provider.DisablePKCE {
+	if !in.Provider.DisablePKCE && authorizesWithPKCE[in.Provider.AuthMode] {
 		flow.state.CodeVerifier = oauth2.GenerateVerifier()
 	}
 	if !in.Real && len(faults) > 0 {
@@ -192,14 +194,7 @@ func flowClient(in *Integration, credentials, config *catalog.OrderedMap) (id, s
 // recordFlow builds the authorize URL, then keeps the state for the callback, which takes it
 // once: a flow whose URL cannot be built leaves no state behind.
 func (a *API) recordFlow(flow *popupFlow) *web.Error {
-	var target string
-	var apiErr *web.Error
-	switch flow.in.Provider.AuthMode {
-	case "OAUTH1":
-		target, apiErr = a.oauth1Authorize(flow)
-	default:
-		target, apiErr = a.authorizeRequest(flow.in, flow.state, flow.authParams, flow.userScope)
-	}
+	target, apiErr := a.popupTarget(flow)
 	if apiErr != nil {
 		return apiErr
 	}

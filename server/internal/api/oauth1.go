@@ -138,5 +138,5 @@ func (a *API) oauth1Callback(w http.ResponseWriter, r *http.Request, in *Integra
 		Type: "OAUTH1", OAuthToken: accessToken, OAuthTokenSecret: accessSecret,
 		Raw: map[string]string{"oauth_token": accessToken, "oauth_token_secret": accessSecret},
 	}
-	a.completeFlow(w, r, st, ref, in.Provider.AuthMode, creds, storedConnectionConfig(in.Provider, st.ConnectionConfig, nil))
+	a.finishFlow(w, r, st, ref, finishedFlow{AuthMode: in.Provider.AuthMode, Config: storedConnectionConfig(in.Provider, st.ConnectionConfig, nil), Credentials: creds})
 }

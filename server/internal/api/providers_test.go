@@ -30,7 +30,7 @@ func TestListProviders(t *testing.T) {
 	}
 
 	all := names(t, list(t, narrow, ""))
-	assert.Len(t, all, 26, "every catalog entry, not only the session's integrations")
+	assert.Len(t, all, 31, "every catalog entry, not only the session's integrations")
 	assert.Contains(t, all, "trello")
 	assert.Equal(t, []string{"google", "google-calendar"}, names(t, list(t, srv.SecretKey(), "?search=GOOG")))
 	assert.Equal(t, []string{"trello"}, names(t, list(t, srv.SecretKey(), "?search=tr.llo")), "search is a regular expression, as Nango's")

@@ -35,7 +35,9 @@ func (a *API) routes(websocketsPath string) (h http.Handler, err error) {
 	mux.HandleFunc("GET /oauth/connect/{providerConfigKey}", a.oauthConnect)
 	mux.HandleFunc("GET /oauth/connect/{$}", a.oauthConnectMissingKey)
 	mux.HandleFunc("GET /oauth/callback", a.oauthCallback)
-	mux.HandleFunc("HEAD /oauth/callback", web.RefuseHead) // a HEAD never completes a connection
+	mux.HandleFunc("HEAD /oauth/callback", web.RefuseHead)    // a HEAD never completes a connection
+	mux.HandleFunc("GET /app-auth/connect", a.appAuthConnect) // a GitHub App's setup URL
+	mux.HandleFunc("GET /oauth/client-metadata/{environmentUuid}/{providerConfigKey}", a.clientMetadata)
 	for _, route := range customAuthRoutes {
 		mux.Handle("POST "+route.path+"/{providerConfigKey}", a.customAuth(route))
 	}

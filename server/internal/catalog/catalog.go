@@ -15,26 +15,31 @@ var ProvidersYAML []byte
 
 // Provider is one catalog entry, after its alias (if any) is merged in.
 type Provider struct {
-	Name                   string
-	DisplayName            string
-	AuthMode               string
-	AuthorizationURL       string
-	TokenURL               string
-	AuthorizationParams    *OrderedMap // string values
-	TokenParams            *OrderedMap // string values
-	ScopeSeparator         string
-	DefaultScopes          []string
-	DisablePKCE            bool
-	AuthorizationMethod    string
-	TokenRequestAuthMethod string
-	CodeParamInCallback    string
-	TokenResponseMetadata  []string
+	Name             string
+	DisplayName      string
+	AuthMode         string
+	AuthorizationURL string
+	TokenURL         string
+	// AppTokenURL is where a GitHub App's installation token is created (token_url, or its
+	// APP entry when token_url is keyed by auth mode).
+	AppTokenURL string
+	// ClientRegistration and RegistrationURL say how an MCP_OAUTH2 integration gets its
+	// client: "dynamic" registers it at RegistrationURL (RFC 7591).
+	ClientRegistration, RegistrationURL string
+	AuthorizationParams                 *OrderedMap // string values
+	TokenParams                         *OrderedMap // string values
+	ScopeSeparator                      string
+	DefaultScopes                       []string
+	DisablePKCE                         bool
+	AuthorizationMethod                 string
+	TokenRequestAuthMethod              string
+	CodeParamInCallback                 string
+	TokenResponseMetadata               []string
 	// RequestURL and SignatureMethod are OAUTH1's: where the request token (temporary
 	// credentials) is fetched, and how requests are signed (HMAC-SHA1 unless said otherwise).
-	RequestURL      string
-	SignatureMethod string
-	Docs            string
-	Fields          []ConfigField
+	RequestURL, SignatureMethod string
+	Docs                        string
+	Fields                      []ConfigField
 	// Raw is the whole merged entry, served as is by GET /providers/{provider}.
 	Raw map[string]any
 }
@@ -162,14 +167,18 @@ func parseProvider(name string, entry yaml.MapSlice) (*Provider, error) {
 		RequestURL:             scalar(lookup(entry, "request_url")),
 		SignatureMethod:        scalar(lookup(entry, "signature_method")),
 		Docs:                   scalar(lookup(entry, "docs")),
+		ClientRegistration:     scalar(lookup(entry, "client_registration")),
+		RegistrationURL:        scalar(lookup(entry, "registration_url")),
 		Raw:                    toJSONValue(entry).(map[string]any),
 	}
 	// token_url is either a URL or a map keyed by auth mode (github-app-oauth).
 	switch t := lookup(entry, "token_url").(type) {
 	case yaml.MapSlice:
 		p.TokenURL = scalar(lookup(t, "OAUTH2"))
+		p.AppTokenURL = scalar(lookup(t, "APP"))
 	default:
 		p.TokenURL = scalar(t)
+		p.AppTokenURL = p.TokenURL
 	}
 	if fields, ok := lookup(entry, "connection_config").(yaml.MapSlice); ok {
 		for _, item := range fields {

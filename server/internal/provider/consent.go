@@ -20,7 +20,7 @@ type consentRequest struct {
 }
 
 // parseAuthorize reads the real authorize URL back from the mock path and checks the request
-// as a provider would: a known client, its registered redirect_uri, response_type=code, and an
+// as a provider would: a known client (or one described by its metadata document), its registered redirect_uri, response_type=code, and an
 // authorize URL that the client's provider template could have produced.
 func (m *Provider) parseAuthorize(escapedPath, rawQuery string) (*consentRequest, string) {
 	real, err := catalog.RealURLFromMockPath(escapedPath, "/oauth/authorize/")
@@ -31,14 +31,14 @@ func (m *Provider) parseAuthorize(escapedPath, rawQuery string) (*consentRequest
 	if err != nil {
 		return nil, "The authorization query is not valid."
 	}
-	m.mu.Lock()
-	client, ok := m.clients[q.Get("client_id")]
-	m.mu.Unlock()
+	client, problem := m.authorizingClient(q.Get("client_id"))
 	switch {
-	case !ok:
-		return nil, fmt.Sprintf("Unknown client_id %q.", q.Get("client_id"))
-	case q.Get("redirect_uri") != client.RedirectURI:
+	case problem != "":
+		return nil, problem
+	case !client.allowsRedirect(q.Get("redirect_uri")):
 		return nil, fmt.Sprintf("The redirect_uri %q is not registered for this client.", q.Get("redirect_uri"))
+	case client.Public && q.Get("code_challenge") == "":
+		return nil, "This client has no secret: it must use PKCE (code_challenge with S256)."
 	case q.Get("response_type") != "code":
 		return nil, fmt.Sprintf("Unsupported response_type %q.", q.Get("response_type"))
 	case q.Get("code_challenge") != "" && q.Get("code_challenge_method") != "S256":
@@ -60,6 +60,9 @@ type consentView struct {
 	AuthorizationURL string
 	RawQuery         string
 	Action           string
+	// Install makes it a GitHub App's installation page; WithOAuth, one that also asks for
+	// the user's authorization; Plugin, a marketplace plugin's.
+	Install, WithOAuth, Plugin bool
 }
 
 // consent is GET /oauth/authorize/{scheme}/{host}/{path...}: the page the popup shows instead
@@ -128,19 +131,24 @@ func (m *Provider) decide(w http.ResponseWriter, r *http.Request) {
 // issueCode mints a single-use code bound to the client, the redirect_uri, the real
 // authorization URL and the PKCE challenge of an approved request.
 func (m *Provider) issueCode(req *consentRequest, faults catalog.FaultSet) string {
-	code := "mock_code_" + web.RandomHex(24)
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.sweep()
-	m.codes[code] = &mockCode{
+	return m.storeCode(&mockCode{
 		ClientID:    req.client.ID,
 		RedirectURI: req.query.Get("redirect_uri"),
 		Values:      req.values,
 		Challenge:   req.query.Get("code_challenge"),
 		Scope:       req.query.Get("scope"),
 		Faults:      faults,
-		ExpiresAt:   m.now().Add(codeTTL),
-	}
+	})
+}
+
+// storeCode keeps c under a new single-use code that expires after codeTTL.
+func (m *Provider) storeCode(c *mockCode) string {
+	code := "mock_code_" + web.RandomHex(24)
+	c.ExpiresAt = m.now().Add(codeTTL)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.sweep()
+	m.codes[code] = c
 	return code
 }
 

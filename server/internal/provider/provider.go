@@ -4,6 +4,7 @@ import (
 	"crypto/subtle"
 	"embed"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -27,6 +28,10 @@ type Client struct {
 	TokenURL         string
 	RequestURL       string           // OAUTH1: where request tokens are fetched
 	Faults           catalog.FaultSet // the integration's: configured, server-wide and coop
+	// RedirectURIs are the further redirect URIs of a client registered over RFC 7591.
+	RedirectURIs []string
+	// Public is a client without a secret (token_endpoint_auth_method none): it must use PKCE.
+	Public bool
 
 	authorize *catalog.TemplateMatcher
 	token     *catalog.TemplateMatcher
@@ -50,10 +55,13 @@ type Provider struct {
 	pages *web.Pages
 	now   func() time.Time
 
-	mu      sync.Mutex
-	clients map[string]*Client
-	codes   map[string]*mockCode
-	oauth1  *oauth1State
+	mu            sync.Mutex
+	clients       map[string]*Client
+	codes         map[string]*mockCode
+	apps          []*App            // the GitHub Apps, by their installation page
+	installations map[string]string // installation id → the id of the app installed
+	mcpServers    []MCPServer       // the MCP providers whose registration endpoint is served
+	oauth1        *oauth1State
 }
 
 // consentTemplate is the consent page.
@@ -67,7 +75,7 @@ func New() (*Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Provider{pages: pg, now: time.Now, clients: map[string]*Client{}, codes: map[string]*mockCode{}, oauth1: newOAuth1State()}, nil
+	return &Provider{pages: pg, now: time.Now, clients: map[string]*Client{}, codes: map[string]*mockCode{}, installations: map[string]string{}, oauth1: newOAuth1State()}, nil
 }
 
 // Register makes a client known (a client registered again is replaced).
@@ -102,6 +110,11 @@ func (m *Provider) takeCode(code string) (*mockCode, bool) {
 	return c, true
 }
 
+// allowsRedirect tells whether uri is one of the client's registered redirect URIs.
+func (c *Client) allowsRedirect(uri string) bool {
+	return uri == c.RedirectURI || slices.Contains(c.RedirectURIs, uri)
+}
+
 func (m *Provider) client(id string) (*Client, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -123,6 +136,10 @@ func (m *Provider) Handler() http.Handler {
 	mux.HandleFunc("GET /oauth/"+oauth1AuthorizeKind+"/{scheme}/{host}/{path...}", m.authorizeToken)
 	mux.HandleFunc("POST /oauth/"+oauth1AuthorizeKind+"/{scheme}/{host}/{path...}", m.decideToken)
 	mux.HandleFunc("POST /oauth/"+oauth1AccessKind+"/{scheme}/{host}/{path...}", m.accessTokenEndpoint)
+	mux.HandleFunc("GET /oauth/install/{scheme}/{host}/{path...}", m.installPage)
+	mux.HandleFunc("POST /oauth/install/{scheme}/{host}/{path...}", m.install)
+	mux.HandleFunc("POST /oauth/installation-token/{scheme}/{host}/{path...}", m.installationToken)
+	mux.HandleFunc("POST /oauth/register/{scheme}/{host}/{path...}", m.registerClient)
 	mux.HandleFunc("POST /api/verify/{provider}", m.verify)
 	mux.HandleFunc("GET /health", web.Health)
 	mux.HandleFunc("/", web.NotFound)

@@ -45,14 +45,16 @@ func WriteError(w http.ResponseWriter, e *Error) {
 	WriteJSON(w, e.Status, errorEnvelope{Error: errorBody{Code: e.Code, Message: e.Message, Errors: e.Errors}})
 }
 
-// WriteJSON answers v as JSON, never cached.
+// WriteJSON answers v as JSON, never cached unless the handler chose a Cache-Control.
 func WriteJSON(w http.ResponseWriter, status int, v any) {
 	body, err := json.Marshal(v)
 	if err != nil {
 		status, body = http.StatusInternalServerError, []byte(`{"error":{"code":"server_error","message":"failed to encode the response"}}`)
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
+	if w.Header().Get("Cache-Control") == "" {
+		w.Header().Set("Cache-Control", "no-store")
+	}
 	w.WriteHeader(status)
 	_, _ = w.Write(append(body, '\n'))
 }

@@ -13,7 +13,7 @@ NANGO_SRC := $(filter-out %_test.go,$(wildcard wasm/nango/*.go))
 # The -overlay that builds the Go app example without package nango (make bench, make vet).
 BASELINE_OVERLAY := $(DIST)/bench/go-example-baseline.json
 
-.PHONY: all build serve test test-go test-wasm test-e2e test-engines golden check-golden check-types vet staticcheck deps chromium firefox webkit brotli node_modules anchor clean bench
+.PHONY: all build embed-sdk install npm-packages npm-host test-npm test-example serve test test-go test-wasm test-e2e test-engines golden check-golden check-types vet staticcheck deps chromium firefox webkit brotli node_modules anchor clean bench
 
 all: build
 
@@ -63,6 +63,29 @@ $(DIST)/%.br: $(DIST)/% | brotli
 
 $(DIST)/%.gz: $(DIST)/%
 	gzip -9 -n -c $< > $@
+
+## embed-sdk: copy the built SDK into server/cmd/nango-dev/sdk/, which go build embeds in the
+## nango-dev binary so that it serves /sdk/ from any folder. make embed-sdk && go install
+## ./server/cmd/nango-dev is how to install it with Go (make install does both).
+EMBED_DIR := server/cmd/nango-dev/sdk
+EMBEDDED_SDK := $(addprefix $(EMBED_DIR)/,nango.js nango.classic.js nango.wasm nango.d.ts wasm_exec.js \
+	$(foreach f,nango.wasm nango.js nango.classic.js,$(f).br $(f).gz))
+embed-sdk: $(EMBEDDED_SDK)
+
+$(EMBED_DIR)/%: $(DIST)/%
+	cp -p $< $@
+
+install: $(EMBEDDED_SDK)
+	CGO_ENABLED=0 $(GO) install -trimpath ./server/cmd/nango-dev
+
+# The dev server's sources, the embedded SDK included: what a nango-dev binary is built from.
+NANGO_DEV_SRC := $(shell find server -type f -not -name '*_test.go' -not -path '*/testdata/*') $(EMBEDDED_SDK) go.mod go.sum
+# A static binary (no cgo), without the build machine's paths.
+NANGO_DEV_FLAGS := -trimpath -ldflags='-s -w'
+
+## nango-dev: this machine's nango-dev binary, SDK embedded, at dist/nango-dev
+$(DIST)/nango-dev: $(NANGO_DEV_SRC) | $(DIST)
+	CGO_ENABLED=0 $(GO) build $(NANGO_DEV_FLAGS) -o $@ ./server/cmd/nango-dev
 
 ## serve: build the SDK and start the dev server (demo app :3000, Nango API :3003, mock provider :3004);
 ## SERVE_ARGS passes flags through, e.g. make serve SERVE_ARGS='-config nango-dev.yaml'
@@ -182,4 +205,4 @@ webkit:
 	$(call apt_install,Xvfb,xvfb)
 
 clean:
-	rm -rf $(DIST)
+	rm -rf $(DIST) $(EMBEDDED_SDK)

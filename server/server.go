@@ -149,6 +149,9 @@ type handlers struct {
 // and bounds the bodies it reads.
 func (p *parts) handlers(s *Server, ins *api.Integrations) (handlers, error) {
 	sdk := web.NewSDKFiles(p.cfg.DistDir)
+	if p.cfg.SDK != nil {
+		sdk = web.NewEmbeddedSDK(p.cfg.SDK)
+	}
 	app, err := demo.New(demo.Config{APIURL: s.apiURL, SecretKey: p.cfg.SecretKey, Client: s.client, Log: p.log, SDK: sdk})
 	if err != nil {
 		return handlers{}, err

@@ -15,18 +15,36 @@ import (
 	"time"
 )
 
-// SDKFiles serves the built SDK from DistDir under /sdk/{file}, on the app origin (as an app
-// bundles it) and on the API origin (as a CDN would). make build writes a brotli (name.br) and a
-// gzip (name.gz) copy of the wasm and the glue next to them, once; the server picks the one the
-// browser accepts, so a page downloads ~0.65 MB instead of ~3 MB and nothing is compressed per
-// request.
+// SDKFiles serves the built SDK under /sdk/{file}, on the app origin (as an app bundles it) and
+// on the API origin (as a CDN would), from a folder (-dist) or from the copy embedded in the
+// nango-dev binary. make build writes a brotli (name.br) and a gzip (name.gz) copy of the wasm
+// and the glue next to them, once; the server picks the one the browser accepts, so a page
+// downloads ~0.65 MB instead of ~3 MB and nothing is compressed per request.
 type SDKFiles struct {
-	dir   string
+	files fs.FS // nil serves nothing
 	etags *etagCache
 }
 
-// NewSDKFiles serves the built SDK in dir ("" serves nothing: every file is 404).
-func NewSDKFiles(dir string) SDKFiles { return SDKFiles{dir: dir, etags: &etagCache{}} }
+// NewSDKFiles serves the built SDK in dir ("" serves nothing: every file is 404). The folder is
+// opened per request, so a rebuild (or a dist/ made after start) is served at once.
+func NewSDKFiles(dir string) SDKFiles {
+	if dir == "" {
+		return SDKFiles{etags: &etagCache{}}
+	}
+	return SDKFiles{files: rootFS(dir), etags: &etagCache{}}
+}
+
+// NewEmbeddedSDK serves the built SDK from files, such as an embed.FS.
+func NewEmbeddedSDK(files fs.FS) SDKFiles { return SDKFiles{files: files, etags: &etagCache{}} }
+
+// Has reports whether the SDK holds the wasm, the one file without which no page can use it.
+func (s SDKFiles) Has() bool {
+	if s.files == nil {
+		return false
+	}
+	info, err := fs.Stat(s.files, "nango.wasm")
+	return err == nil && info.Mode().IsRegular()
+}
 
 // sdkTypes are set explicitly: WebAssembly.instantiateStreaming refuses anything but
 // application/wasm, and a module script needs a JavaScript type.
@@ -41,22 +59,24 @@ var sdkTypes = map[string]string{
 // encodings are the precompressed variants, in order of preference.
 var encodings = []struct{ name, suffix string }{{"br", ".br"}, {"gzip", ".gz"}}
 
+// errNoSDK answers every /sdk/ request of a server that has no built SDK, so a page's 404 says
+// why (nango-dev also says so, with the fix, when it starts).
+var errNoSDK = NewError(http.StatusNotFound, "sdk_not_built",
+	"This dev server has no built SDK (nango.js, nango.wasm): its start-up warning says how to give it one")
+
 // Serve is GET /sdk/{file}.
 func (s SDKFiles) Serve(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("file")
-	if s.dir == "" || name == "" || strings.HasPrefix(name, ".") || path.Base(name) != name {
+	if name == "" || strings.HasPrefix(name, ".") || path.Base(name) != name || !fs.ValidPath(name) {
 		WriteError(w, NewError(http.StatusNotFound, "not_found", "No such SDK file"))
 		return
 	}
-	// os.Root keeps every lookup inside DistDir whatever the name holds.
-	root, err := os.OpenRoot(s.dir)
-	if err != nil {
-		WriteError(w, NewError(http.StatusNotFound, "not_found", "No such SDK file"))
-		return
-	}
-	defer root.Close()
-	f, info, status := openRegular(root, name)
+	f, info, status := openRegular(s.files, name)
 	if f == nil {
+		if status == http.StatusNotFound && !s.Has() {
+			WriteError(w, errNoSDK)
+			return
+		}
 		WriteError(w, NewError(status, "not_found", "No such SDK file"))
 		return
 	}
@@ -69,18 +89,19 @@ func (s SDKFiles) Serve(w http.ResponseWriter, r *http.Request) {
 
 	h := w.Header()
 	h.Set("Vary", "Accept-Encoding")
-	body := io.ReadSeeker(f)
+	body := f
 	for _, enc := range encodings {
 		if !accepts(r.Header.Get("Accept-Encoding"), enc.name) {
 			continue
 		}
-		variant, vinfo, _ := openRegular(root, name+enc.suffix)
+		variant, vinfo, _ := openRegular(s.files, name+enc.suffix)
 		if variant == nil {
 			continue
 		}
 		defer variant.Close()
 		// A copy older than its source is stale: serve the source. Some tools keep only whole
-		// seconds of a timestamp, so the same second counts as fresh.
+		// seconds of a timestamp, so the same second counts as fresh (embedded files have no
+		// time at all, and are fresh).
 		if vinfo.ModTime().Before(info.ModTime().Truncate(time.Second)) {
 			continue
 		}
@@ -104,9 +125,18 @@ func (s SDKFiles) Serve(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(w, r, name, info.ModTime(), body)
 }
 
-// openRegular opens a regular file under root, or reports the status to answer.
-func openRegular(root *os.Root, name string) (*os.File, fs.FileInfo, int) {
-	f, err := root.Open(name)
+// sdkFile is what Serve needs of a file: both os.File and embed.FS's files are one.
+type sdkFile interface {
+	fs.File
+	io.ReadSeeker
+}
+
+// openRegular opens a regular file, or reports the status to answer.
+func openRegular(files fs.FS, name string) (sdkFile, fs.FileInfo, int) {
+	if files == nil {
+		return nil, nil, http.StatusNotFound
+	}
+	f, err := files.Open(name)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, nil, http.StatusNotFound
@@ -114,11 +144,26 @@ func openRegular(root *os.Root, name string) (*os.File, fs.FileInfo, int) {
 		return nil, nil, http.StatusInternalServerError
 	}
 	info, err := f.Stat()
-	if err != nil || !info.Mode().IsRegular() {
+	seekable, ok := f.(sdkFile)
+	if err != nil || !info.Mode().IsRegular() || !ok {
 		f.Close()
 		return nil, nil, http.StatusNotFound
 	}
-	return f, info, 0
+	return seekable, info, 0
+}
+
+// rootFS is a folder opened with os.Root at each lookup, which keeps every lookup inside it
+// whatever the name holds (symbolic links included).
+type rootFS string
+
+func (dir rootFS) Open(name string) (fs.File, error) {
+	root, err := os.OpenRoot(string(dir))
+	if err != nil {
+		return nil, err
+	}
+	// A file opened from a Root stays open once the Root is closed.
+	defer root.Close()
+	return root.Open(name)
 }
 
 // accepts reports whether an Accept-Encoding header allows a coding (q=0 refuses it).

@@ -87,6 +87,45 @@ NANGO_DEV_FLAGS := -trimpath -ldflags='-s -w'
 $(DIST)/nango-dev: $(NANGO_DEV_SRC) | $(DIST)
 	CGO_ENABLED=0 $(GO) build $(NANGO_DEV_FLAGS) -o $@ ./server/cmd/nango-dev
 
+# npm: the launcher (npm/nango-dev) and one package per platform, each holding that platform's
+# static binary; npm installs only the platform package whose os and cpu fit (README, "npx nango-dev").
+NPM_OUT := $(DIST)/npm
+NPM_PLATFORMS := linux-x64 linux-arm64 darwin-x64 darwin-arm64 win32-x64 win32-arm64
+NPM_VERSION = $(shell node -p "require('./npm/nango-dev/package.json').version")
+HOST_PLATFORM = $(shell node -p "process.platform + '-' + process.arch")
+# Node's platform names in Go's: win32 is windows, x64 is amd64.
+goos = $(subst win32,windows,$(word 1,$(subst -, ,$(1))))
+goarch = $(subst x64,amd64,$(word 2,$(subst -, ,$(1))))
+
+# The unpacked platform packages stay: make would otherwise delete them as intermediates.
+.PRECIOUS: $(NPM_OUT)/nango-dev-%/package.json
+$(NPM_OUT)/nango-dev-%/package.json: $(NANGO_DEV_SRC) npm/nango-dev/package.json npm/platform-package.mjs
+	rm -rf $(@D) && mkdir -p $(@D)/bin
+	CGO_ENABLED=0 GOOS=$(call goos,$*) GOARCH=$(call goarch,$*) $(GO) build $(NANGO_DEV_FLAGS) \
+		-o $(@D)/bin/nango-dev$(if $(filter win32-%,$*),.exe) ./server/cmd/nango-dev
+	node npm/platform-package.mjs $* $(@D)
+
+$(NPM_OUT)/nango-dev-%.tgz: $(NPM_OUT)/nango-dev-%/package.json
+	cd $(NPM_OUT) && npm pack --silent ./nango-dev-$* >/dev/null
+	mv $(NPM_OUT)/nango-dev-$*-$(NPM_VERSION).tgz $@
+
+$(NPM_OUT)/nango-dev.tgz: $(wildcard npm/nango-dev/*) npm/nango-dev/bin/nango-dev
+	mkdir -p $(NPM_OUT)
+	npm pack --silent --pack-destination $(NPM_OUT) ./npm/nango-dev >/dev/null
+	mv $(NPM_OUT)/nango-dev-$(NPM_VERSION).tgz $@
+
+## npm-packages: the launcher and all six platform packages, packed for release in dist/npm/
+## (publish the platform packages first, then the launcher)
+npm-packages: $(NPM_OUT)/nango-dev.tgz $(foreach p,$(NPM_PLATFORMS),$(NPM_OUT)/nango-dev-$(p).tgz)
+
+## npm-host: the launcher and this machine's platform package only, packed in dist/npm/
+npm-host: $(NPM_OUT)/nango-dev.tgz $(NPM_OUT)/nango-dev-$(HOST_PLATFORM).tgz
+
+## test-npm: installs the packed launcher and this machine's package into a fresh folder, offline,
+## and runs npx nango-dev there (npm/npm_test.go)
+test-npm: npm-host
+	$(GO) test -count=1 ./npm -tarballs $(abspath $(NPM_OUT)) -platform $(HOST_PLATFORM)
+
 ## serve: build the SDK and start the dev server (demo app :3000, Nango API :3003, mock provider :3004);
 ## SERVE_ARGS passes flags through, e.g. make serve SERVE_ARGS='-config nango-dev.yaml'
 SERVE_ARGS ?=

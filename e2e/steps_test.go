@@ -78,6 +78,15 @@ func connection(t *testing.T, id, key string) map[string]any {
 // exceptions and console errors on the page fail the test.
 func openTab(t *testing.T, pageURL string) context.Context {
 	t.Helper()
+	ctx := newWatchedTab(t)
+	step(t, ctx, chromedp.Navigate(pageURL))
+	evalAwait[any](t, ctx, `window.sdkReady`)
+	return ctx
+}
+
+// newWatchedTab opens an empty tab whose uncaught exceptions and console errors fail the test.
+func newWatchedTab(t *testing.T) context.Context {
+	t.Helper()
 	ctx := newTab(t)
 	errs := WatchPageErrors(ctx)
 	t.Cleanup(func() {
@@ -85,8 +94,6 @@ func openTab(t *testing.T, pageURL string) context.Context {
 			t.Errorf("page error: %s", e)
 		}
 	})
-	step(t, ctx, chromedp.Navigate(pageURL))
-	evalAwait[any](t, ctx, `window.sdkReady`)
 	return ctx
 }
 

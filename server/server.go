@@ -283,12 +283,13 @@ func (s *Server) DropWebSockets() int { return s.api.DropWebSockets() }
 // again (false), as a proxy that blocks WebSockets does.
 func (s *Server) RefuseWebSockets(refuse bool) { s.api.RefuseWebSockets(refuse) }
 
-// Shutdown stops accepting connections, closes open WebSockets, waits for in-flight requests
+// Shutdown stops accepting connections, closes open WebSockets and emulator event streams, waits for in-flight requests
 // until ctx is done, lets queued webhooks go out in what remains of ctx, and closes the store.
 // Calling it again returns the first result.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.shutdownOnce.Do(func() {
 		s.api.DropWebSockets()
+		s.api.EndEventStreams()
 		// Every origin but the mock provider first: their in-flight requests (a callback
 		// redeeming its code) may still need the provider, which stops last.
 		errs := make([]error, len(s.front), len(s.front)+2)

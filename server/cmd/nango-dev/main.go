@@ -104,6 +104,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if srv.ConnectURL() != "" {
 		fmt.Fprintf(stdout, "  Connect UI:    %s (also %s/connect/)\n", srv.ConnectURL(), srv.APIURL())
 	}
+	fmt.Fprintf(stdout, "  emulator:      %s/emulator\n", srv.APIURL())
 	fmt.Fprintf(stdout, "  SDK (/sdk/):   %s\n", sdkSource)
 	fmt.Fprintf(stdout, "  secret key:    %s\n", srv.SecretKey())
 

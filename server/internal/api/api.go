@@ -31,6 +31,13 @@ type API struct {
 	environment  string       // the environment name the auth webhook reports
 	connectUI    http.Handler // the Connect UI page, served at /connect/
 	handler      http.Handler // the routes, behind the CORS policy
+
+	// The emulator's (emulator*.go): what changed, for its listeners; the webhook deliveries;
+	// the faults set live; whether the configuration refuses WebSockets without them.
+	changes          *changeFeed
+	deliveries       *deliveryLog
+	faults           *liveFaults
+	refuseConfigured bool
 }
 
 // Config is what the API host is built from.
@@ -71,13 +78,14 @@ func New(cfg Config) (*API, error) {
 	if err != nil {
 		return nil, err
 	}
+	changes := newChangeFeed()
 	a := &API{
 		secretKey:    cfg.SecretKey,
 		apiURL:       cfg.APIURL,
 		providerURL:  cfg.ProviderURL,
 		catalog:      cfg.Catalog,
 		integrations: cfg.Integrations,
-		store:        cfg.Store,
+		store:        observedStore{Store: cfg.Store, changes: changes},
 		hub:          newWSHub(cfg.Log, wsOptions{}),
 		pages:        pg,
 		client:       cfg.Client,
@@ -86,14 +94,19 @@ func New(cfg Config) (*API, error) {
 		sdk:          cfg.SDK,
 		environment:  cfg.Environment,
 		connectUI:    cfg.ConnectUI,
+
+		changes:          changes,
+		faults:           &liveFaults{},
+		refuseConfigured: cfg.RefuseWebSockets,
 	}
+	a.deliveries = newDeliveryLog(a.now, func() { changes.publish(topicWebhooks) })
 	a.hub.setRefuse(cfg.RefuseWebSockets)
 	routes, err := a.routes(cfg.WebsocketsPath)
 	if err != nil {
 		return nil, err
 	}
 	a.handler = withCORS(cfg.ConnectUIOrigins, routes)
-	a.webhooks = newWebhookSender(cfg.Webhooks, cfg.Log) // last: it starts its workers
+	a.webhooks = newWebhookSender(cfg.Webhooks, cfg.Log, a.deliveries) // last: it starts its workers
 	return a, nil
 }
 

@@ -46,6 +46,7 @@ func (a *API) routes(websocketsPath string) (h http.Handler, err error) {
 	mux.HandleFunc("DELETE /connections/{connectionId}", a.deleteConnection)
 
 	mux.HandleFunc("GET /health", web.Health)
+	a.emulatorRoutes(mux)
 
 	mux.HandleFunc("GET /sdk/{file}", a.sdk.Serve)
 	mux.HandleFunc("/", web.NotFound)

@@ -31,6 +31,7 @@ type WebhookOptions struct {
 
 // webhookJob is one webhook to deliver.
 type webhookJob struct {
+	id   string // the delivery's, in the emulator's log
 	url  string
 	body []byte
 }
@@ -39,9 +40,10 @@ type webhookJob struct {
 // receiver never holds up a user's flow: a non-2xx answer or a network error is retried with
 // exponential backoff up to MaxAttempts, then dropped with a warning. A full queue drops too.
 type webhookSender struct {
-	cfg    WebhookOptions
-	client *http.Client
-	log    *slog.Logger
+	cfg      WebhookOptions
+	client   *http.Client
+	log      *slog.Logger
+	observer deliveryObserver
 
 	queue  chan webhookJob
 	ctx    context.Context // cancelled when shutdown gives up waiting: in-flight attempts stop
@@ -52,7 +54,7 @@ type webhookSender struct {
 	closed bool
 }
 
-func newWebhookSender(cfg WebhookOptions, log *slog.Logger) *webhookSender {
+func newWebhookSender(cfg WebhookOptions, log *slog.Logger, observer deliveryObserver) *webhookSender {
 	if cfg.MaxAttempts <= 0 {
 		cfg.MaxAttempts = 5
 	}
@@ -71,10 +73,11 @@ func newWebhookSender(cfg WebhookOptions, log *slog.Logger) *webhookSender {
 			// A redirect is not a delivery: the receiver's 3xx counts as a failure, as in Nango.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
-		log:    log,
-		queue:  make(chan webhookJob, webhookQueueSize),
-		ctx:    ctx,
-		cancel: cancel,
+		log:      log,
+		observer: observer,
+		queue:    make(chan webhookJob, webhookQueueSize),
+		ctx:      ctx,
+		cancel:   cancel,
 	}
 	for range webhookWorkers {
 		s.wg.Go(s.work)
@@ -84,16 +87,19 @@ func newWebhookSender(cfg WebhookOptions, log *slog.Logger) *webhookSender {
 
 // send queues a webhook without waiting; after shutdown, or with a full queue, it is dropped.
 func (s *webhookSender) send(target string, body []byte) {
+	id := s.observer.queued(target, body)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
 		s.log.Warn("webhook dropped: the server is shutting down", "url", web.SafeURL(target))
+		s.observer.dropped(id, "the server is shutting down")
 		return
 	}
 	select {
-	case s.queue <- webhookJob{url: target, body: body}:
+	case s.queue <- webhookJob{id: id, url: target, body: body}:
 	default:
 		s.log.Warn("webhook dropped: the delivery queue is full", "url", web.SafeURL(target))
+		s.observer.dropped(id, "the delivery queue is full")
 	}
 }
 
@@ -107,15 +113,22 @@ func (s *webhookSender) work() {
 func (s *webhookSender) deliver(job webhookJob) {
 	wait := s.cfg.Backoff
 	for attempt := 1; ; attempt++ {
+		if !s.observer.sending(job.id) {
+			s.log.Debug("webhook dropped: cleared by an emulator reset", "url", web.SafeURL(job.url))
+			return
+		}
 		status, err := s.post(job)
 		if err == nil && status/100 == 2 {
+			s.observer.attempted(job.id, status, nil, time.Time{})
 			s.log.Debug("webhook delivered", "url", web.SafeURL(job.url), "status", status, "attempt", attempt)
 			return
 		}
 		if attempt >= s.cfg.MaxAttempts || s.ctx.Err() != nil {
+			s.observer.attempted(job.id, status, err, time.Time{})
 			s.log.Warn("webhook not delivered", "url", web.SafeURL(job.url), "status", status, "err", err, "attempts", attempt)
 			return
 		}
+		s.observer.attempted(job.id, status, err, time.Now().Add(wait))
 		s.log.Info("webhook failed, retrying", "url", web.SafeURL(job.url), "status", status, "err", err, "attempt", attempt, "retry_in", wait)
 		t := time.NewTimer(wait)
 		select {

@@ -241,3 +241,15 @@ func ReadFrame(t *testing.T, conn *websocket.Conn) map[string]any {
 	require.NoError(t, json.Unmarshal(data, &v))
 	return v
 }
+
+// Emulator calls the emulator API (/emulator/...) of an API host with the secret key; body ""
+// sends none.
+func Emulator(t *testing.T, h APIHost, method, path, body string) Response {
+	t.Helper()
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	return Do(t, http.DefaultClient, method, h.APIURL()+"/emulator/"+path, r,
+		map[string]string{"Authorization": "Bearer " + h.SecretKey(), "Content-Type": "application/json"})
+}

@@ -126,6 +126,18 @@ npm-host: $(NPM_OUT)/nango-dev.tgz $(NPM_OUT)/nango-dev-$(HOST_PLATFORM).tgz
 test-npm: npm-host
 	$(GO) test -count=1 ./npm -tarballs $(abspath $(NPM_OUT)) -platform $(HOST_PLATFORM)
 
+## test-example: examples/playwright, a JS team's e2e test (Playwright in Debian's Chromium against
+## npx nango-dev), copied to a fresh folder that installs the packed nango-dev offline
+## (playwright-core comes from npm's cache, which npm ci filled: it is a dev dependency here too)
+EXAMPLE_DIR := $(DIST)/example-playwright
+test-example: npm-host chromium $(NODE_MODULES)
+	rm -rf $(EXAMPLE_DIR) && mkdir -p $(EXAMPLE_DIR)
+	cp -R examples/playwright/app examples/playwright/test examples/playwright/package.json $(EXAMPLE_DIR)/
+	cd $(EXAMPLE_DIR) && npm pkg set devDependencies.nango-dev=file:../npm/nango-dev.tgz \
+		devDependencies.nango-dev-$(HOST_PLATFORM)=file:../npm/nango-dev-$(HOST_PLATFORM).tgz
+	cd $(EXAMPLE_DIR) && npm install --offline --no-audit --no-fund --loglevel=error
+	cd $(EXAMPLE_DIR) && npm test
+
 ## serve: build the SDK and start the dev server (demo app :3000, Nango API :3003, mock provider :3004);
 ## SERVE_ARGS passes flags through, e.g. make serve SERVE_ARGS='-config nango-dev.yaml'
 SERVE_ARGS ?=
@@ -134,7 +146,7 @@ serve: build
 
 ## test: every tier: vet, native Go tests, wasm tests under Node, the anchor goldens, chromedp e2e,
 ## and the popup scenarios in three engines
-test: deps build vet check-golden check-types test-go test-wasm test-e2e test-engines
+test: deps build vet check-golden check-types test-go test-wasm test-e2e test-engines test-npm test-example
 
 ## vet: go vet and staticcheck, natively and for the wasm build; staticcheck must find nothing
 vet: staticcheck $(BASELINE_OVERLAY)

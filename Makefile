@@ -91,8 +91,8 @@ $(DIST)/nango-dev: $(NANGO_DEV_SRC) | $(DIST)
 # static binary; npm installs only the platform package whose os and cpu fit (README, "npx nango-dev").
 NPM_OUT := $(DIST)/npm
 NPM_PLATFORMS := linux-x64 linux-arm64 darwin-x64 darwin-arm64 win32-x64 win32-arm64
-NPM_VERSION = $(shell node -p "require('./npm/nango-dev/package.json').version")
-HOST_PLATFORM = $(shell node -p "process.platform + '-' + process.arch")
+NPM_VERSION = $(shell node -p "require('./npm/nango-dev/package.json').version" 2>/dev/null)
+HOST_PLATFORM = $(shell node -p "process.platform + '-' + process.arch" 2>/dev/null)
 # Node's platform names in Go's: win32 is windows, x64 is amd64.
 goos = $(subst win32,windows,$(word 1,$(subst -, ,$(1))))
 goarch = $(subst x64,amd64,$(word 2,$(subst -, ,$(1))))

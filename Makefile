@@ -132,7 +132,7 @@ test-npm: npm-host
 EXAMPLE_DIR := $(DIST)/example-playwright
 test-example: npm-host chromium $(NODE_MODULES)
 	rm -rf $(EXAMPLE_DIR) && mkdir -p $(EXAMPLE_DIR)
-	cp -R examples/playwright/app examples/playwright/test examples/playwright/package.json $(EXAMPLE_DIR)/
+	cp -R examples/playwright/app examples/playwright/test examples/playwright/package.json examples/playwright/README.md $(EXAMPLE_DIR)/
 	cd $(EXAMPLE_DIR) && npm pkg set devDependencies.nango-dev=file:../npm/nango-dev.tgz \
 		devDependencies.nango-dev-$(HOST_PLATFORM)=file:../npm/nango-dev-$(HOST_PLATFORM).tgz
 	cd $(EXAMPLE_DIR) && npm install --offline --no-audit --no-fund --loglevel=error

@@ -14,7 +14,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -141,7 +140,7 @@ func TestLauncherPassesSignalsOn(t *testing.T) {
 type server struct {
 	cmd    *exec.Cmd
 	banner map[string]string // "Nango API" → its URL, …
-	stderr *lockedBuffer
+	stderr *os.File          // a file, which the test reads while the server writes it
 	exited chan error
 }
 
@@ -153,9 +152,11 @@ func startServer(t *testing.T, dir, name string, args ...string) *server {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
-	s := &server{cmd: cmd, banner: map[string]string{}, stderr: &lockedBuffer{}, exited: make(chan error, 1)}
-	cmd.Stderr = s.stderr
-	cmd.WaitDelay = time.Second // the server, not npm, may hold stderr open
+	stderr, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
+	require.NoError(t, err)
+	t.Cleanup(func() { stderr.Close() })
+	s := &server{cmd: cmd, banner: map[string]string{}, stderr: stderr, exited: make(chan error, 1)}
+	cmd.Stderr = stderr
 	require.NoError(t, cmd.Start())
 	go func() { s.exited <- cmd.Wait() }()
 	t.Cleanup(func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) })
@@ -174,9 +175,9 @@ func startServer(t *testing.T, dir, name string, args ...string) *server {
 	select {
 	case s.banner = <-banner:
 	case <-time.After(60 * time.Second):
-		t.Fatalf("%s printed no banner; stderr: %s", name, s.stderr.String())
+		t.Fatalf("%s printed no banner; stderr: %s", name, s.output())
 	}
-	require.Equal(t, secretKey, s.banner["secret key"], "banner %v; stderr: %s", s.banner, s.stderr.String())
+	require.Equal(t, secretKey, s.banner["secret key"], "banner %v; stderr: %s", s.banner, s.output())
 	return s
 }
 
@@ -189,27 +190,15 @@ func (s *server) stop(t *testing.T, pid int) {
 	select {
 	case <-s.exited:
 	case <-time.After(20 * time.Second):
-		t.Fatalf("still running 20 s after SIGTERM; stderr: %s", s.stderr.String())
+		t.Fatalf("still running 20 s after SIGTERM; stderr: %s", s.output())
 	}
-	assert.Contains(t, s.stderr.String(), "shutting down", "nango-dev got the signal")
+	assert.Contains(t, s.output(), "shutting down", "nango-dev got the signal")
 	_, err := http.Get(api + "/health")
 	assert.ErrorIs(t, err, syscall.ECONNREFUSED, "the server is gone with its launcher")
 }
 
-// lockedBuffer is a stderr the test reads while the process writes it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+// output is what the server wrote to stderr so far.
+func (s *server) output() string {
+	b, _ := os.ReadFile(s.stderr.Name())
+	return string(b)
 }

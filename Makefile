@@ -8,12 +8,12 @@ WASMEXEC := $(GOROOT)/lib/wasm/wasm_exec.js
 DIST     := dist
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 WASM_FLAGS := -trimpath -ldflags='-s -w'
-WASM_SRC := $(shell find wasm -name '*.go' -not -name '*_test.go') go.mod go.sum
+WASM_SRC := $(shell find wasm third_party/safejs -name '*.go' -not -name '*_test.go') go.mod go.sum
 NANGO_SRC := $(filter-out %_test.go,$(wildcard wasm/nango/*.go))
 # The -overlay that builds the Go app example without package nango (make bench, make vet).
 BASELINE_OVERLAY := $(DIST)/bench/go-example-baseline.json
 
-.PHONY: all build embed-sdk install npm-packages npm-host test-npm test-example serve test test-go test-wasm test-e2e test-engines golden check-golden check-types vet staticcheck deps chromium firefox webkit brotli node_modules anchor clean bench
+.PHONY: all build pack apps embed-sdk install npm-packages npm-host test-npm test-example serve test test-go test-wasm test-safejs test-unit-envs test-e2e test-engines golden check-golden check-types vet staticcheck deps chromium firefox webkit brotli node_modules anchor clean bench
 
 all: build
 
@@ -23,17 +23,26 @@ all: build
 NODE_MODULES := node_modules/.package-lock.json
 PRECOMPRESSED := $(foreach f,nango.wasm nango.js nango.classic.js go-example.wasm,$(DIST)/$(f).br $(DIST)/$(f).gz)
 
-## build: the SDK as shipped (dist/nango.wasm, dist/nango.js, dist/nango.classic.js, dist/nango.d.ts,
-## dist/wasm_exec.js), the Go app example (dist/go-example.wasm and .html, served by make serve at
-## /sdk/go-example.html) and the precompressed copies the dev server serves
-build: $(DIST)/nango.wasm $(DIST)/wasm_exec.js $(DIST)/nango.js $(DIST)/nango.classic.js $(DIST)/nango.d.ts \
+## build: the SDK as shipped (dist/nango.wasm, dist/nango.js, dist/nango.esbuild.js,
+## dist/nango.classic.js, dist/nango.d.ts, dist/wasm_exec.js), the Go app example
+## (dist/go-example.wasm and .html, served by make serve at /sdk/go-example.html) and the
+## precompressed copies the dev server serves
+build: $(DIST)/nango.wasm $(DIST)/wasm_exec.js $(DIST)/nango.js $(DIST)/nango.esbuild.js $(DIST)/nango.classic.js $(DIST)/nango.d.ts \
 	$(DIST)/go-example.wasm $(DIST)/go-example.html $(PRECOMPRESSED)
 
 $(DIST):
 	mkdir -p $(DIST)
 
-$(DIST)/nango.wasm: $(WASM_SRC) | $(DIST)
+# Go's linker writes dist/linked/nango.wasm; the post-link step (tools/wasmmerge) merges the data
+# segments the linker splits at runs of zeros and checks that the memory image is unchanged.
+# dist/nango.wasm, what ships and what every test runs, is its output.
+$(DIST)/linked/nango.wasm: $(WASM_SRC)
+	mkdir -p $(@D)
 	GOOS=js GOARCH=wasm $(GO) build $(WASM_FLAGS) -o $@ ./wasm/cmd/nango
+
+WASMMERGE_SRC := $(wildcard tools/wasmmerge/*.go)
+$(DIST)/%.wasm: $(DIST)/linked/%.wasm $(WASMMERGE_SRC)
+	$(GO) run ./tools/wasmmerge -o $@ $<
 
 # A Go program compiled to wasm that uses package nango (wasm/nango/example), built as an app would.
 $(DIST)/go-example.wasm: $(WASM_SRC) | $(DIST)
@@ -46,11 +55,21 @@ $(DIST)/go-example.html: wasm/nango/example/index.html | $(DIST)
 $(DIST)/wasm_exec.js: $(WASMEXEC) | $(DIST)
 	cp $< $@
 
-$(DIST)/nango.js: js/prelude.js $(WASMEXEC) js/runtime.js js/esm.js | $(DIST)
-	cat $^ > $@
+# The glue: js/prelude.js, js/popup.js, the toolchain's wasm_exec.js verbatim inside a function
+# (js/runtime.js calls it in a try: it throws where JavaScript lacks what Go needs, and importing
+# the SDK must not), js/runtime.js, then an entry: the ES module, its esbuild twin, or the classic
+# script (inside a function of its own, so that it leaves no globals but its own).
+GLUE := js/prelude.js js/popup.js $(WASMEXEC) js/runtime.js
+glue = { cat js/prelude.js js/popup.js; echo 'function nangoInstallGo() {'; cat $(WASMEXEC); echo '}'; cat js/runtime.js $(1); }
 
-$(DIST)/nango.classic.js: js/prelude.js $(WASMEXEC) js/runtime.js js/classic.js | $(DIST)
-	{ echo '(() => {'; cat $^; echo '})();'; } > $@
+$(DIST)/nango.js: $(GLUE) js/esm.js | $(DIST)
+	$(call glue,js/esm.js) > $@
+
+$(DIST)/nango.esbuild.js: $(GLUE) js/esbuild.js | $(DIST)
+	$(call glue,js/esbuild.js) > $@
+
+$(DIST)/nango.classic.js: $(GLUE) js/classic.js | $(DIST)
+	{ echo '(() => {'; $(call glue,js/classic.js); echo '})();'; } > $@
 
 $(DIST)/nango.d.ts: js/nango.d.ts | $(DIST)
 	cp $< $@
@@ -63,6 +82,27 @@ $(DIST)/%.br: $(DIST)/% | brotli
 
 $(DIST)/%.gz: $(DIST)/%
 	gzip -9 -n -c $< > $@
+
+## pack: the npm package, as npm pack makes it (dist/npm/nango-wasm-VERSION.tgz); its prepack
+## script runs make build, so a bare npm pack builds first too, or fails
+VERSION := $(shell node -p "require('./package.json').version" 2>/dev/null)
+PACKAGE := $(DIST)/npm/nango-wasm-$(VERSION).tgz
+pack: $(PACKAGE)
+
+$(PACKAGE): $(DIST)/nango.wasm $(DIST)/nango.js $(DIST)/nango.esbuild.js $(DIST)/nango.classic.js $(DIST)/nango.d.ts package.json LICENSE README.md
+	mkdir -p $(@D)
+	rm -f $(@D)/nango-wasm-*.tgz
+	npm pack --silent --pack-destination $(@D) >/dev/null
+
+## apps: the fixture apps (e2e/apps), each built by its pinned bundler from the packed package
+## into dist/apps/NAME/out (e2e/bundlers_test.go); vitest and jest are unit-test environments
+APPS := vite webpack rollup esbuild vitest jest
+apps: $(foreach a,$(APPS),$(DIST)/apps/$(a)/.built)
+
+.SECONDEXPANSION:
+$(DIST)/apps/%/.built: $(PACKAGE) e2e/apps/build.sh $$(wildcard e2e/apps/shared/*) $$(shell find e2e/apps/$$* -type f)
+	sh e2e/apps/build.sh $* $(abspath $(PACKAGE)) $(@D)
+	touch $@
 
 ## embed-sdk: copy the built SDK into server/cmd/nango-dev/sdk/, which go build embeds in the
 ## nango-dev binary so that it serves /sdk/ from any folder. make embed-sdk && go install
@@ -144,17 +184,18 @@ SERVE_ARGS ?=
 serve: build
 	$(GO) run ./server/cmd/nango-dev -dist $(DIST) $(SERVE_ARGS)
 
-## test: every tier: vet, native Go tests, wasm tests under Node, the anchor goldens, chromedp e2e,
-## and the popup scenarios in three engines
-test: deps build vet check-golden check-types test-go test-wasm test-e2e test-engines test-npm test-example
+## test: every tier: vet, native Go tests, wasm tests under Node, the anchor goldens, the fixture
+## apps' unit tests, chromedp e2e, the popup scenarios in three engines, npx nango-dev from the
+## packed npm packages, and the Playwright example
+test: deps build vet check-golden check-types test-go test-wasm test-safejs test-unit-envs test-e2e test-engines test-npm test-example
 
 ## vet: go vet and staticcheck, natively and for the wasm build; staticcheck must find nothing
 vet: staticcheck $(BASELINE_OVERLAY)
 	$(GO) vet ./...
-	GOOS=js GOARCH=wasm $(GO) vet ./wasm/...
+	GOOS=js GOARCH=wasm $(GO) vet ./wasm/... ./js/...
 	GOOS=js GOARCH=wasm $(GO) vet -overlay $(BASELINE_OVERLAY) ./wasm/nango/example
 	$(STATICCHECK) ./...
-	GOOS=js GOARCH=wasm $(STATICCHECK) ./wasm/...
+	GOOS=js GOARCH=wasm $(STATICCHECK) ./wasm/... ./js/...
 
 # staticcheck is installed natively (go install, into GOPATH/bin) when missing or another
 # version; the wasm run only sets GOOS and GOARCH for the code it reads.
@@ -166,14 +207,30 @@ staticcheck:
 		$(GO) install honnef.co/go/tools/cmd/staticcheck@v$(STATICCHECK_VERSION); }
 
 test-go:
-	$(GO) test -count=1 ./wasm/... ./server/... ./bench/... ./internal/...
+	$(GO) test -count=1 ./wasm/... ./server/... ./bench/... ./internal/... ./tools/...
 	$(GO) test -count=1 -race ./server/loadtest/
 
+# ./js/... holds the glue's rules equal to their Go twins, in Node.
 test-wasm:
-	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec "$(GOROOT)/lib/wasm/go_js_wasm_exec" ./wasm/...
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec "$(GOROOT)/lib/wasm/go_js_wasm_exec" ./wasm/... ./js/...
 
-test-e2e: chromium anchor
-	$(GO) test -count=1 -timeout 10m $$($(GO) list ./e2e/... | grep -v /e2e/engines$$)
+# The patched copy of safejs (third_party/safejs/PATCH.md) is its own module: its tests, native
+# and under Node, as upstream runs them.
+test-safejs:
+	cd third_party/safejs && GOOS=js GOARCH=wasm $(GO) vet ./...
+	cd third_party/safejs && $(GO) test -count=1 ./...
+	cd third_party/safejs && GOOS=js GOARCH=wasm $(GO) test -count=1 -exec "$(GOROOT)/lib/wasm/go_js_wasm_exec" ./...
+
+# @nangohq/frontend's own unit test file, only its import changed, against the packed package under
+# Vitest and Jest with jsdom (e2e/apps/vitest, e2e/apps/jest); each also runs it against the real
+# @nangohq/frontend, the control.
+test-unit-envs: $(DIST)/apps/vitest/.built $(DIST)/apps/jest/.built
+	cd $(DIST)/apps/vitest && npm test --silent
+	cd $(DIST)/apps/jest && npm test --silent
+
+# The whole suite takes 7–11 minutes on a shared 2-core machine, the fixture apps 2 of them.
+test-e2e: chromium anchor apps
+	$(GO) test -count=1 -timeout 15m $$($(GO) list ./e2e/... | grep -v /e2e/engines$$)
 
 ## test-engines: the popup scenarios in Chromium, Firefox ESR and WebKitGTK (e2e/engines); -v
 ## prints each engine's version and each scenario's time
@@ -194,18 +251,44 @@ check-types: node_modules
 	npx tsc -p tools/types/tsconfig.ours.json
 
 ## bench: sizes, start-up, click to popup, round trip, memory and server load, each against a
-## baseline measured in the same run (the floor: bench/floor built with WASM_FLAGS; wasm_exec.js;
-## the real @nangohq/frontend, minified; a bare net/http handler); prints one table and rewrites
+## baseline measured in the same run (the floor: bench/floor built with WASM_FLAGS against
+## safejs as published; a syscall/js hello and an empty main; wasm_exec.js; the real
+## @nangohq/frontend, minified; a bare net/http handler); prints one table and rewrites
 ## the make bench section of BENCH.md. Exits non-zero only when a figure could not be taken.
-bench: build anchor chromium brotli $(DIST)/bench/floor.wasm.br $(DIST)/bench/floor.wasm.gz \
+BENCH_BASELINES := $(DIST)/bench/floor.wasm $(DIST)/bench/floor.wasm.br $(DIST)/bench/floor.wasm.gz \
+	$(DIST)/bench/floor-postlinked.wasm $(DIST)/bench/jshello.wasm $(DIST)/bench/emptymain.wasm \
 	$(DIST)/bench/go-example-baseline.wasm.br $(DIST)/bench/go-example-baseline.wasm.gz
+bench: build anchor chromium brotli $(BENCH_BASELINES) $(DIST)/bench/app/.ready
 	npx esbuild $(DIST)/anchor/frontend.js --minify --format=esm --log-level=warning --outfile=$(DIST)/bench/frontend.min.js
 	$(GO) run ./bench -dist $(DIST) -md BENCH.md -wasm-flags "$(WASM_FLAGS)"
 
-# The floor is built and precompressed (by the %.br and %.gz rules) as nango.wasm is.
-$(DIST)/bench/floor.wasm: $(wildcard bench/floor/*.go) go.mod go.sum
-	mkdir -p $(DIST)/bench
-	GOOS=js GOARCH=wasm $(GO) build $(WASM_FLAGS) -o $@ ./bench/floor
+# Section 8's app: the esbuild fixture app (make apps) on nango-wasm and on @nangohq/frontend,
+# its scripts and wasm precompressed as the SDK is, as a CDN would send them.
+$(DIST)/bench/app/.ready: $(DIST)/apps/esbuild/.built | brotli
+	rm -rf $(@D) && mkdir -p $(@D)
+	cp $(DIST)/apps/esbuild/out/* $(@D)/
+	for f in $(@D)/*.js $(@D)/*.wasm; do brotli -q 11 -f -o $$f.br $$f && touch $$f.br && gzip -9 -n -c $$f > $$f.gz; done
+	touch $@
+
+# The floor is its own module, built against safejs v0.1.0 as published (not the patched copy),
+# and not post-linked: the baseline of nango.wasm's size budget, as it was built before both.
+# It is precompressed (by the %.br and %.gz rules) as nango.wasm is, for the start-up pages.
+# floor-postlinked.wasm is the same floor through tools/wasmmerge, for comparison.
+$(DIST)/linked/bench/floor.wasm: $(wildcard bench/floor/*.go) bench/floor/go.mod bench/floor/go.sum
+	mkdir -p $(@D)
+	cd bench/floor && GOOS=js GOARCH=wasm $(GO) build $(WASM_FLAGS) -o $(abspath $@) .
+
+$(DIST)/bench/floor.wasm: $(DIST)/linked/bench/floor.wasm
+	mkdir -p $(@D)
+	cp $< $@
+
+$(DIST)/bench/floor-postlinked.wasm: $(DIST)/linked/bench/floor.wasm $(WASMMERGE_SRC)
+	$(GO) run ./tools/wasmmerge -o $@ $<
+
+# The other size baselines (bench/jshello, bench/emptymain), post-linked as nango.wasm is.
+$(DIST)/linked/bench/%.wasm: bench/%/main.go go.mod
+	mkdir -p $(@D)
+	GOOS=js GOARCH=wasm $(GO) build $(WASM_FLAGS) -o $@ ./bench/$*
 
 # The Go app example with bench/gobaseline standing in for package nango, whose files the
 # overlay removes: the example without the SDK, for the SDK's marginal cost to a Go app.

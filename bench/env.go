@@ -39,6 +39,7 @@ func (in inputs) required() []string {
 	return append([]string{
 		"nango.wasm", "nango.wasm.br", "nango.wasm.gz", "nango.js", "nango.js.br", "nango.js.gz", "wasm_exec.js",
 		"bench/floor.wasm", "bench/floor.wasm.br", "bench/floor.wasm.gz", "bench/frontend.min.js",
+		"linked/nango.wasm", "bench/floor-postlinked.wasm", "bench/jshello.wasm", "bench/emptymain.wasm",
 		"bench/go-example-baseline.wasm", "bench/go-example-baseline.wasm.br", "bench/go-example-baseline.wasm.gz",
 	}, goAppFiles...)
 }
@@ -105,7 +106,21 @@ func (e *env) prepareServeDir() error {
 	if err := harness.CopyDist(e.in.dist, dir, "nango.js", "nango.wasm", "wasm_exec.js"); err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
-	for dst, src := range map[string]string{"anchor.js": "bench/frontend.min.js", "floor.wasm": "bench/floor.wasm"} {
+	builds := map[string]string{"anchor.js": "bench/frontend.min.js", "floor.wasm": "bench/floor.wasm"}
+	apps, err := e.in.appFiles()
+	if err != nil {
+		return err
+	}
+	for dst, src := range apps {
+		if strings.HasSuffix(dst, ".br") || strings.HasSuffix(dst, ".gz") {
+			continue // CopyBuilt copies them with the file they compress
+		}
+		if _, taken := builds[dst]; taken || dst == "nango.js" || dst == "nango.wasm" || dst == "wasm_exec.js" {
+			return fmt.Errorf("bench: the app's %s would replace the SDK's", dst)
+		}
+		builds[dst] = src
+	}
+	for dst, src := range builds {
 		if err := harness.CopyBuilt(e.in.path(src), filepath.Join(dir, dst)); err != nil {
 			return fmt.Errorf("bench: %w", err)
 		}

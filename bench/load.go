@@ -21,21 +21,23 @@ import (
 type loadFigures struct {
 	flowsPerSec, p99                   samples // the dev server, in-memory store; p99 in ms
 	ceilingFlowsPerSec, ceilingP99     samples
-	flows, concurrency, reps, requests int // requests: HTTP round trips per flow
+	flows, concurrency, reps, requests int // requests: HTTP requests the dev server serves per flow
+	clientRequests                     int // of which the driver makes (the rest: server to server)
 }
 
 // measureLoad runs the load driver reps times against a fresh in-process dev server (in-memory
 // store), and as many times against the ceiling: a bare net/http handler driven with the same
-// concurrency and the same number of HTTP round trips per flow as the driver makes, counted
-// from the driver itself. The ratio then reads "how much of what net/http alone could do on
-// this machine the dev server does".
+// concurrency and as many HTTP requests per flow as the dev server serves in one flow (the
+// driver's, and the token exchange its API origin makes to its provider origin), counted by the
+// dev server itself. The ratio then reads "how much of what net/http alone could do on this
+// machine the dev server does".
 func measureLoad(ctx context.Context, flows, concurrency, reps int) (loadFigures, error) {
 	f := loadFigures{flows: flows, concurrency: concurrency, reps: reps}
-	requests, err := requestsPerFlow(ctx)
-	if err != nil {
+	var err error
+	if f.requests, f.clientRequests, err = requestsPerFlow(ctx); err != nil {
 		return f, err
 	}
-	f.requests = requests
+	requests := f.requests
 	for range reps {
 		fps, p99, err := devServerLoad(ctx, flows, concurrency)
 		if err != nil {
@@ -51,11 +53,12 @@ func measureLoad(ctx context.Context, flows, concurrency, reps int) (loadFigures
 	return f, nil
 }
 
-// startLoadServer is an in-process dev server with the in-memory store, as nango-load starts.
-func startLoadServer() (*server.Server, func(), error) {
+// startLoadServer is an in-process dev server with the in-memory store, as nango-load starts,
+// logging to log.
+func startLoadServer(log *slog.Logger) (*server.Server, func(), error) {
 	srv, err := server.Start(context.Background(), server.Config{
 		AppAddr: "127.0.0.1:0", APIAddr: "127.0.0.1:0", ProviderAddr: "127.0.0.1:0",
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Logger: log,
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("bench: start the load server: %w", err)
@@ -68,7 +71,7 @@ func startLoadServer() (*server.Server, func(), error) {
 }
 
 func devServerLoad(ctx context.Context, flows, concurrency int) (fps, p99ms float64, err error) {
-	srv, stop, err := startLoadServer()
+	srv, stop, err := startLoadServer(slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		return 0, 0, err
 	}
@@ -95,11 +98,27 @@ func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return c.next.RoundTrip(r)
 }
 
-// requestsPerFlow runs one flow of the driver through a counting transport.
-func requestsPerFlow(ctx context.Context) (int, error) {
-	srv, stop, err := startLoadServer()
+// servedRequests is a log handler that counts the dev server's request lines (one per request
+// it serves, on any of its origins) and keeps nothing.
+type servedRequests struct{ n atomic.Int64 }
+
+func (c *servedRequests) Enabled(context.Context, slog.Level) bool { return true }
+func (c *servedRequests) WithAttrs([]slog.Attr) slog.Handler       { return c }
+func (c *servedRequests) WithGroup(string) slog.Handler            { return c }
+func (c *servedRequests) Handle(_ context.Context, r slog.Record) error {
+	if r.Message == "request" {
+		c.n.Add(1)
+	}
+	return nil
+}
+
+// requestsPerFlow runs one flow of the driver, counting the requests the dev server serves and,
+// through a counting transport, those the driver makes.
+func requestsPerFlow(ctx context.Context) (served, client int, err error) {
+	counted := &servedRequests{}
+	srv, stop, err := startLoadServer(slog.New(counted))
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer stop()
 	tr := loadtest.NewTransport(1)
@@ -107,9 +126,13 @@ func requestsPerFlow(ctx context.Context) (int, error) {
 	counter := &countingTransport{next: tr}
 	res := loadtest.RunFlow(ctx, counter, loadtest.Target{APIURL: srv.APIURL(), SecretKey: srv.SecretKey()}, loadtest.NewRunID(), 0)
 	if res.Err != nil {
-		return 0, fmt.Errorf("bench: count a flow's requests: %w", res.Err)
+		return 0, 0, fmt.Errorf("bench: count a flow's requests: %w", res.Err)
 	}
-	return int(counter.n.Load()), nil
+	served, client = int(counted.n.Load()), int(counter.n.Load())
+	if served < client {
+		return 0, 0, fmt.Errorf("bench: the dev server logged %d request lines for a flow of %d client requests: it no longer logs one line per request, count its requests another way", served, client)
+	}
+	return served, client, nil
 }
 
 // ceilingLoad drives a handler that does nothing but answer, with flows of requests sequential

@@ -36,6 +36,17 @@ type memFigures struct {
 	liveAtStart []int
 	points      [][]memPoint
 	calls, reps int
+	what        string // what each call does, for the table
+}
+
+// A memory page's calls: given up (memory.html's cycle) or completed (its complete).
+var (
+	givenUp   = memCall{"`auth()` calls given up (abort / clear)", `window.cycle(%d)`, "aborted"}
+	completed = memCall{"completed flows (`auth()` resolved with a connection)", `window.complete(%d)`, "resolved"}
+)
+
+type memCall struct {
+	what, expr, want string
 }
 
 // checkEvery spaces the intermediate readings, which show whether growth is steady (a leak) or
@@ -46,17 +57,17 @@ const checkEvery = 100
 const settleTime = 700 * time.Millisecond
 
 // measureMemory runs, in reps fresh tabs, calls auth() calls that each open a popup and are
-// then given up (aborted through the signal or cleared), and reads the JS heap, the wasm
-// memory and the live js.Funcs after the first call, every checkEvery calls and after the last.
-// Each call is evaluated with a user gesture of its own, since each popup needs one.
-func (e *env) measureMemory(calls, reps int) (memFigures, error) {
-	f := memFigures{calls: calls, reps: reps}
+// then given up (aborted through the signal or cleared) or completed, and reads the JS heap, the
+// wasm memory and the live js.Funcs after the first call, every checkEvery calls and after the
+// last. Each call is evaluated with a user gesture of its own, since each popup needs one.
+func (e *env) measureMemory(c memCall, calls, reps int) (memFigures, error) {
+	f := memFigures{calls: calls, reps: reps, what: c.what}
 	token, err := e.newSession()
 	if err != nil {
 		return f, err
 	}
 	for range reps {
-		start, points, err := e.memoryOnce(e.pageURL("memory.html", url.Values{"token": {token}}), calls)
+		start, points, err := e.memoryOnce(e.pageURL("memory.html", url.Values{"token": {token}}), c, calls)
 		if err != nil {
 			return f, err
 		}
@@ -65,7 +76,7 @@ func (e *env) measureMemory(calls, reps int) (memFigures, error) {
 	return f, nil
 }
 
-func (e *env) memoryOnce(pageURL string, calls int) (int, []memPoint, error) {
+func (e *env) memoryOnce(pageURL string, c memCall, calls int) (int, []memPoint, error) {
 	tab, cancel, err := harness.OpenTab(e.browser)
 	if err != nil {
 		return 0, nil, err
@@ -80,7 +91,7 @@ func (e *env) memoryOnce(pageURL string, calls int) (int, []memPoint, error) {
 	}
 	var points []memPoint
 	for i := range calls {
-		if err := giveUpOnce(tab, i); err != nil {
+		if err := c.once(tab, i); err != nil {
 			return 0, nil, err
 		}
 		if n := i + 1; n == 1 || n%checkEvery == 0 || n == calls {
@@ -95,14 +106,14 @@ func (e *env) memoryOnce(pageURL string, calls int) (int, []memPoint, error) {
 	return start.LiveFuncs, points, nil
 }
 
-// giveUpOnce runs one cycle(i): auth() under a user gesture, given up a task later.
-func giveUpOnce(tab context.Context, i int) error {
-	r, err := harness.Value(tab, chromedp.Evaluate[cycleResult](fmt.Sprintf(`window.cycle(%d)`, i), chromedp.EvalAwaitPromise, withUserGesture))
+// once runs call i under a user gesture and checks it opened its popup and settled as it should.
+func (c memCall) once(tab context.Context, i int) error {
+	r, err := harness.Value(tab, chromedp.Evaluate[cycleResult](fmt.Sprintf(c.expr, i), chromedp.EvalAwaitPromise, withUserGesture))
 	if err != nil {
 		return fmt.Errorf("memory: auth() call %d: %w", i+1, err)
 	}
-	if !r.PopupOpen || r.Type != "aborted" {
-		return fmt.Errorf("memory: auth() call %d: popup open %v, settled with %q (want an open popup, then aborted)", i+1, r.PopupOpen, r.Type)
+	if !r.PopupOpen || r.Type != c.want {
+		return fmt.Errorf("memory: auth() call %d: popup open %v, settled with %q (want an open popup, then %s)", i+1, r.PopupOpen, r.Type, c.want)
 	}
 	return nil
 }

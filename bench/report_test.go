@@ -18,7 +18,7 @@ func TestSamples(t *testing.T) {
 	if got := s.percentile(99); got != 5 {
 		t.Errorf("p99 = %v, want 5", got)
 	}
-	if got := s.spread("%.0f", " ms"); got != "3 ms (1–5)" {
+	if got := s.spread("%.0f", " ms"); got != "3 ms (1–5, n=5)" {
 		t.Errorf("spread = %q", got)
 	}
 }

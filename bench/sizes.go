@@ -66,10 +66,13 @@ func (f fileSizes) coding(wire int) string {
 }
 
 // sizeFigures measures section 1: the wasm against the floor (built by make bench with the same
-// flags), the glue against wasm_exec.js (the least glue any Go wasm needs), and the real
-// @nangohq/frontend minified as a reference.
+// flags, against safejs as published and not post-linked: the budget's baseline), against three
+// stronger baselines (the floor, a syscall/js hello and an empty main, each post-linked as
+// nango.wasm is), and before its post-link step; the glue against wasm_exec.js (the least glue
+// any Go wasm needs); and the real @nangohq/frontend minified as a reference.
 type sizeFigures struct {
-	wasm, floor, glue, wasmExec, anchor fileSizes
+	wasm, linked, floor, floorPostlinked, jsHello, emptyMain fileSizes
+	glue, wasmExec, anchor                                   fileSizes
 }
 
 // measureAllSizes takes the compressed sizes of the wasm, the floor and the glue from the copies
@@ -83,6 +86,8 @@ func measureAllSizes(in inputs) (sizeFigures, error) {
 		precompressed bool // make wrote name.gz and name.br
 	}{
 		{&f.wasm, "nango.wasm", true}, {&f.floor, "bench/floor.wasm", true}, {&f.glue, "nango.js", true},
+		{&f.linked, "linked/nango.wasm", false}, {&f.floorPostlinked, "bench/floor-postlinked.wasm", false},
+		{&f.jsHello, "bench/jshello.wasm", false}, {&f.emptyMain, "bench/emptymain.wasm", false},
 		{&f.wasmExec, "wasm_exec.js", false}, {&f.anchor, "bench/frontend.min.js", false},
 	}
 	setSize := func(dst *fileSizes, c compressor, n int) {

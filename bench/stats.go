@@ -54,12 +54,13 @@ func (s samples) percentile(p int) float64 {
 	return c[max(rank, 1)-1]
 }
 
-// spread prints "median (min–max)" with a unit.
+// spread prints "median (min–max, n=N)" with a unit: the middle of all the runs and how far
+// they spread, never the best run.
 func (s samples) spread(format, unit string) string {
 	if len(s) == 1 {
-		return fmt.Sprintf(format+"%s", s[0], unit)
+		return fmt.Sprintf(format+"%s (n=1)", s[0], unit)
 	}
-	return fmt.Sprintf(format+"%s (%s–%s)", s.median(), unit, fmt.Sprintf(format, s.min()), fmt.Sprintf(format, s.max()))
+	return fmt.Sprintf(format+"%s (%s–%s, n=%d)", s.median(), unit, fmt.Sprintf(format, s.min()), fmt.Sprintf(format, s.max()), len(s))
 }
 
 // ratioInterval is a 95% bootstrap interval of median(a) / median(b): how far the ratio could

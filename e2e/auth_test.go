@@ -239,11 +239,12 @@ func TestSynchronousErrors(t *testing.T) {
 	assert.Equal(t, thrown{"missing_connect_session_token", "Reconnect requires a session token", true}, got)
 }
 
-// The classic <script> build sets window.Nango once ready and leaves no Node-like globals behind.
+// The classic <script> build sets window.Nango at once and leaves no Node-like globals behind.
 func TestClassicScript(t *testing.T) {
 	ctx := newTab(t)
 	step(t, ctx, chromedp.Navigate(fixtureURL("classic.html", newSession(t, nil))))
 	type ready struct {
+		GlobalsAtOnce    bool `json:"globalsAtOnce"`
 		HasNangoGlobal   bool `json:"hasNangoGlobal"`
 		HasProcessGlobal bool `json:"hasProcessGlobal"`
 		HasGoGlobal      bool `json:"hasGoGlobal"`
@@ -251,7 +252,7 @@ func TestClassicScript(t *testing.T) {
 	raw := evalAwait[[]byte](t, ctx, `window.sdkReady`)
 	var r ready
 	require.NoError(t, json.Unmarshal(raw, &r))
-	assert.Equal(t, ready{HasNangoGlobal: true}, r)
+	assert.Equal(t, ready{GlobalsAtOnce: true, HasNangoGlobal: true}, r)
 
 	popup := clickConnect(t, ctx)
 	approve(t, popup)

@@ -84,6 +84,16 @@ func shot(t *testing.T, ctx context.Context, name string) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644))
 }
 
+// Opened before nango.wasm is ready (at the app's start), the Connect UI mounts once it runs and
+// gets the session: its integrations show.
+func TestConnectUIOpenedBeforeReady(t *testing.T) {
+	token := newSession(t, map[string]any{"allowed_integrations": []string{"zendesk", "github"}})
+	ctx := openTab(t, fixtureURL("connectui.html", token)+"&early=1")
+	assert.Nil(t, eval[any](t, ctx, `window.iframeAtOnce`), "no iframe before nango.wasm runs")
+	waitEvent(t, ctx, "ready")
+	step(t, ctx, chromedp.WaitVisible(chromedp.CSS(`[data-integration="zendesk"]`), inConnectUI(t, ctx)))
+}
+
 // The issue's journey: open the Connect UI from the app, pick Zendesk, see the generated
 // subdomain field with its info link pointing at the session's docs_connect override, fail the
 // pattern, fix it, approve in the provider popup, and get `connect` with a connection the API

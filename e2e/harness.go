@@ -39,13 +39,14 @@ func RepoRoot() string {
 	return filepath.Dir(filepath.Dir(file))
 }
 
-// Start builds the SDK and the anchor bundle (make build anchor), starts the servers and the browser.
+// Start builds the SDK, the anchor bundle and the fixture apps (make build anchor apps), starts the
+// servers and the browser.
 func Start(opts harness.Options) (*Env, error) {
 	env := &Env{Root: RepoRoot()}
-	build := exec.Command("make", "--no-print-directory", "build", "anchor")
+	build := exec.Command("make", "--no-print-directory", "build", "anchor", "apps")
 	build.Dir = env.Root
 	if out, err := build.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("e2e: make build anchor: %w\n%s", err, out)
+		return nil, fmt.Errorf("e2e: make build anchor apps: %w\n%s", err, out)
 	}
 	dist, err := env.distWithFixtures()
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,20 +14,19 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// npm pack yields a package an app installs and imports by name: in Node (server-side rendering,
-// where it must load without a browser and say so) and in a browser page, from node_modules.
+// The tarball npm pack made (make pack) holds the SDK and nothing else, and an app installs and
+// imports it by name: in Node (server-side rendering, where it loads nothing and says so) and in
+// a browser page, from node_modules.
 func TestNPMPackage(t *testing.T) {
 	dir := t.TempDir()
-	pack := exec.Command("npm", "pack", "--pack-destination", dir, "--json")
-	pack.Dir = env.Root
-	out, err := pack.Output()
-	require.NoError(t, err, "npm pack")
-	for _, f := range []string{"dist/nango.js", "dist/nango.classic.js", "dist/nango.d.ts", "dist/nango.wasm", "dist/wasm_exec.js", "package.json"} {
-		assert.Contains(t, string(out), `"path": "`+f+`"`, "the tarball holds %s", f)
-	}
-	assert.NotContains(t, string(out), "node_modules", "nothing else")
-	tarballs, _ := filepath.Glob(filepath.Join(dir, "nango-wasm-*.tgz"))
-	require.Len(t, tarballs, 1)
+	tarballs, _ := filepath.Glob(filepath.Join(env.Root, "dist", "npm", "nango-wasm-*.tgz"))
+	require.Len(t, tarballs, 1, "make pack")
+	list, err := exec.Command("tar", "-tzf", tarballs[0]).Output()
+	require.NoError(t, err)
+	files := strings.Fields(string(list))
+	slices.Sort(files)
+	assert.Equal(t, []string{"package/LICENSE", "package/README.md", "package/dist/nango.classic.js", "package/dist/nango.d.ts",
+		"package/dist/nango.esbuild.js", "package/dist/nango.js", "package/dist/nango.wasm", "package/package.json"}, files)
 
 	app := filepath.Join(dir, "app")
 	require.NoError(t, os.MkdirAll(app, 0o755))
@@ -39,15 +39,20 @@ func TestNPMPackage(t *testing.T) {
 
 	t.Run("import by name outside a browser", func(t *testing.T) {
 		node := exec.Command("node", "--input-type=module", "-e", `
-import Nango, { AuthError, ConnectUI } from 'nango-wasm';
+let fetched = 0;
+globalThis.fetch = () => { fetched++; return new Promise(() => {}); };
+const { default: Nango, AuthError, ConnectUI, ready } = await import('nango-wasm');
 const nango = new Nango({ connectSessionToken: 'x' });
 const err = await nango.auth('github').catch((e) => e);
+const notReady = await ready().catch((e) => e.type);
 console.log(JSON.stringify({ nango: typeof Nango, authError: typeof AuthError, connectUI: typeof ConnectUI,
-  isAuthError: err instanceof AuthError, type: err.type, processRestored: typeof process.env === 'object' }));`)
+  isAuthError: err instanceof AuthError, type: err.type, ssr: /server-side rendering/.test(err.message), notReady, fetched,
+  processRestored: typeof process.env === 'object' }));`)
 		node.Dir = app
 		out, err := node.CombinedOutput()
 		require.NoError(t, err, "%s", out)
-		assert.JSONEq(t, `{"nango":"function","authError":"function","connectUI":"function","isAuthError":true,"type":"wasm_unavailable","processRestored":true}`, strings.TrimSpace(string(out)))
+		assert.JSONEq(t, `{"nango":"function","authError":"function","connectUI":"function","isAuthError":true,"type":"wasm_unavailable",
+			"ssr":true,"notReady":"wasm_unavailable","fetched":0,"processRestored":true}`, strings.TrimSpace(string(out)))
 	})
 
 	t.Run("import from node_modules in a page", func(t *testing.T) {

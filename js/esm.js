@@ -1,12 +1,10 @@
 // ---- ES module entry (js/esm.js) ------------------------------------------------------------
-// Top-level await: once the import resolves, Nango is ready, so a click handler can call
-// auth() synchronously and the popup opens inside the click. Server-side rendering imports the
-// module without loading anything.
-if (nangoInBrowser) await nangoLoad(nangoWasmURL(import.meta.url));
-else {
-  nangoRestoreGlobals(['process', 'path']);
-  nangoState.unavailable = 'nango-wasm runs in a browser; it was imported outside one (server-side rendering?)';
-}
+// No top-level await: the import resolves at once and nango.wasm loads in the background. The
+// literal new URL('./nango.wasm', import.meta.url) is what Vite, webpack and Rollup (with
+// @web/rollup-plugin-import-meta-assets) look for to emit nango.wasm with a hashed name and
+// rewrite the URL; it is evaluated inside the load, so a bundle without import.meta.url still
+// imports (and reports why nothing loads).
+nangoStart(() => globalThis.NANGO_WASM_URL ?? new URL('./nango.wasm', import.meta.url));
 
 export default Nango;
-export { Nango, AuthError, ConnectUI, debugStats };
+export { Nango, AuthError, ConnectUI, ready, debugStats };

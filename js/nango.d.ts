@@ -252,7 +252,11 @@ export declare class AuthorizationModal {
 export default class Nango {
     /** The pending popup flow, or null. Part of the public API, as in @nangohq/frontend. */
     win: AuthorizationModal | null;
-    /** @throws {AuthError} `invalid_host_url`, or nango-wasm's `invalid_options`. */
+    /**
+     * @throws {AuthError} `invalid_host_url`, or nango-wasm's `invalid_options`. nango-wasm: made
+     * before nango.wasm runs (see `ready`), the instance is checked once it does, and the first
+     * call after that throws (or rejects with) the error instead.
+     */
     constructor(config?: NangoOptions);
     /**
      * Creates a connection for an integration without authentication (auth mode NONE).
@@ -262,6 +266,8 @@ export default class Nango {
     create(providerConfigKey: string, connectionId: string, connectionConfig?: ConnectionConfig): Promise<AuthSuccess>;
     /**
      * Opens the authorization popup. Call it synchronously from a user gesture (a click handler).
+     * nango-wasm: called before nango.wasm runs, it opens the popup at once and goes on once it
+     * runs; what it would throw synchronously then rejects instead.
      * @throws {AuthError} `missing_auth_token`, synchronously, as in @nangohq/frontend.
      */
     auth(providerConfigKey: string, options?: AuthOptions): Promise<AuthSuccess>;
@@ -274,6 +280,14 @@ export default class Nango {
     openConnectUI(params: ConnectUIProps): ConnectUI;
 }
 export { Nango };
+
+/**
+ * nango-wasm: resolves once nango.wasm runs; rejects with an `AuthError` of type
+ * `wasm_unavailable` (and what went wrong) when it cannot. Importing the module starts the load
+ * in a browser and never waits for it; calls made before it is ready wait themselves, so awaiting
+ * this is optional.
+ */
+export declare function ready(): Promise<void>;
 
 /** nango-wasm: what benchmarks and leak tests watch; null while nango.wasm is not running. */
 export declare function debugStats(): { liveFuncs: number; wasmMemoryBytes: number } | null;

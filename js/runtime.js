@@ -1,5 +1,21 @@
 // ---- nango-wasm runtime (js/runtime.js) -------------------------------------------------------
-const NangoGo = globalThis.Go;
+// nangoInstallGo is Go's wasm_exec.js, which the build wraps in that function (Makefile). It throws
+// where the JavaScript environment lacks what Go needs (TextEncoder, crypto, performance): the
+// import must not fail with it, so the reason is kept for the load to report.
+// Jest's jsdom environment has no TextEncoder or TextDecoder; under Node, Node's stand in, global
+// only while wasm_exec.js runs: it keeps the one encoder and decoder it makes.
+let NangoGo = null;
+let nangoGoMissing = '';
+const nangoNodeUtil = globalThis.process?.getBuiltinModule?.('node:util');
+for (const name of ['TextEncoder', 'TextDecoder']) {
+  if (!globalThis[name] && nangoNodeUtil?.[name]) globalThis[name] = nangoNodeUtil[name];
+}
+try {
+  nangoInstallGo();
+  NangoGo = globalThis.Go;
+} catch (e) {
+  nangoGoMissing = `Go's wasm_exec.js cannot run here: ${e?.message ?? e}`;
+}
 
 // Puts back the globals wasm_exec.js replaced. `Go` can go at once (the SDK keeps NangoGo);
 // `process` and `path` must live until Go's init has read them, which happens inside go.run().
@@ -10,7 +26,7 @@ function nangoRestoreGlobals(names) {
     else delete globalThis[name];
   }
 }
-nangoRestoreGlobals(['Go']);
+nangoRestoreGlobals(['Go', 'TextEncoder', 'TextDecoder']);
 
 /** AuthError is what every failure of auth(), create() and reconnect() is: an Error with a `type`. */
 class AuthError extends Error {
@@ -35,8 +51,32 @@ class AuthorizationModal {
   }
 }
 
-// The state of the Go side: the binding object once nango.wasm is ready, or why it is not.
-const nangoState = { binding: null, unavailable: 'nango.wasm is still loading', pending: new Set() };
+// The state of the Go side. Importing the SDK never waits for nango.wasm: what is called before it
+// is ready waits in `waiting` (a popup call has opened its window already, js/popup.js) and runs,
+// in call order, once it is; if it cannot start, each rejects with wasm_unavailable and the reason.
+const nangoState = {
+  binding: null, // nango.wasm's exports, once it is ready
+  unavailable: '', // why nango.wasm cannot run, once that is known
+  waiting: [], // {run, fail} of what was called before either
+  pending: new Set(), // rejects of the promises nango.wasm has not settled yet
+  memory: null,
+};
+
+// Runs run() once nango.wasm is ready (at once when it is), or fail(error) if it cannot start.
+function nangoWhenReady(run, fail) {
+  if (nangoState.binding) run();
+  else if (nangoState.unavailable) fail(nangoUnavailable());
+  else nangoState.waiting.push({ run, fail });
+}
+
+function nangoSettleWaiting() {
+  const waiting = nangoState.waiting;
+  nangoState.waiting = [];
+  for (const { run, fail } of waiting) {
+    if (nangoState.binding) run();
+    else fail(nangoUnavailable());
+  }
+}
 
 function nangoAuthError(data, site) {
   const err = new AuthError(String(data?.message ?? ''), String(data?.type ?? 'unknown_error'));
@@ -50,14 +90,14 @@ function nangoAuthError(data, site) {
   return err;
 }
 
-function nangoUnavailable() {
-  return new AuthError(nangoState.unavailable, 'wasm_unavailable');
+function nangoUnavailable(site) {
+  return nangoAuthError({ type: 'wasm_unavailable', message: nangoState.unavailable }, site);
 }
 
 // Calls an export of nango.wasm. A {error} result is a failure the anchor throws synchronously.
 function nangoCall(site, name, ...args) {
   const binding = nangoState.binding;
-  if (!binding) throw nangoUnavailable();
+  if (!binding) throw nangoUnavailable(site);
   let r;
   try {
     r = binding[name](...args);
@@ -68,12 +108,10 @@ function nangoCall(site, name, ...args) {
   return r;
 }
 
-// Calls an export that returns a Promise, which rejects with wasm_unavailable while there is no
-// nango.wasm to call. nango.wasm decides what is thrown synchronously (what
+// Calls an export that returns a Promise. nango.wasm decides what is thrown synchronously (what
 // the anchor throws synchronously, and invalid options); the rest rejects. The promise still
 // settles if the Go runtime ever stops.
 function nangoCallAsync(site, name, ...args) {
-  if (!nangoState.binding) return Promise.reject(nangoUnavailable());
   const p = nangoCall(site, name, ...args);
   return new Promise((resolve, reject) => {
     nangoState.pending.add(reject);
@@ -92,37 +130,96 @@ const nangoInstances = typeof FinalizationRegistry === 'function'
 class Nango {
   // Do not rename, part of the public api (as in @nangohq/frontend).
   win = null;
+  #options;
   #handle = 0;
+  // What nango.wasm threw at options given before it was ready: the first call after it throws it.
+  #invalid = null;
 
   constructor(config = {}) {
-    if (!nangoState.binding) return; // methods report wasm_unavailable
-    this.#handle = nangoCall(new Error(), 'newClient', this, config, AuthorizationModal);
+    this.#options = config !== null && typeof config === 'object' ? { ...config } : config;
+    const site = new Error();
+    if (nangoState.binding) {
+      this.#create(site); // throws what the anchor's constructor throws
+      return;
+    }
+    nangoWhenReady(() => {
+      try {
+        this.#create(site);
+      } catch (e) {
+        this.#invalid = e;
+      }
+    }, () => {});
+  }
+
+  #create(site) {
+    this.#handle = nangoCall(site, 'newClient', this, this.#options, AuthorizationModal);
     nangoInstances?.register(this, this.#handle);
   }
 
   auth(providerConfigKey, connectionIdOrOptions, moreOptions) {
-    return nangoCallAsync(new Error(), 'auth', this.#handle, providerConfigKey, connectionIdOrOptions, moreOptions);
+    const site = new Error();
+    const popup = this.#openEarly(nangoOpensPopup(connectionIdOrOptions, moreOptions));
+    return this.#call(site, 'auth', [providerConfigKey, connectionIdOrOptions, moreOptions], popup);
   }
 
   create(providerConfigKey, connectionIdOrConnectionConfig, moreConnectionConfig) {
-    return nangoCallAsync(new Error(), 'create', this.#handle, providerConfigKey, connectionIdOrConnectionConfig, moreConnectionConfig);
+    return this.#call(new Error(), 'create', [providerConfigKey, connectionIdOrConnectionConfig, moreConnectionConfig]);
   }
 
   reconnect(providerConfigKey, options) {
-    return nangoCallAsync(new Error(), 'reconnect', this.#handle, providerConfigKey, options);
+    const site = new Error();
+    const popup = this.#openEarly(nangoOpensPopup(options));
+    return this.#call(site, 'reconnect', [providerConfigKey, options], popup);
   }
 
   clear() {
-    if (nangoState.binding) nangoCall(new Error(), 'clear', this.#handle);
+    const site = new Error();
+    if (!nangoState.binding) this.win = null; // as the anchor, at once; the flow ends once nango.wasm runs
+    nangoWhenReady(() => { if (this.#handle) nangoCall(site, 'clear', this.#handle); }, () => {});
   }
 
   /** Opens Nango's Connect UI in an iframe and returns it, as @nangohq/frontend does. */
   openConnectUI(params) {
-    const site = new Error();
-    const sessionToken = nangoState.binding ? nangoCall(site, 'sessionToken', this.#handle) : undefined;
-    const connect = new ConnectUI({ sessionToken, ...params });
+    const connect = new ConnectUI({ sessionToken: this.#options?.connectSessionToken || undefined, ...params });
     connect.open();
     return connect;
+  }
+
+  // Before nango.wasm is ready, a popup call opens its window now, inside the click, and the
+  // window becomes `win` as the anchor's does. Undefined when nango.wasm will open it itself.
+  #openEarly(wanted) {
+    if (nangoState.binding || nangoState.unavailable || !wanted) return undefined;
+    const popup = nangoOpenPopup(this.#options);
+    if (popup) this.win = new AuthorizationModal(popup);
+    return popup;
+  }
+
+  // Runs an export now, or once nango.wasm is ready; a window opened early goes last.
+  #call(site, name, args, popup) {
+    if (nangoState.binding) return nangoCallAsync(site, name, this.#client(site), ...args);
+    return new Promise((resolve, reject) => {
+      const dropWindow = () => {
+        if (popup && this.win?.modal === popup) this.win = null;
+        nangoClosePopup(popup);
+      };
+      nangoWhenReady(() => {
+        try {
+          nangoCallAsync(site, name, this.#client(site), ...args, ...(popup === undefined ? [] : [popup])).then(resolve, reject);
+        } catch (e) {
+          dropWindow();
+          reject(e);
+        }
+      }, () => {
+        dropWindow();
+        reject(nangoUnavailable(site));
+      });
+    });
+  }
+
+  #client(site) {
+    if (this.#invalid) throw this.#invalid;
+    if (!this.#handle) throw nangoUnavailable(site);
+    return this.#handle;
   }
 }
 
@@ -130,51 +227,124 @@ const nangoConnectUIs = typeof FinalizationRegistry === 'function'
   ? new FinalizationRegistry((handle) => { try { nangoState.binding?.connectUIRelease(handle); } catch { /* runtime gone */ } })
   : null;
 
-/** ConnectUI is @nangohq/frontend's ConnectUI: Nango's Connect UI in a full-page iframe. */
+/**
+ * ConnectUI is @nangohq/frontend's ConnectUI: Nango's Connect UI in a full-page iframe. Made
+ * before nango.wasm is ready, it mounts once it is; what fails then goes to onEvent as an error
+ * event (to the console without one), since there is no caller left to throw to.
+ */
 class ConnectUI {
   // The mounted iframe, or null (public, as in @nangohq/frontend).
   iframe = null;
   #handle = 0;
+  #props;
 
   constructor(props = {}) {
-    this.#handle = nangoCall(new Error(), 'newConnectUI', this, props);
+    this.#props = props;
+    const site = new Error();
+    if (nangoState.binding || nangoState.unavailable) {
+      this.#create(site, props); // throws as the anchor's constructor, or wasm_unavailable
+      return;
+    }
+    nangoWhenReady(() => this.#later(() => this.#create(site, props)), (e) => this.#report(e));
+  }
+
+  #create(site, props) {
+    this.#handle = nangoCall(site, 'newConnectUI', this, props);
     nangoConnectUIs?.register(this, this.#handle);
   }
 
   open() {
-    nangoCall(new Error(), 'connectUIOpen', this.#handle);
+    this.#now(new Error(), 'connectUIOpen');
   }
 
   close() {
-    if (nangoState.binding) nangoCall(new Error(), 'connectUIClose', this.#handle);
+    if (this.#handle || !nangoState.binding) this.#now(new Error(), 'connectUIClose', true);
   }
 
   setSessionToken(sessionToken) {
-    nangoCall(new Error(), 'connectUISetSessionToken', this.#handle, sessionToken);
+    this.#now(new Error(), 'connectUISetSessionToken', false, sessionToken);
+  }
+
+  // Calls an export now (throwing as it throws), or once nango.wasm is ready. quiet: nothing to
+  // do without nango.wasm (close).
+  #now(site, name, quiet, ...args) {
+    if (nangoState.binding) {
+      nangoCall(site, name, this.#handle, ...args);
+    } else if (nangoState.unavailable) {
+      if (!quiet) throw nangoUnavailable(site);
+    } else {
+      nangoWhenReady(() => this.#later(() => { if (this.#handle) nangoCall(site, name, this.#handle, ...args); }), () => {});
+    }
+  }
+
+  #later(fn) {
+    try {
+      fn();
+    } catch (e) {
+      this.#report(e);
+    }
+  }
+
+  #report(e) {
+    const onEvent = this.#props?.onEvent;
+    if (typeof onEvent !== 'function') {
+      console.error('nango-wasm: the Connect UI could not open:', e);
+      return;
+    }
+    Promise.resolve()
+      .then(() => onEvent({ type: 'error', payload: { errorType: e?.type ?? 'unknown_error', errorMessage: String(e?.message ?? e) } }))
+      .catch((err) => console.error('nango-wasm: onEvent threw:', err));
   }
 }
 
+/**
+ * ready resolves once nango.wasm runs, and rejects with an AuthError of type wasm_unavailable
+ * when it cannot. Loading starts when the module is imported in a browser; an app never has to
+ * wait for it (calls made before wait themselves), but may, to show its Connect button only then.
+ */
+function ready() {
+  return new Promise((resolve, reject) => nangoWhenReady(() => resolve(), reject));
+}
+
+// Starts nango.wasm in the background, from wasmURL() (the URL bundlers see, or NANGO_WASM_URL):
+// fetched in a browser, read from disk under Node with a DOM (jsdom in Vitest or Jest). Outside a
+// browser (server-side rendering) it loads nothing.
+function nangoStart(wasmURL) {
+  if (typeof window !== 'object' || typeof document !== 'object') {
+    nangoRestoreGlobals(['process', 'path']);
+    nangoFail('nango-wasm runs in a browser; it was imported outside one (server-side rendering?)');
+    return;
+  }
+  nangoLoad(wasmURL);
+}
+
+function nangoFail(reason) {
+  nangoState.unavailable = reason;
+  nangoSettleWaiting();
+}
+
 // Loads and starts nango.wasm. It never throws: when WebAssembly cannot run (no WebAssembly, a
-// Content-Security-Policy without 'wasm-unsafe-eval', a failed download), the SDK still loads
+// Content-Security-Policy without 'wasm-unsafe-eval', a failed download), the SDK still works
 // and every call rejects with an AuthError of type wasm_unavailable saying why.
-async function nangoLoad(source) {
+async function nangoLoad(wasmURL) {
   try {
+    if (!NangoGo) throw new Error(nangoGoMissing);
     if (typeof WebAssembly !== 'object') throw new Error('WebAssembly is not available in this browser');
     const go = new NangoGo();
-    const bindingName = `__nango_wasm_${Math.random().toString(36).slice(2)}`;
     let ready;
     const isReady = new Promise((resolve) => { ready = resolve; });
     const binding = { ready: () => ready() };
-    globalThis[bindingName] = binding;
-    go.argv = ['nango.wasm', bindingName];
-    const instance = await nangoInstantiate(source, go.importObject);
-    const exited = go.run(instance); // runs Go's init and main up to its first wait
+    const instance = await nangoInstantiate(nangoLocate(wasmURL), go.importObject);
+    // go.run() runs Go's init and main up to its first wait before it returns; main takes the
+    // binding from this global first thing (wasm/cmd/nango), so it is set for no longer than that.
+    globalThis.__nangoWasmBinding = binding;
+    let exited;
+    try { exited = go.run(instance); } finally { delete globalThis.__nangoWasmBinding; }
     nangoRestoreGlobals(['process', 'path']);
     await isReady;
-    delete globalThis[bindingName];
     nangoState.binding = binding;
     nangoState.memory = instance.exports.mem;
-    nangoState.unavailable = '';
+    nangoSettleWaiting();
     nangoPrewarmWhenIdle(binding);
     exited.then(() => {
       nangoState.binding = null;
@@ -185,7 +355,17 @@ async function nangoLoad(source) {
   } catch (e) {
     nangoRestoreGlobals(['process', 'path']);
     const hint = /unsafe-eval|Content Security Policy|CSP/i.test(String(e?.message)) ? " (add 'wasm-unsafe-eval' to the script-src of your Content-Security-Policy)" : '';
-    nangoState.unavailable = `nango.wasm could not start: ${e?.message ?? e}${hint}`;
+    const reason = `nango.wasm could not start: ${e?.message ?? e}${hint}`;
+    console.warn(`nango-wasm: ${reason}`);
+    nangoFail(reason);
+  }
+}
+
+function nangoLocate(wasmURL) {
+  try {
+    return wasmURL();
+  } catch (e) {
+    throw new Error(`the SDK cannot tell where nango.wasm is (${e?.message ?? e}): it was bundled into a script without import.meta.url. Bundle it as an ES module, or set globalThis.NANGO_WASM_URL before importing it (README, Bundlers)`);
   }
 }
 
@@ -198,25 +378,40 @@ function nangoPrewarmWhenIdle(binding) {
   else setTimeout(run, 200);
 }
 
+// What the likely fix is when nango.wasm is not at the URL the SDK asked.
+const nangoWasmMissing = 'nango.wasm is not at that URL. Either the bundler did not emit it (esbuild: import nango-wasm/esbuild and build with --loader:.wasm=file; '
+  + 'Rollup: add @web/rollup-plugin-import-meta-assets) or the server does not serve it; globalThis.NANGO_WASM_URL can point elsewhere. See README, Bundlers';
+
 async function nangoInstantiate(source, importObject) {
   if (source instanceof WebAssembly.Module) return WebAssembly.instantiate(source, importObject);
-  const response = await fetch(source);
-  if (!response.ok) throw new Error(`GET ${response.url} answered ${response.status}`);
-  const type = response.headers.get('Content-Type') || '';
+  const href = String(source);
+  // Under Node (a unit test with jsdom) the module's URL is a file: URL; read it from disk, since
+  // fetch does not read files and a test may have replaced it with a stub.
+  const fs = href.startsWith('file:') ? globalThis.process?.getBuiltinModule?.('node:fs/promises') : null;
+  if (fs) return (await WebAssembly.instantiate(await fs.readFile(new URL(href)), importObject)).instance;
+
+  let response;
+  try {
+    response = await fetch(href);
+  } catch (e) {
+    throw new Error(`GET ${href} failed: ${e?.message ?? e} (offline, or refused by CORS or by a Content-Security-Policy connect-src)`);
+  }
+  const type = (response.headers.get('Content-Type') || '').split(';')[0].trim().toLowerCase();
+  const answered = `GET ${response.url || href} answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''} ${type || 'without a Content-Type'}`;
+  if (!response.ok) throw new Error(`${answered}: ${nangoWasmMissing}`);
   // Streaming compiles while downloading; it needs the application/wasm content type.
-  if (typeof WebAssembly.instantiateStreaming === 'function' && type.startsWith('application/wasm')) {
+  if (type === 'application/wasm' && typeof WebAssembly.instantiateStreaming === 'function') {
     return (await WebAssembly.instantiateStreaming(response, importObject)).instance;
   }
-  return (await WebAssembly.instantiate(await response.arrayBuffer(), importObject)).instance;
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (bytes[0] !== 0x00 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) {
+    const start = new TextDecoder().decode(bytes.subarray(0, 32)).replace(/\s+/g, ' ');
+    const page = type === 'text/html' ? 'the server answered with a page, as dev servers and single-page app hosts do for a file they do not have: ' : '';
+    throw new Error(`${answered}, not WebAssembly (it starts ${JSON.stringify(start)}): ${page}${nangoWasmMissing}`);
+  }
+  console.warn(`nango-wasm: ${answered}: nango.wasm loads, but only once downloaded; served as application/wasm it compiles while it downloads (README, Bundlers)`);
+  return (await WebAssembly.instantiate(bytes, importObject)).instance;
 }
-
-// The wasm URL: globalThis.NANGO_WASM_URL when the page sets it before loading the SDK, else
-// nango.wasm next to this script.
-function nangoWasmURL(base) {
-  return globalThis.NANGO_WASM_URL ?? new URL('nango.wasm', base);
-}
-
-const nangoInBrowser = typeof window === 'object' && typeof document === 'object';
 
 /**
  * debugStats reports what benchmarks and leak tests watch: the js.Funcs nango.wasm holds and the

@@ -1,5 +1,5 @@
 // nango-wasm's additions, compiled against nango.d.ts only.
-import Nango, { AuthError, debugStats } from 'sdk';
+import Nango, { AuthError, debugStats, ready } from 'sdk';
 import type { AuthErrorType, AuthTransport } from 'sdk';
 
 const nango = new Nango({ connectSessionToken: 'nango_connect_session_x' });
@@ -17,3 +17,6 @@ const stats = debugStats();
 if (stats) {
     console.log(stats.liveFuncs, stats.wasmMemoryBytes);
 }
+export const started: Promise<void> = ready().catch((err: unknown) => {
+    if (err instanceof AuthError && err.type === 'wasm_unavailable') console.log(err.message);
+});

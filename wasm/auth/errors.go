@@ -102,3 +102,17 @@ func ErrReconnectNeedsToken() *AuthError {
 func invalidOption(what string) *AuthError {
 	return NewError(InvalidOptions, what)
 }
+
+// PanicText describes a panic value recovered at the JavaScript boundary, for the error that
+// reports it. It does without fmt, which would bring reflect and os into nango.wasm.
+func PanicText(r any) string {
+	switch v := r.(type) {
+	case error:
+		return v.Error()
+	case string:
+		return v
+	case interface{ String() string }:
+		return v.String()
+	}
+	return "a panic value that is not an error or a string"
+}

@@ -42,13 +42,25 @@ func (c *Client) Options() auth.ClientOptions { return c.opts }
 // throws synchronously (missing_auth_token); every other failure settles the Pending, which
 // always settles. signal may be an AbortSignal or undefined.
 func (c *Client) Start(call auth.AuthCall, signal safejs.Value) (*Pending, error) {
+	return c.StartIn(safejs.Undefined(), call, signal)
+}
+
+// StartIn is Start in a window the glue opened inside the click because nango.wasm was not
+// ready yet (js/popup.js opens it blank, with the features Start would use): the flow runs in it
+// as in its own. popup is that window, null when the browser blocked it, or undefined for Start
+// to open one. A flow that ends before it begins closes the window it was given.
+func (c *Client) StartIn(popup safejs.Value, call auth.AuthCall, signal safejs.Value) (*Pending, error) {
 	if err := c.opts.EnsureCredentials(); err != nil {
 		return nil, err
 	}
 	if isAborted(signal) {
+		closePopup(popup)
 		return settledPending(auth.NewError(auth.Aborted, "The authorization was aborted before it started: "+abortReason(signal))), nil
 	}
-	popup, opened := openWindow(c.opts.Width, c.opts.Height)
+	opened := popup.Type() == safejs.TypeObject
+	if popup.IsUndefined() {
+		popup, opened = openWindow(c.opts.Width, c.opts.Height)
+	}
 	c.cancel(auth.Replaced{})
 	if !opened {
 		return settledPending(auth.ErrBlocked()), nil

@@ -3,9 +3,10 @@
 package browser
 
 import (
-	"fmt"
+	"errors"
 
 	"github.com/hack-pad/safejs"
+	"github.com/nango-wasm/nango-wasm/wasm/auth"
 )
 
 // liveFuncs counts the js.Funcs this package has made and not yet released. A page that runs
@@ -28,7 +29,7 @@ func newCallback(fn func(this safejs.Value, args []safejs.Value) any, onPanic fu
 		defer func() {
 			if r := recover(); r != nil {
 				ret = nil
-				err := fmt.Errorf("nango: panic in a browser callback: %v", r)
+				err := errors.New("nango: panic in a browser callback: " + auth.PanicText(r))
 				logError(err.Error())
 				if onPanic != nil {
 					onPanic(err)

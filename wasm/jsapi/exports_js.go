@@ -3,8 +3,6 @@
 package jsapi
 
 import (
-	"fmt"
-
 	"github.com/hack-pad/safejs"
 	"github.com/nango-wasm/nango-wasm/wasm/auth"
 	"github.com/nango-wasm/nango-wasm/wasm/browser"
@@ -22,16 +20,18 @@ func NewClient(args []safejs.Value) (any, error) {
 	return clients.add(c), nil
 }
 
-// Auth is auth(providerConfigKey, connectionIdOrOptions?, moreOptions?) → Promise.
+// Auth is auth(providerConfigKey, connectionIdOrOptions?, moreOptions?, popup?) → Promise. The
+// glue passes popup when the call was made before nango.wasm was ready: the window it opened
+// inside the click (browser.Client.StartIn).
 func Auth(args []safejs.Value) (any, error) {
 	c, err := client(args)
 	if err != nil {
 		return nil, err
 	}
-	return startAuth(c, arg(args, 1), arg(args, 2), arg(args, 3))
+	return startAuth(c, arg(args, 1), arg(args, 2), arg(args, 3), arg(args, 4))
 }
 
-// Reconnect is reconnect(providerConfigKey, options?) → Promise; it needs a session token.
+// Reconnect is reconnect(providerConfigKey, options?, popup?) → Promise; it needs a session token.
 func Reconnect(args []safejs.Value) (any, error) {
 	c, err := client(args)
 	if err != nil {
@@ -40,10 +40,10 @@ func Reconnect(args []safejs.Value) (any, error) {
 	if c.Options().ConnectSessionToken == "" {
 		return nil, auth.ErrReconnectNeedsToken()
 	}
-	return startAuth(c, arg(args, 1), arg(args, 2), safejs.Undefined())
+	return startAuth(c, arg(args, 1), arg(args, 2), safejs.Undefined(), arg(args, 3))
 }
 
-func startAuth(c *browser.Client, key, second, third safejs.Value) (any, error) {
+func startAuth(c *browser.Client, key, second, third, popup safejs.Value) (any, error) {
 	// The anchor checks credentials before it looks at the arguments.
 	if err := c.Options().EnsureCredentials(); err != nil {
 		return nil, err
@@ -54,6 +54,9 @@ func startAuth(c *browser.Client, key, second, third safejs.Value) (any, error) 
 	}
 	signal := signalOf(second, third)
 	if call.IsCustomAuth() {
+		if popup.Type() == safejs.TypeObject { // the glue's rule said popup; it is held equal to this one
+			_, _ = popup.Call("close")
+		}
 		req, rerr := call.CustomAuthRequest(c.Options())
 		if _, hasCredentials := call.Options.Object("credentials"); !hasCredentials {
 			return nil, rerr // the anchor throws this one synchronously
@@ -65,7 +68,7 @@ func startAuth(c *browser.Client, key, second, third safejs.Value) (any, error) 
 			return c.CustomAuth(req, call.TimeoutMS, signal)
 		})
 	}
-	pending, err := c.Start(call, signal)
+	pending, err := c.StartIn(popup, call, signal)
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +168,7 @@ func Register(binding safejs.Value, name string, fn Export) error {
 	f, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) (ret any) {
 		defer func() {
 			if r := recover(); r != nil {
-				ret = errorResult(auth.NewError(auth.UnknownError, fmt.Sprintf("nango-wasm internal error in %s: %v", name, r)))
+				ret = errorResult(auth.NewError(auth.UnknownError, "nango-wasm internal error in "+name+": "+auth.PanicText(r)))
 			}
 		}()
 		v, err := fn(args)

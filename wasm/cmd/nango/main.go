@@ -1,24 +1,23 @@
 //go:build js && wasm
 
 // Command nango is nango.wasm: it registers the SDK's functions on the binding object the glue
-// (js/) names in argv[1], tells the glue it is ready, and then waits for calls.
+// (js/) hands it, tells the glue it is ready, and then waits for calls.
 package main
 
 import (
-	"os"
-
 	"github.com/hack-pad/safejs"
 	"github.com/nango-wasm/nango-wasm/wasm/jsapi"
 )
 
+// bindingGlobal is the global under which the glue (nangoLoad in js/runtime.js) hands over the
+// binding object. It is there only during the synchronous start of go.run(), which runs main up
+// to its first wait, so main reads it first thing. Not argv: reading os.Args links package os.
+const bindingGlobal = "__nangoWasmBinding"
+
 func main() {
-	if len(os.Args) < 2 {
-		println("nango.wasm: start it through nango.js")
-		return
-	}
-	binding, err := safejs.Global().Get(os.Args[1])
+	binding, err := safejs.Global().Get(bindingGlobal)
 	if err != nil || binding.Type() != safejs.TypeObject {
-		println("nango.wasm: the glue's binding object is missing")
+		println("nango.wasm: start it through nango.js (no binding object under globalThis." + bindingGlobal + ")")
 		return
 	}
 	for name, fn := range map[string]jsapi.Export{

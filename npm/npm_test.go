@@ -202,3 +202,23 @@ func (s *server) output() string {
 	b, _ := os.ReadFile(s.stderr.Name())
 	return string(b)
 }
+
+// On a platform nango-dev has no package for, the launcher names the platform and the ones it
+// ships for, and exits 1.
+func TestLauncherOnAnUnsupportedPlatform(t *testing.T) {
+	dir := install(t, "nango-dev.tgz")
+	pretend := filepath.Join(t.TempDir(), "freebsd.js")
+	require.NoError(t, os.WriteFile(pretend, []byte(`Object.defineProperty(process, 'platform', { value: 'freebsd' });`), 0o644))
+	var stderr bytes.Buffer
+	cmd := command(dir, "node", "--require", pretend, filepath.Join(dir, "node_modules", "nango-dev", "bin", "nango-dev"), "-h")
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, "stderr: %s", stderr.String())
+	assert.Equal(t, 1, exit.ExitCode())
+	arch := strings.SplitN(*platform, "-", 2)[1]
+	assert.Contains(t, stderr.String(), "nango-dev: there is no nango-dev binary for freebsd-"+arch+"; nango-dev ships for ")
+	assert.Contains(t, stderr.String(), "linux-x64")
+	assert.Contains(t, stderr.String(), "win32-arm64")
+	assert.Contains(t, stderr.String(), "NANGO_DEV_BINARY")
+}

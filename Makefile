@@ -13,7 +13,7 @@ NANGO_SRC := $(filter-out %_test.go,$(wildcard wasm/nango/*.go))
 # The -overlay that builds the Go app example without package nango (make bench, make vet).
 BASELINE_OVERLAY := $(DIST)/bench/go-example-baseline.json
 
-.PHONY: all build pack apps serve test test-go test-wasm test-safejs test-unit-envs test-e2e test-engines golden check-golden check-types vet staticcheck deps chromium firefox webkit brotli node_modules anchor clean bench
+.PHONY: all build pack apps embed-sdk install npm-packages npm-host test-npm test-example serve test test-go test-wasm test-safejs test-unit-envs test-e2e test-engines golden check-golden check-types vet staticcheck deps chromium firefox webkit brotli node_modules anchor clean bench
 
 all: build
 
@@ -104,6 +104,80 @@ $(DIST)/apps/%/.built: $(PACKAGE) e2e/apps/build.sh $$(wildcard e2e/apps/shared/
 	sh e2e/apps/build.sh $* $(abspath $(PACKAGE)) $(@D)
 	touch $@
 
+## embed-sdk: copy the built SDK into server/cmd/nango-dev/sdk/, which go build embeds in the
+## nango-dev binary so that it serves /sdk/ from any folder. make embed-sdk && go install
+## ./server/cmd/nango-dev is how to install it with Go (make install does both).
+EMBED_DIR := server/cmd/nango-dev/sdk
+EMBEDDED_SDK := $(addprefix $(EMBED_DIR)/,nango.js nango.classic.js nango.wasm nango.d.ts wasm_exec.js \
+	$(foreach f,nango.wasm nango.js nango.classic.js,$(f).br $(f).gz))
+embed-sdk: $(EMBEDDED_SDK)
+
+$(EMBED_DIR)/%: $(DIST)/%
+	cp -p $< $@
+
+install: $(EMBEDDED_SDK)
+	CGO_ENABLED=0 $(GO) install -trimpath ./server/cmd/nango-dev
+
+# The dev server's sources, the embedded SDK included: what a nango-dev binary is built from.
+NANGO_DEV_SRC := $(shell find server -type f -not -name '*_test.go' -not -path '*/testdata/*') $(EMBEDDED_SDK) go.mod go.sum
+# A static binary (no cgo), without the build machine's paths.
+NANGO_DEV_FLAGS := -trimpath -ldflags='-s -w'
+
+## nango-dev: this machine's nango-dev binary, SDK embedded, at dist/nango-dev
+$(DIST)/nango-dev: $(NANGO_DEV_SRC) | $(DIST)
+	CGO_ENABLED=0 $(GO) build $(NANGO_DEV_FLAGS) -o $@ ./server/cmd/nango-dev
+
+# npm: the launcher (npm/nango-dev) and one package per platform, each holding that platform's
+# static binary; npm installs only the platform package whose os and cpu fit (README, "npx nango-dev").
+NPM_OUT := $(DIST)/npm
+NPM_PLATFORMS := linux-x64 linux-arm64 darwin-x64 darwin-arm64 win32-x64 win32-arm64
+NPM_VERSION = $(shell node -p "require('./npm/nango-dev/package.json').version" 2>/dev/null)
+HOST_PLATFORM = $(shell node -p "process.platform + '-' + process.arch" 2>/dev/null)
+# Node's platform names in Go's: win32 is windows, x64 is amd64.
+goos = $(subst win32,windows,$(word 1,$(subst -, ,$(1))))
+goarch = $(subst x64,amd64,$(word 2,$(subst -, ,$(1))))
+
+# The unpacked platform packages stay: make would otherwise delete them as intermediates.
+.PRECIOUS: $(NPM_OUT)/nango-dev-%/package.json
+$(NPM_OUT)/nango-dev-%/package.json: $(NANGO_DEV_SRC) npm/nango-dev/package.json npm/platform-package.mjs
+	rm -rf $(@D) && mkdir -p $(@D)/bin
+	CGO_ENABLED=0 GOOS=$(call goos,$*) GOARCH=$(call goarch,$*) $(GO) build $(NANGO_DEV_FLAGS) \
+		-o $(@D)/bin/nango-dev$(if $(filter win32-%,$*),.exe) ./server/cmd/nango-dev
+	node npm/platform-package.mjs $* $(@D)
+
+$(NPM_OUT)/nango-dev-%.tgz: $(NPM_OUT)/nango-dev-%/package.json
+	cd $(NPM_OUT) && npm pack --silent ./nango-dev-$* >/dev/null
+	mv $(NPM_OUT)/nango-dev-$*-$(NPM_VERSION).tgz $@
+
+$(NPM_OUT)/nango-dev.tgz: $(wildcard npm/nango-dev/*) npm/nango-dev/bin/nango-dev
+	mkdir -p $(NPM_OUT)
+	npm pack --silent --pack-destination $(NPM_OUT) ./npm/nango-dev >/dev/null
+	mv $(NPM_OUT)/nango-dev-$(NPM_VERSION).tgz $@
+
+## npm-packages: the launcher and all six platform packages, packed for release in dist/npm/
+## (publish the platform packages first, then the launcher)
+npm-packages: $(NPM_OUT)/nango-dev.tgz $(foreach p,$(NPM_PLATFORMS),$(NPM_OUT)/nango-dev-$(p).tgz)
+
+## npm-host: the launcher and this machine's platform package only, packed in dist/npm/
+npm-host: $(NPM_OUT)/nango-dev.tgz $(NPM_OUT)/nango-dev-$(HOST_PLATFORM).tgz
+
+## test-npm: installs the packed launcher and this machine's package into a fresh folder, offline,
+## and runs npx nango-dev there (npm/npm_test.go)
+test-npm: npm-host
+	$(GO) test -count=1 ./npm -tarballs $(abspath $(NPM_OUT)) -platform $(HOST_PLATFORM)
+
+## test-example: examples/playwright, a JS team's e2e test (Playwright in Debian's Chromium against
+## npx nango-dev), copied to a fresh folder that installs the packed nango-dev offline
+## (playwright-core comes from npm's cache, which npm ci filled: it is a dev dependency here too)
+EXAMPLE_DIR := $(DIST)/example-playwright
+test-example: npm-host chromium $(NODE_MODULES)
+	rm -rf $(EXAMPLE_DIR) && mkdir -p $(EXAMPLE_DIR)
+	cp -R examples/playwright/app examples/playwright/test examples/playwright/package.json examples/playwright/README.md $(EXAMPLE_DIR)/
+	cd $(EXAMPLE_DIR) && npm pkg set devDependencies.nango-dev=file:../npm/nango-dev.tgz \
+		devDependencies.nango-dev-$(HOST_PLATFORM)=file:../npm/nango-dev-$(HOST_PLATFORM).tgz
+	cd $(EXAMPLE_DIR) && npm install --offline --no-audit --no-fund --loglevel=error
+	cd $(EXAMPLE_DIR) && npm test
+
 ## serve: build the SDK and start the dev server (demo app :3000, Nango API :3003, mock provider :3004);
 ## SERVE_ARGS passes flags through, e.g. make serve SERVE_ARGS='-config nango-dev.yaml'
 SERVE_ARGS ?=
@@ -111,8 +185,9 @@ serve: build
 	$(GO) run ./server/cmd/nango-dev -dist $(DIST) $(SERVE_ARGS)
 
 ## test: every tier: vet, native Go tests, wasm tests under Node, the anchor goldens, the fixture
-## apps' unit tests, chromedp e2e, and the popup scenarios in three engines
-test: deps build vet check-golden check-types test-go test-wasm test-safejs test-unit-envs test-e2e test-engines
+## apps' unit tests, chromedp e2e, the popup scenarios in three engines, npx nango-dev from the
+## packed npm packages, and the Playwright example
+test: deps build vet check-golden check-types test-go test-wasm test-safejs test-unit-envs test-e2e test-engines test-npm test-example
 
 ## vet: go vet and staticcheck, natively and for the wasm build; staticcheck must find nothing
 vet: staticcheck $(BASELINE_OVERLAY)
@@ -264,4 +339,4 @@ webkit:
 	$(call apt_install,Xvfb,xvfb)
 
 clean:
-	rm -rf $(DIST)
+	rm -rf $(DIST) $(EMBEDDED_SDK)

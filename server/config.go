@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"regexp"
@@ -32,6 +33,9 @@ type Config struct {
 	// DistDir holds the built SDK (nango.js, nango.classic.js, nango.wasm, wasm_exec.js,
 	// nango.d.ts), served under /sdk/ on the app and API origins. Missing files answer 404.
 	DistDir string
+	// SDK is the built SDK as files (nango-dev's embedded copy); when set, it is served instead
+	// of DistDir.
+	SDK fs.FS
 	// DataFile keeps connections, connect sessions and pending OAuth states in a bbolt file, so
 	// they survive a restart (or a kill -9); "" keeps them in memory.
 	DataFile string

@@ -156,6 +156,9 @@ type handlers struct {
 // and bounds the bodies it reads.
 func (p *parts) handlers(s *Server, ins *api.Integrations) (handlers, error) {
 	sdk := web.NewSDKFiles(p.cfg.DistDir)
+	if p.cfg.SDK != nil {
+		sdk = web.NewEmbeddedSDK(p.cfg.SDK)
+	}
 	appHost, _, _ := net.SplitHostPort(p.cfg.AppAddr) // a name here is one the demo app answers to
 	app, err := demo.New(demo.Config{APIURL: s.apiURL, SecretKey: p.cfg.SecretKey, Client: s.client, Log: p.log, SDK: sdk, Hosts: []string{appHost}})
 	if err != nil {

@@ -32,7 +32,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	provider := fs.String("provider", "127.0.0.1:3004", "listen address of the mock OAuth provider")
 	connect := fs.String("connect", "127.0.0.1:3009", "listen address of the Connect UI's own origin (Nango's local default); empty: only at the API host's /connect/")
 	secretKey := fs.String("secret-key", "", "secret key, a UUID v4 (default $NANGO_SECRET_KEY, else the config file's, else a random one kept in -data)")
-	dist := fs.String("dist", "dist", "directory holding the built SDK, served under /sdk/")
+	dist := fs.String("dist", "", "folder holding the built SDK, served under /sdk/ (default: the SDK embedded in this binary, else ./dist)")
 	wsPath := fs.String("websockets-path", "/", "path of the SDK's WebSocket on the API host (NANGO_SERVER_WEBSOCKETS_PATH)")
 	coop := fs.String("coop", "", "comma-separated integrations whose mock-provider pages send Cross-Origin-Opener-Policy: same-origin")
 	data := fs.String("data", "", "bbolt file keeping connections, sessions and OAuth states across restarts (default: in memory)")
@@ -71,6 +71,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	pick("provider", *provider, &cfg.ProviderAddr)
 	pick("connect", *connect, &cfg.ConnectAddr)
 	pick("dist", *dist, &cfg.DistDir)
+	sdkSource := useSDK(&cfg, cfg.DistDir != "", embeddedSDK(), stderr)
 	pick("websockets-path", *wsPath, &cfg.WebsocketsPath)
 	pick("data", *data, &cfg.DataFile)
 	pick("providers", *providers, &cfg.ProvidersFile)
@@ -102,10 +103,13 @@ func run(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "  Connect UI:    %s (also %s/connect/)\n", srv.ConnectURL(), srv.APIURL())
 	}
 	fmt.Fprintf(stdout, "  emulator:      %s/emulator\n", srv.APIURL())
+	fmt.Fprintf(stdout, "  SDK (/sdk/):   %s\n", sdkSource)
 	fmt.Fprintf(stdout, "  secret key:    %s\n", srv.SecretKey())
 
 	<-ctx.Done()
-	stop()
+	// The signal handler stays until the shutdown is over: one Ctrl+C can arrive several times
+	// (the terminal signals the whole process group, and npx and the npm launcher pass it on),
+	// and the copies must not cut the grace short.
 	cfg.Logger.Info("shutting down: letting in-flight requests finish", "grace", shutdownGrace)
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()

@@ -16,18 +16,36 @@ import (
 	"time"
 )
 
-// SDKFiles serves the built SDK from DistDir under /sdk/{file}, on the app origin (as an app
-// bundles it) and on the API origin (as a CDN would). make build writes a brotli (name.br) and a
-// gzip (name.gz) copy of the wasm and the glue next to them, once; the server picks the one the
-// browser accepts, so a page downloads ~0.65 MB instead of ~3 MB and nothing is compressed per
-// request.
+// SDKFiles serves the built SDK under /sdk/{file}, on the app origin (as an app bundles it) and
+// on the API origin (as a CDN would), from a folder (-dist) or from the copy embedded in the
+// nango-dev binary. make build writes a brotli (name.br) and a gzip (name.gz) copy of the wasm
+// and the glue next to them, once; the server picks the one the browser accepts, so a page
+// downloads ~0.65 MB instead of ~3 MB and nothing is compressed per request.
 type SDKFiles struct {
-	dir   string
+	files fs.FS // nil serves nothing
 	etags *etagCache
 }
 
-// NewSDKFiles serves the built SDK in dir ("" serves nothing: every file is 404).
-func NewSDKFiles(dir string) SDKFiles { return SDKFiles{dir: dir, etags: &etagCache{}} }
+// NewSDKFiles serves the built SDK in dir ("" serves nothing: every file is 404). The folder is
+// opened per request, so a rebuild (or a dist/ made after start) is served at once.
+func NewSDKFiles(dir string) SDKFiles {
+	if dir == "" {
+		return SDKFiles{etags: &etagCache{}}
+	}
+	return SDKFiles{files: rootFS(dir), etags: &etagCache{}}
+}
+
+// NewEmbeddedSDK serves the built SDK from files, such as an embed.FS.
+func NewEmbeddedSDK(files fs.FS) SDKFiles { return SDKFiles{files: files, etags: &etagCache{}} }
+
+// Has reports whether the SDK holds the wasm, the one file without which no page can use it.
+func (s SDKFiles) Has() bool {
+	if s.files == nil {
+		return false
+	}
+	info, err := fs.Stat(s.files, "nango.wasm")
+	return err == nil && info.Mode().IsRegular()
+}
 
 // sdkTypes are set explicitly: WebAssembly.instantiateStreaming refuses anything but
 // application/wasm, and a module script needs a JavaScript type.
@@ -42,25 +60,26 @@ var sdkTypes = map[string]string{
 // encodings are the precompressed variants, in order of preference.
 var encodings = []struct{ name, suffix string }{{"br", ".br"}, {"gzip", ".gz"}}
 
+// errNoSDK answers every /sdk/ request of a server that has no built SDK, so a page's 404 says
+// why (nango-dev also says so, with the fix, when it starts).
+var errNoSDK = NewError(http.StatusNotFound, "sdk_not_built",
+	"This dev server has no built SDK (nango.js, nango.wasm): its start-up warning says how to give it one")
+
 // Serve is GET /sdk/{file}.
 func (s SDKFiles) Serve(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("file")
-	if s.dir == "" || name == "" || strings.HasPrefix(name, ".") || path.Base(name) != name {
+	if name == "" || strings.HasPrefix(name, ".") || path.Base(name) != name || !fs.ValidPath(name) {
 		WriteError(w, NewError(http.StatusNotFound, "not_found", "No such SDK file"))
 		return
 	}
-	// os.Root keeps every lookup inside DistDir whatever the name holds.
-	root, err := os.OpenRoot(s.dir)
-	if err != nil {
-		WriteError(w, NewError(http.StatusNotFound, "not_found", "No such SDK file"))
-		return
-	}
-	defer root.Close()
-	f, info, status := openRegular(root, name)
+	f, info, status := openRegular(s.files, name)
 	if f == nil {
-		if status == http.StatusNotFound {
+		switch {
+		case status == http.StatusNotFound && !s.Has():
+			WriteError(w, errNoSDK)
+		case status == http.StatusNotFound:
 			WriteError(w, NewError(status, "not_found", "No such SDK file"))
-		} else {
+		default:
 			WriteError(w, NewError(status, "server_error", "The SDK file could not be read"))
 		}
 		return
@@ -74,18 +93,19 @@ func (s SDKFiles) Serve(w http.ResponseWriter, r *http.Request) {
 
 	h := w.Header()
 	h.Set("Vary", "Accept-Encoding")
-	body := io.ReadSeeker(f)
+	body := f
 	for _, enc := range encodings {
 		if !accepts(r.Header.Get("Accept-Encoding"), enc.name) {
 			continue
 		}
-		variant, vinfo, _ := openRegular(root, name+enc.suffix)
+		variant, vinfo, _ := openRegular(s.files, name+enc.suffix)
 		if variant == nil {
 			continue
 		}
 		defer variant.Close()
 		// A copy older than its source is stale: serve the source. Some tools keep only whole
-		// seconds of a timestamp, so the same second counts as fresh.
+		// seconds of a timestamp, so the same second counts as fresh (embedded files have no
+		// time at all, and are fresh).
 		if vinfo.ModTime().Before(info.ModTime().Truncate(time.Second)) {
 			continue
 		}
@@ -109,25 +129,54 @@ func (s SDKFiles) Serve(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(w, r, name, info.ModTime(), body)
 }
 
-// openRegular opens a regular file under root, or reports the status to answer: 404 for
-// anything that is not a regular file inside root (a name the OS refuses, such as one with a
-// NUL; a link that leads out of root; a directory, device or FIFO), 500 only when a file that
-// is there cannot be read. It never blocks: a FIFO is refused before it is opened, and opened
-// non-blocking should one take a file's place in between.
-func openRegular(root *os.Root, name string) (*os.File, fs.FileInfo, int) {
-	if info, err := root.Stat(name); err != nil || !info.Mode().IsRegular() {
-		return nil, nil, unreadableStatus(err)
+// sdkFile is what Serve needs of a file: both os.File and embed.FS's files are one.
+type sdkFile interface {
+	fs.File
+	io.ReadSeeker
+}
+
+// openRegular opens a regular file, or reports the status to answer: 404 for anything that is
+// not a regular file (see rootFS for a folder), 500 only when a file that is there cannot be
+// read.
+func openRegular(files fs.FS, name string) (sdkFile, fs.FileInfo, int) {
+	if files == nil {
+		return nil, nil, http.StatusNotFound
 	}
-	f, err := root.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	f, err := files.Open(name)
 	if err != nil {
 		return nil, nil, unreadableStatus(err)
 	}
 	info, err := f.Stat()
-	if err != nil || !info.Mode().IsRegular() {
+	seekable, ok := f.(sdkFile)
+	if err != nil || !info.Mode().IsRegular() || !ok {
 		f.Close()
 		return nil, nil, unreadableStatus(err)
 	}
-	return f, info, 0
+	return seekable, info, 0
+}
+
+// rootFS is a folder opened with os.Root at each lookup, which keeps every lookup inside it
+// whatever the name holds: a name the OS refuses (one with a NUL) or a link that leads out of
+// the folder is not found. It never blocks: what is not a regular file (a directory, device or
+// FIFO) is refused before it is opened, and the file is opened non-blocking should a FIFO take
+// its place in between.
+type rootFS string
+
+func (dir rootFS) Open(name string) (fs.File, error) {
+	root, err := os.OpenRoot(string(dir))
+	if err != nil {
+		return nil, err
+	}
+	// A file opened from a Root stays open once the Root is closed.
+	defer root.Close()
+	info, err := root.Stat(name)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return root.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 }
 
 // unreadableStatus is 404 unless a file is there but may not be read.

@@ -28,6 +28,7 @@ func TestSDKFilesRefuseWhatIsNotAFileInDist(t *testing.T) {
 	require.NoError(t, os.WriteFile(secret, []byte("not the SDK"), 0o644))
 	dist := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dist, "nango.js"), []byte("export default 1;"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dist, "nango.wasm"), []byte("\x00asm"), 0o644)) // a built SDK: refusals are not_found, not sdk_not_built
 	require.NoError(t, os.Symlink(secret, filepath.Join(dist, "escape.wasm")))
 	require.NoError(t, os.Symlink("../"+filepath.Base(outside)+"/secret.wasm", filepath.Join(dist, "relative.wasm")))
 	require.NoError(t, os.Symlink(outside, filepath.Join(dist, "outside")))

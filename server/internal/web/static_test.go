@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -101,4 +102,57 @@ func TestAccepts(t *testing.T) {
 	assert.False(t, accepts("br;q=0", "br"))
 	assert.False(t, accepts("gzip", "br"))
 	assert.False(t, accepts("", "gzip"))
+}
+
+// The SDK embedded in nango-dev (an fs.FS without modification times) is served like a folder:
+// precompressed by Accept-Encoding, with its types.
+func TestEmbeddedSDK(t *testing.T) {
+	t.Parallel()
+	files := fstest.MapFS{
+		"nango.wasm":    {Data: []byte("\x00asm embedded")},
+		"nango.wasm.br": {Data: []byte("embedded-brotli")},
+		"nango.js":      {Data: []byte("export default 1;")},
+	}
+	sdk := NewEmbeddedSDK(files)
+	require.True(t, sdk.Has())
+	serve := func(file, acceptEncoding string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodGet, "/sdk/"+file, nil)
+		req.SetPathValue("file", file)
+		req.Header.Set("Accept-Encoding", acceptEncoding)
+		rec := httptest.NewRecorder()
+		sdk.Serve(rec, req)
+		return rec
+	}
+	res := serve("nango.wasm", "gzip, br")
+	assert.Equal(t, http.StatusOK, res.Code)
+	assert.Equal(t, "br", res.Header().Get("Content-Encoding"))
+	assert.Equal(t, "embedded-brotli", res.Body.String())
+	assert.Equal(t, "application/wasm", res.Header().Get("Content-Type"))
+	res = serve("nango.wasm", "")
+	assert.Equal(t, "\x00asm embedded", res.Body.String())
+	res = serve("nango.js", "br")
+	assert.Empty(t, res.Header().Get("Content-Encoding"), "no copy: the source as is")
+	assert.Equal(t, "text/javascript; charset=utf-8", res.Header().Get("Content-Type"))
+	assert.Equal(t, http.StatusNotFound, serve("missing.js", "").Code)
+	assert.Contains(t, serve("missing.js", "").Body.String(), `"not_found"`)
+}
+
+// A server without a built SDK says so on every /sdk/ request, instead of a bare 404.
+func TestSDKMissingSaysWhy(t *testing.T) {
+	t.Parallel()
+	for name, sdk := range map[string]SDKFiles{
+		"no folder":       NewSDKFiles(""),
+		"empty folder":    NewSDKFiles(t.TempDir()),
+		"missing folder":  NewSDKFiles(filepath.Join(t.TempDir(), "dist")),
+		"empty embedding": NewEmbeddedSDK(fstest.MapFS{"README.md": {Data: []byte("x")}}),
+	} {
+		assert.False(t, sdk.Has(), name)
+		req := httptest.NewRequest(http.MethodGet, "/sdk/nango.js", nil)
+		req.SetPathValue("file", "nango.js")
+		rec := httptest.NewRecorder()
+		sdk.Serve(rec, req)
+		assert.Equal(t, http.StatusNotFound, rec.Code, name)
+		assert.Contains(t, rec.Body.String(), `"code":"sdk_not_built"`, name)
+		assert.Contains(t, rec.Body.String(), "start-up warning", name)
+	}
 }

@@ -35,7 +35,9 @@ func TestDamagedDataFileStopsStart(t *testing.T) {
 			t.Parallel()
 			path := filepath.Join(t.TempDir(), "nango-dev.db")
 			require.NoError(t, os.WriteFile(path, content, 0o600))
-			cmd := exec.Command(os.Args[0], "-app", "127.0.0.1:0", "-api", "127.0.0.1:0", "-provider", "127.0.0.1:0", "-connect", "", "-dist", t.TempDir(), "-data", path)
+			dist := t.TempDir() // a built SDK, so that nango-dev has nothing to warn about but the file
+			require.NoError(t, os.WriteFile(filepath.Join(dist, "nango.wasm"), []byte("\x00asm"), 0o644))
+			cmd := exec.Command(os.Args[0], "-app", "127.0.0.1:0", "-api", "127.0.0.1:0", "-provider", "127.0.0.1:0", "-connect", "", "-dist", dist, "-data", path)
 			cmd.Env = append(os.Environ(), subprocessEnv+"=1")
 			out, err := cmd.CombinedOutput()
 			var exit *exec.ExitError
@@ -43,7 +45,7 @@ func TestDamagedDataFileStopsStart(t *testing.T) {
 			assert.Equal(t, 1, exit.ExitCode(), "a clean exit, not a crash: %s", out)
 			lines := strings.Split(strings.TrimSpace(string(out)), "\n")
 			require.Len(t, lines, 1, "one line: %s", out)
-			assert.Contains(t, lines[0], "nango-dev: nango: the data file "+path+" is ")
+			assert.Contains(t, lines[0], "nango-dev: the data file "+path+" is ")
 			assert.Regexp(t, `restore it from a backup|delete it`, lines[0])
 			after, err := os.ReadFile(path)
 			require.NoError(t, err)

@@ -71,7 +71,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	pick("provider", *provider, &cfg.ProviderAddr)
 	pick("connect", *connect, &cfg.ConnectAddr)
 	pick("dist", *dist, &cfg.DistDir)
-	sdkSource := useSDK(&cfg, cfg.DistDir != "", embeddedSDK(), stderr)
+	// A missing SDK is said once the server runs: an error that stops it comes alone.
+	var sdkWarning strings.Builder
+	sdkSource := useSDK(&cfg, cfg.DistDir != "", embeddedSDK(), &sdkWarning)
 	pick("websockets-path", *wsPath, &cfg.WebsocketsPath)
 	pick("data", *data, &cfg.DataFile)
 	pick("providers", *providers, &cfg.ProvidersFile)
@@ -96,6 +98,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return from.explain(err)
 	}
+	fmt.Fprint(stderr, sdkWarning.String())
 	// The secret key is printed once, for the developer; it is never logged.
 	fmt.Fprintf(stdout, "nango-dev is running\n  demo app:      %s\n  Nango API:     %s\n  mock provider: %s\n",
 		srv.AppURL(), srv.APIURL(), srv.ProviderURL())

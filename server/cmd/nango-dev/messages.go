@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/nango-wasm/nango-wasm/server"
 )
@@ -50,7 +51,8 @@ func exitCode(err error, stderr io.Writer) int {
 	if err == nil || errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
-	fmt.Fprintln(stderr, "nango-dev:", err)
+	// The server package's errors start with its own "nango: ", which would say the name twice.
+	fmt.Fprintln(stderr, "nango-dev:", strings.TrimPrefix(err.Error(), "nango: "))
 	if errors.As(err, new(usageError)) {
 		return 2
 	}

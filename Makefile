@@ -228,9 +228,10 @@ test-unit-envs: $(DIST)/apps/vitest/.built $(DIST)/apps/jest/.built
 	cd $(DIST)/apps/vitest && npm test --silent
 	cd $(DIST)/apps/jest && npm test --silent
 
-# The whole suite takes 7–11 minutes on a shared 2-core machine, the fixture apps 2 of them.
+# The whole suite takes 5 minutes on an idle 2-core machine and 15 or more on a busy one (the
+# conformance suite and the fixture apps are most of it): the timeout only catches a hang.
 test-e2e: chromium anchor apps
-	$(GO) test -count=1 -timeout 15m $$($(GO) list ./e2e/... | grep -v /e2e/engines$$)
+	$(GO) test -count=1 -timeout 40m $$($(GO) list ./e2e/... | grep -v /e2e/engines$$)
 
 ## test-engines: the popup scenarios in Chromium, Firefox ESR and WebKitGTK (e2e/engines); -v
 ## prints each engine's version and each scenario's time

@@ -36,10 +36,10 @@ func TestToGoSurvivesCycles(t *testing.T) {
 	require.IsType(t, &auth.Object{}, v)
 }
 
-func TestPromiseOfRecoversPanics(t *testing.T) {
-	p, err := PromiseOf(func() (any, error) { panic("boom") })
-	require.NoError(t, err)
-	_, err = Await(p, nil)
+func TestSettlerGoRecoversPanics(t *testing.T) {
+	held := jsEval(t, `(() => { const o = {}; o.p = new Promise((a, b) => { o.resolve = a; o.reject = b; }); return o; })()`)
+	SettlerOf(get(t, held, "resolve"), get(t, held, "reject")).Go(func() (any, error) { panic("boom") })
+	_, err := Await(get(t, held, "p"), nil)
 	require.Error(t, err)
 	assert.Equal(t, "nango-wasm internal error: boom", err.Error())
 }

@@ -11,7 +11,7 @@ const nangoNumberBits = new DataView(new ArrayBuffer(8));
 function nangoEncodeValue(v, depth = 0) {
   switch (typeof v) {
     case 'undefined': return 'u';
-    case 'boolean': return v ? 't' : 'f';
+    case 'boolean': return String(v);
     case 'string': return JSON.stringify(v);
     case 'number': {
       if (Number.isSafeInteger(v) && !Object.is(v, -0)) return String(v);
@@ -19,7 +19,7 @@ function nangoEncodeValue(v, depth = 0) {
       const hex = (i) => nangoNumberBits.getUint32(i).toString(16).padStart(8, '0');
       return `#${hex(0)}${hex(4)}`;
     }
-    case 'object': return v === null ? 'n' : nangoEncodeObject(v, depth);
+    case 'object': return v === null ? 'null' : nangoEncodeObject(v, depth);
     default: return `!${JSON.stringify(typeof v)}`;
   }
 }

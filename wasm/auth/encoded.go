@@ -10,15 +10,15 @@ import (
 // Opaque) from the text the glue writes for it (nangoEncodeValue in js/values.js), so that the
 // arguments of a call cross the Go/JavaScript bridge as one string: read key by key, each key
 // and value was a bridge call of its own, with safejs's recover and a finalized reference, which
-// was most of auth()'s own work. The text is JSON's syntax, with JSON's strings, and:
+// was most of auth()'s own work. The text is JSON without whitespace and with integers only
+// (so a compact JSON text whose numbers are integers reads as JSON.parse would read it), and:
 //
-//	u, n, t, f            undefined, null, true, false
-//	-123                  a number that is a safe integer (not -0)
-//	#7ff8000000000000     any other number: its IEEE 754 bits in hex (no float parsing in the
-//	                      wasm build, and NaN, ±Infinity and -0 come through)
+//	u                     undefined
+//	#7ff8000000000000     a number that is not a safe integer, or -0: its IEEE 754 bits in hex
+//	                      (no float parsing in the wasm build; NaN and ±Infinity come through)
 //	!"function"           an Opaque of that kind
 //
-// Anything else is an error: the glue and nango.wasm ship together, so it means a bug.
+// Anything else is an error.
 func DecodeValue(text string) (any, error) {
 	d := decoder{s: text}
 	v, err := d.value()
@@ -46,12 +46,12 @@ func (d *decoder) value() (any, error) {
 	case c == 'u':
 		d.i++
 		return Undefined, nil
-	case c == 'n':
-		d.i++
+	case d.word("null"):
 		return nil, nil
-	case c == 't' || c == 'f':
-		d.i++
-		return c == 't', nil
+	case d.word("true"):
+		return true, nil
+	case d.word("false"):
+		return false, nil
 	case c == '"':
 		return d.str()
 	case c == '!':
@@ -70,13 +70,26 @@ func (d *decoder) value() (any, error) {
 	return nil, d.fail()
 }
 
-// integer reads a safe integer: at most 16 digits, so it fits an int64 and a float64 exactly.
+// word consumes w when it is next.
+func (d *decoder) word(w string) bool {
+	if len(d.s)-d.i >= len(w) && d.s[d.i:d.i+len(w)] == w {
+		d.i += len(w)
+		return true
+	}
+	return false
+}
+
+// integer reads a safe integer as JSON writes it: at most 16 digits, so it fits an int64 and a
+// float64 exactly; no leading zero, and no -0 (which the glue writes by its bits).
 func (d *decoder) integer() (any, error) {
 	neg := d.s[d.i] == '-'
 	if neg {
 		d.i++
 	}
 	start := d.i
+	if d.i < len(d.s) && d.s[d.i] == '0' && (neg || d.i+1 < len(d.s) && '0' <= d.s[d.i+1] && d.s[d.i+1] <= '9') {
+		return nil, d.fail()
+	}
 	var n int64
 	for d.i < len(d.s) && '0' <= d.s[d.i] && d.s[d.i] <= '9' && d.i-start < 16 {
 		n = n*10 + int64(d.s[d.i]-'0')

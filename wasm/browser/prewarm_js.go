@@ -64,10 +64,11 @@ func Prewarm() {
 	// it; it asks collectSoon instead, which collects at the next idle moment the garbage of
 	// start-up and this run, which would otherwise land in the middle of the user's first flow.
 	_ = standIn.Set("closed", true)
-	frame, err := global("JSON").Call("parse", `{"message_type":"success","provider_config_key":"prewarm","connection_id":"prewarm","is_pending":false}`)
-	if err == nil {
-		pending.r.dispatch(auth.SocketFrame{Data: ToGo(frame)})
+	data, err := safejs.ValueOf(`{"message_type":"success","provider_config_key":"prewarm","connection_id":"prewarm","is_pending":false}`)
+	if frame, ok := frameValue(data); ok && err == nil {
+		pending.r.dispatch(auth.SocketFrame{Data: frame})
 	}
+	_ = ToGo(standIn) // reads the popup's messages
 	pending.r.dispatch(auth.Cleared{}) // settles it if the frame did not
 	_ = ErrorValue(auth.ServerError("callback_err", "prewarm", nil))
 	_ = ToJS(call.Options)

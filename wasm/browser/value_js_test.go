@@ -56,3 +56,19 @@ func TestAwait(t *testing.T) {
 	_, err = Await(jsEval(t, `new Promise(() => {})`), stop)
 	assert.True(t, errors.Is(err, errStopped))
 }
+
+// A WebSocket frame reads the same whichever way it goes: compact JSON with integers in Go from
+// the one string, any other JSON through JSON.parse; what is not JSON is no frame.
+func TestFrameValue(t *testing.T) {
+	for _, text := range []string{
+		`{"message_type":"success","provider_config_key":"zendesk","connection_id":"c-1","is_pending":false,"n":[1,null]}`,
+		"{ \"message_type\": \"error\",\n  \"error_type\": \"x\", \"ratio\": 0.5, \"big\": 1e300 }",
+	} {
+		got, ok := frameValue(jsEval(t, jsString(text)))
+		require.True(t, ok, text)
+		want := ToGo(jsEval(t, "JSON.parse("+jsString(text)+")"))
+		assert.Equal(t, want, got, text)
+	}
+	_, ok := frameValue(jsEval(t, `'not json'`))
+	assert.False(t, ok)
+}

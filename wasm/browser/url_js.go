@@ -22,6 +22,20 @@ func ResolveURL(ref, base string) (href, origin string, err error) {
 	return href, origin, nil
 }
 
+// serializeURL is `new URL(ref).href`: ResolveURL without the base and the origin, for the
+// connect URL built inside the click, where each property read is a bridge call.
+func serializeURL(ref string) (string, error) {
+	u, err := global("URL").New(ref)
+	if err != nil {
+		return "", err
+	}
+	h, err := u.Get("href")
+	if err != nil {
+		return "", err
+	}
+	return h.String()
+}
+
 // withQueryParam sets one query parameter as `url.searchParams.set(key, value)` does. Like the
 // anchor, this re-serializes the whole query in application/x-www-form-urlencoded form
 // (`params[x]` becomes `params%5Bx%5D`), which Nango servers accept.

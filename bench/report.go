@@ -190,7 +190,7 @@ func (res results) flowRows() []row {
 			fl.clickToPopup["ours"], "@nangohq/frontend", fl.clickToPopup["anchor"]),
 		timed("3 · of which `auth()`'s own work (the call without `window.open`)", fl.ownWork["ours"], "@nangohq/frontend", fl.ownWork["anchor"]).
 			budget(fl.ownWork["ours"].median()/fl.ownWork["anchor"].median(), 1.5,
-				"auth() converts each option through the Go/JS bridge, one safejs call (and recover) per value: one crossing that returns the popup's URL and window features would take most of it off"),
+				"the arguments now cross the Go/JS bridge once (js/values.js) and the glue makes the Promise; what is left is the flow's wiring inside the click: ~5 js.Funcs (listeners, timers), the WebSocket and the nonce, each a few bridge calls with a finalized reference: one long-lived dispatcher per page, with the listeners and timers made in JavaScript, would take most of it off"),
 		first.budget(fl.firstClick["ours"].median()/fl.firstClick["anchor"].median(), 1.0, rtHint),
 		firstAtOnce.budget(fl.firstClickNoGrace["ours"].median()/fl.firstClickNoGrace["anchor"].median(), 1.0, rtHint),
 		rt.budget(fl.roundTrip["ours"].median()/fl.roundTrip["anchor"].median(), 1.0, rtHint),

@@ -38,6 +38,8 @@ type scenario struct {
 	name string
 	// token returns the connect session token the page uses ("" for none).
 	token func(t *testing.T) string
+	// publicKey is the page's deprecated publicKey option ("" for none).
+	publicKey string
 	// call is the JavaScript value of {method, args}.
 	call string
 	// popup: the call opens a popup; user is what the user does in it (nil: nothing, the
@@ -87,6 +89,9 @@ func (s scenario) run(t *testing.T, sdk string) observation {
 	q := url.Values{"sdk": {sdk}, "host": {env.Server.APIURL()}}
 	if token != "" {
 		q.Set("token", token)
+	}
+	if s.publicKey != "" {
+		q.Set("publicKey", s.publicKey)
 	}
 	ctx := openTab(t, env.App.URL+"/conform.html?"+q.Encode())
 	eval[any](t, ctx, `window.call = `+s.call+`; 0`)

@@ -38,27 +38,20 @@ func TestDemoPageConnectsZendesk(t *testing.T) {
 	assert.NotContains(t, conn, "access_token", "the page never sees credentials")
 }
 
-// A typed error reaches the demo page: a subdomain that would change the host.
+// A typed error reaches the demo page: the user clicks Deny at the provider.
 func TestDemoPageShowsTypedErrors(t *testing.T) {
-	ctx := newTab(t)
-	step(t, ctx,
-		chromedp.Navigate(env.Server.AppURL()+"/?integration=zendesk"),
-		chromedp.WaitVisible(chromedp.CSS(`body[data-state="ready"][data-session="ready"]`)),
-		chromedp.SendKeys(chromedp.CSS("#field-subdomain"), "evil.com#"),
-	)
-	clickOpeningPopup(t, ctx, "#connect")
+	ctx := openDemo(t, "/?integration=github")
+	popup := clickConnect(t, ctx)
+	atProvider(t, popup)
+	step(t, popup, chromedp.Click(chromedp.CSS("#deny")))
 	step(t, ctx, chromedp.WaitVisible(chromedp.CSS(`body[data-state="error"]`)))
-	require.Equal(t, "invalid_connection_config", text(t, ctx, "#error-type"))
+	require.Equal(t, "access_denied", text(t, ctx, "#error-type"))
 }
 
 // The demo's "Connect with Connect UI" button runs the whole Connect UI flow.
 func TestDemoPageConnectUI(t *testing.T) {
-	ctx := newTab(t)
-	step(t, ctx,
-		chromedp.Navigate(env.Server.AppURL()+"/"),
-		chromedp.WaitVisible(chromedp.CSS(`body[data-state="ready"][data-session="ready"]`)),
-		chromedp.Click(chromedp.CSS("#connect-ui")),
-	)
+	ctx := openDemo(t, "/")
+	step(t, ctx, chromedp.Click(chromedp.CSS("#connect-ui")))
 	evalAwait[any](t, ctx, `new Promise((resolve) => { const check = () => window.connectUIEvents.includes('ready') ? resolve() : setTimeout(check, 20); check(); })`)
 	ui := inConnectUI(t, ctx)
 	step(t, ctx,

@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/nango-wasm/nango-wasm/internal/harness"
 	"github.com/nango-wasm/nango-wasm/server"
@@ -39,6 +40,13 @@ func RepoRoot() string {
 	return filepath.Dir(filepath.Dir(file))
 }
 
+// LegacyPublicKey and HMACKey are the dev server's public key (of an account created before
+// Nango deprecated public keys) and its HMAC key (hmac_enabled).
+const (
+	LegacyPublicKey = "0b7c1a42-6f0e-4d51-9a8b-3c2d1e0f9a87"
+	HMACKey         = "e2e-hmac-key"
+)
+
 // Start builds the SDK, the anchor bundle and the fixture apps (make build anchor apps), starts the
 // servers and the browser.
 func Start(opts harness.Options) (*Env, error) {
@@ -56,6 +64,8 @@ func Start(opts harness.Options) (*Env, error) {
 		AppAddr: "127.0.0.1:0", APIAddr: "127.0.0.1:0", ProviderAddr: "127.0.0.1:0", ConnectAddr: "127.0.0.1:0",
 		DistDir: dist,
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
+		// A legacy account, so the conformance suite can run Nango's public-key auth and hmac.
+		PublicKey: LegacyPublicKey, AccountCreatedAt: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), HMACKey: HMACKey,
 	})
 	if err != nil {
 		env.Close()

@@ -78,16 +78,29 @@ func connection(t *testing.T, id, key string) map[string]any {
 // exceptions and console errors on the page fail the test.
 func openTab(t *testing.T, pageURL string) context.Context {
 	t.Helper()
+	ctx := newWatchedTab(t)
+	step(t, ctx, chromedp.Navigate(pageURL))
+	evalAwait[any](t, ctx, `window.sdkReady`)
+	return ctx
+}
+
+// newWatchedTab opens an empty tab whose uncaught exceptions and console errors fail the test.
+func newWatchedTab(t *testing.T) context.Context {
+	t.Helper()
 	ctx := newTab(t)
+	failOnPageErrors(t, ctx)
+	return ctx
+}
+
+// failOnPageErrors fails the test, at its end, for every error the tab's pages reported.
+func failOnPageErrors(t *testing.T, ctx context.Context) {
+	t.Helper()
 	errs := WatchPageErrors(ctx)
 	t.Cleanup(func() {
 		for _, e := range errs.List() {
 			t.Errorf("page error: %s", e)
 		}
 	})
-	step(t, ctx, chromedp.Navigate(pageURL))
-	evalAwait[any](t, ctx, `window.sdkReady`)
-	return ctx
 }
 
 // newTab opens an empty tab, closed when the test ends.

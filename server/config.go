@@ -52,6 +52,15 @@ type Config struct {
 	// WebsocketsPath is where the SDK's WebSocket is served on the API origin, as Nango's
 	// NANGO_SERVER_WEBSOCKETS_PATH (the SDK's websocketsPath option); "" means "/".
 	WebsocketsPath string
+	// PublicKey is the environment's public key, Nango's authentication before connect sessions
+	// (a UUID v4); "" reads any well-formed key as the environment's. It authenticates only when
+	// AccountCreatedAt is on or before 2025-08-25 (Nango's PUBLIC_AUTHENTICATION_DEPRECATION_DATE);
+	// the zero AccountCreatedAt is a new account, whose public key gets deprecated_authentication.
+	PublicKey        string
+	AccountCreatedAt time.Time
+	// HMACKey turns on Nango's hmac_enabled: a public-key request must then carry
+	// hmac=hex(HMAC-SHA256(HMACKey, "<integration>[:<connection_id>]")). Sessions are exempt.
+	HMACKey string
 	// COOP lists the integrations (by unique key) whose mock-provider pages send
 	// Cross-Origin-Opener-Policy: same-origin: the coop fault, kept under its older name.
 	COOP map[string]bool
@@ -80,6 +89,9 @@ func (cfg Config) withDefaults() (Config, catalog.FaultSet, error) {
 	}
 	if cfg.SecretKey != "" && !web.UUIDv4Pattern.MatchString(cfg.SecretKey) {
 		return cfg, nil, configErr("secret_key", "must be a UUID v4, as Nango's secret keys are")
+	}
+	if cfg.PublicKey != "" && !web.UUIDv4Pattern.MatchString(cfg.PublicKey) {
+		return cfg, nil, configErr("public_key", "must be a UUID v4, as Nango's public keys are")
 	}
 	if u := cfg.Webhook.URL; u != "" && !web.IsHTTPURL(u) {
 		return cfg, nil, configErr("webhook.url", "%q is not an http(s) URL", web.SafeURL(u))

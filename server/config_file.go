@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,6 +17,9 @@ import (
 // unknown key is an error: a typo must not silently fall back to a default.
 type fileConfig struct {
 	SecretKey      string            `yaml:"secret_key"`
+	PublicKey      string            `yaml:"public_key"`
+	AccountCreated string            `yaml:"account_created_at"`
+	HMACKey        string            `yaml:"hmac_key"`
 	Environment    string            `yaml:"environment"`
 	Listen         fileListen        `yaml:"listen"`
 	WebsocketsPath string            `yaml:"websockets_path"`
@@ -72,7 +76,11 @@ var envRef = regexp.MustCompile(`^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$`)
 func LoadConfigFile(path string) (*ConfigFile, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("nango: config: %w", err)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // "no such file or directory", wrapped so that errors.Is still sees it
+		}
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	cf := &ConfigFile{Path: path, lines: map[string]int{}}
 	ast, err := parser.ParseBytes(data, 0)
@@ -117,6 +125,15 @@ func (fc *fileConfig) toConfig(dir string) (Config, error) {
 		return v
 	}
 	cfg.SecretKey = expand("secret_key", fc.SecretKey)
+	cfg.PublicKey = expand("public_key", fc.PublicKey)
+	cfg.HMACKey = expand("hmac_key", fc.HMACKey)
+	if fc.AccountCreated != "" {
+		created, perr := time.Parse(time.DateOnly, fc.AccountCreated)
+		if perr != nil {
+			return cfg, configErr("account_created_at", "%q is not a date (YYYY-MM-DD)", fc.AccountCreated)
+		}
+		cfg.AccountCreatedAt = created
+	}
 	cfg.Webhook.SigningKey = expand("webhook.signing_key", fc.Webhook.SigningKey)
 	for field, d := range map[string]struct {
 		raw string
@@ -151,6 +168,9 @@ func relativeTo(dir, path string) string {
 	}
 	return filepath.Join(dir, path)
 }
+
+// Sets reports whether the file writes field (a path as a ConfigError names it: "listen.api").
+func (cf *ConfigFile) Sets(field string) bool { return cf != nil && cf.lines[field] > 0 }
 
 // Explain turns a *ConfigError (from LoadConfigFile or Start) into "file:line: field: message",
 // with the line of the field, or of the nearest enclosing one the file has. Other errors pass.

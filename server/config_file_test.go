@@ -43,6 +43,9 @@ func TestConfigFileReadmeExample(t *testing.T) {
 	assert.Equal(t, IntegrationConfig{UniqueKey: "github-real", Provider: "github", Endpoints: "real", ClientID: "gh-id", ClientSecret: "gh-secret",
 		AuthorizationURL: "https://github.com/login/oauth/authorize", TokenURL: "https://github.com/login/oauth/access_token"}, cfg.Integrations[2])
 	assert.True(t, cfg.MockAllProviders)
+	assert.Equal(t, "0b7c1a42-6f0e-4d51-9a8b-3c2d1e0f9a87", cfg.PublicKey)
+	assert.Equal(t, time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), cfg.AccountCreatedAt)
+	assert.Equal(t, "hmac-dev-key", cfg.HMACKey)
 
 	cfg.AppAddr, cfg.APIAddr, cfg.ProviderAddr = "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0"
 	srv, err := Start(t.Context(), cfg)
@@ -65,6 +68,7 @@ func TestConfigFileErrors(t *testing.T) {
 		{"duplicate key", "environment: a\nenvironment: b\n", ":2:"},
 		{"bad duration", "webhook:\n  url: http://x\n  backoff: soon\n", `:3: webhook.backoff: "soon" is not a positive duration`},
 		{"unset env", "secret_key: ${NANGO_DEV_TEST_UNSET_VARIABLE}\n", ":1: secret_key: the environment variable NANGO_DEV_TEST_UNSET_VARIABLE is not set"},
+		{"bad date", "account_created_at: last year\n", `:1: account_created_at: "last year" is not a date (YYYY-MM-DD)`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -82,6 +86,7 @@ func TestConfigFileExplainsStartErrors(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ yaml, want string }{
 		{"secret_key: nope\n", ":1: secret_key: must be a UUID v4, as Nango's secret keys are"},
+		{"public_key: nope\n", ":1: public_key: must be a UUID v4, as Nango's public keys are"},
 		{"faults: [coop]\nintegrations:\n  - unique_key: github\n  - unique_key: acme\n    provider: acme\n", `:5: integrations[1].provider: no provider "acme" in the catalog`},
 		{"integrations:\n  - unique_key: github\n    endpoints: real\n    client_id: x\n", ":2: integrations[0].client_secret: required when endpoints are real"},
 	}

@@ -17,7 +17,7 @@ func TestDemoBackend(t *testing.T) {
 
 	t.Run("connect session", func(t *testing.T) {
 		resp := webtest.Do(t, http.DefaultClient, http.MethodPost, srv.AppURL()+"/api/connect-session",
-			strings.NewReader(`{"allowed_integrations":["zendesk"],"integrations_config_defaults":{"zendesk":{"connection_config":{"subdomain":"acme"}}}}`), nil)
+			strings.NewReader(`{"allowed_integrations":["zendesk"],"integrations_config_defaults":{"zendesk":{"connection_config":{"subdomain":"acme"}}}}`), webtest.SameOriginJSON(srv.AppURL()))
 		require.Equal(t, http.StatusOK, resp.Status, resp.Body)
 		body := resp.JSON(t)
 		token := body["token"].(string)
@@ -32,10 +32,10 @@ func TestDemoBackend(t *testing.T) {
 	})
 
 	t.Run("connect session errors are relayed", func(t *testing.T) {
-		resp := webtest.Do(t, http.DefaultClient, http.MethodPost, srv.AppURL()+"/api/connect-session", strings.NewReader(`{"allowed_integrations":["nope"]}`), nil)
+		resp := webtest.Do(t, http.DefaultClient, http.MethodPost, srv.AppURL()+"/api/connect-session", strings.NewReader(`{"allowed_integrations":["nope"]}`), webtest.SameOriginJSON(srv.AppURL()))
 		require.Equal(t, http.StatusBadRequest, resp.Status, resp.Body)
 		assert.Equal(t, "invalid_body", resp.JSON(t)["error"].(map[string]any)["code"])
-		strict := webtest.Do(t, http.DefaultClient, http.MethodPost, srv.AppURL()+"/api/connect-session", strings.NewReader(`{"end_user":{"id":"x"}}`), nil)
+		strict := webtest.Do(t, http.DefaultClient, http.MethodPost, srv.AppURL()+"/api/connect-session", strings.NewReader(`{"end_user":{"id":"x"}}`), webtest.SameOriginJSON(srv.AppURL()))
 		assert.Equal(t, http.StatusBadRequest, strict.Status, "the page cannot choose the end user")
 	})
 
@@ -52,6 +52,15 @@ func TestDemoBackend(t *testing.T) {
 		require.Len(t, fields, 1)
 		assert.Equal(t, map[string]any{"name": "subdomain", "type": "string", "title": "Zendesk Domain", "description": "The subdomain of your Zendesk account",
 			"example": "domain", "pattern": "^[a-z0-9_-]+$", "prefix": "https://", "suffix": ".zendesk.com", "doc_section": "#step-1-finding-your-subdomain"}, fields[0])
+		assert.Equal(t, "OAUTH2", byKey["zendesk"]["auth_mode"])
+		assert.Empty(t, byKey["zendesk"]["credentials"], "a popup integration takes no credentials")
+		sendgrid := byKey["sendgrid"]["credentials"].([]any)
+		require.Len(t, sendgrid, 1)
+		assert.Equal(t, map[string]any{"name": "apiKey", "type": "string", "title": "API Key", "description": "The API key for your Sendgrid account",
+			"doc_section": "#step-1-generating-your-sendgrid-api-key", "secret": true}, sendgrid[0], "an API key is a secret")
+		assert.Equal(t, "TWO_STEP", byKey["3cx"]["credentials_type"], "the SDK routes two-step credentials by their type")
+		assert.Len(t, byKey["bill"]["credentials"], 4, "Bill's entry declares none: Nango's four fields")
+		assert.Len(t, byKey["ashby"]["credentials"], 2, "Ashby's hidden password is kept, sent empty")
 		salesforce := byKey["salesforce"]["connection_config"].([]any)
 		require.Len(t, salesforce, 1, "automated fields are not asked for")
 		assert.Equal(t, "hostname", salesforce[0].(map[string]any)["name"])

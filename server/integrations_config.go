@@ -189,6 +189,7 @@ func registerMockClients(mock *provider.Provider, ins *api.Integrations, callbac
 			DisplayName:      in.Provider.DisplayName,
 			AuthorizationURL: in.Provider.AuthorizationURL,
 			TokenURL:         in.Provider.TokenURL,
+			RequestURL:       in.Provider.RequestURL,
 			Faults:           in.Faults,
 		})
 	}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -149,7 +150,8 @@ type handlers struct {
 // and bounds the bodies it reads.
 func (p *parts) handlers(s *Server, ins *api.Integrations) (handlers, error) {
 	sdk := web.NewSDKFiles(p.cfg.DistDir)
-	app, err := demo.New(demo.Config{APIURL: s.apiURL, SecretKey: p.cfg.SecretKey, Client: s.client, Log: p.log, SDK: sdk})
+	appHost, _, _ := net.SplitHostPort(p.cfg.AppAddr) // a name here is one the demo app answers to
+	app, err := demo.New(demo.Config{APIURL: s.apiURL, SecretKey: p.cfg.SecretKey, Client: s.client, Log: p.log, SDK: sdk, Hosts: []string{appHost}})
 	if err != nil {
 		return handlers{}, err
 	}
@@ -162,8 +164,9 @@ func (p *parts) handlers(s *Server, ins *api.Integrations) (handlers, error) {
 		Catalog: p.catalog, Integrations: ins, Store: p.store, Client: s.client, Log: p.log, SDK: sdk,
 		Environment: p.cfg.Environment,
 		Webhooks:    api.WebhookOptions(p.cfg.Webhook),
-		ConnectUI:   connectui.Page("/connect/"), ConnectUIOrigins: connectUIOrigins,
+		ConnectUI:   connectui.Page("/connect/", apiOrigins(s.apiURL)), ConnectUIOrigins: connectUIOrigins,
 		WebsocketsPath: p.cfg.WebsocketsPath, RefuseWebSockets: p.serverFaults.Has(catalog.FaultWSRefuse),
+		PublicKey: api.PublicKeyAuth{Key: p.cfg.PublicKey, AccountCreatedAt: p.cfg.AccountCreatedAt, HMACKey: p.cfg.HMACKey},
 	})
 	if err != nil {
 		return handlers{}, err
@@ -178,7 +181,7 @@ func (p *parts) handlers(s *Server, ins *api.Integrations) (handlers, error) {
 		provider: wrap("provider", p.provider.Handler()),
 	}
 	if s.connectURL != "" {
-		h.connect = wrap("connect", connectui.Handler(sdk))
+		h.connect = wrap("connect", connectui.Handler(sdk, apiOrigins(s.apiURL)))
 	}
 	return h, nil
 }
@@ -204,7 +207,7 @@ func listen(ctx context.Context, cfg Config) (*listeners, error) {
 		l, err := lc.Listen(ctx, "tcp", b.addr)
 		if err != nil {
 			ls.close()
-			return nil, configErr("listen."+b.name, "listen on %s: %v", b.addr, err)
+			return nil, configErr("listen."+b.name, "cannot listen on %s: %s", b.addr, listenFailure(err))
 		}
 		*b.dst = l
 	}
@@ -247,6 +250,15 @@ func serveOn(l net.Listener, h http.Handler, log *slog.Logger) *http.Server {
 
 // originOf names a listener the way a browser will: an unspecified host (":3000") becomes
 // 127.0.0.1, since that is where it can be reached.
+// apiOrigins are the origins the Connect UI may take as its API: the API host's, and on
+// 127.0.0.1 the same port on localhost, the name people also type.
+func apiOrigins(apiURL string) []string {
+	if rest, ok := strings.CutPrefix(apiURL, "http://127.0.0.1:"); ok {
+		return []string{apiURL, "http://localhost:" + rest}
+	}
+	return []string{apiURL}
+}
+
 func originOf(l net.Listener) string {
 	addr := l.Addr().(*net.TCPAddr)
 	host := addr.IP.String()
@@ -280,12 +292,13 @@ func (s *Server) DropWebSockets() int { return s.api.DropWebSockets() }
 // again (false), as a proxy that blocks WebSockets does.
 func (s *Server) RefuseWebSockets(refuse bool) { s.api.RefuseWebSockets(refuse) }
 
-// Shutdown stops accepting connections, closes open WebSockets, waits for in-flight requests
+// Shutdown stops accepting connections, closes open WebSockets and emulator event streams, waits for in-flight requests
 // until ctx is done, lets queued webhooks go out in what remains of ctx, and closes the store.
 // Calling it again returns the first result.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.shutdownOnce.Do(func() {
 		s.api.DropWebSockets()
+		s.api.EndEventStreams()
 		// Every origin but the mock provider first: their in-flight requests (a callback
 		// redeeming its code) may still need the provider, which stops last.
 		errs := make([]error, len(s.front), len(s.front)+2)

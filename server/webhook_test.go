@@ -76,8 +76,8 @@ func TestAuthWebhookOnCreationAndOverride(t *testing.T) {
 		"from": "nango", "type": "auth", "operation": "creation", "success": true,
 		"connectionId": id, "providerConfigKey": "zendesk", "provider": "zendesk", "authMode": "OAUTH2", "environment": "staging",
 		"tags":    map[string]any{"end_user_id": "user-1", "end_user_email": "jane@example.com", "end_user_display_name": "Jane", "organization_id": "org-1", "organization_display_name": "Acme", "plan": "pro"},
-		"endUser": map[string]any{"endUserId": "user-1", "endUserEmail": "jane@example.com", "organizationId": "org-1"},
-	}, d.Body)
+		"endUser": map[string]any{"endUserId": "user-1", "endUserEmail": "jane@example.com", "organizationId": "org-1", "tags": map[string]any{}},
+	}, d.Body, "an end user without tags has endUser.tags {}, as Nango's `endUser.tags || {}`")
 	assert.Regexp(t, `^\{"authMode":"OAUTH2","connectionId":`, string(d.raw), "keys are sorted, as Nango's stringifyStable writes them")
 	legacy := sha256.Sum256(append([]byte("whsec"), d.raw...))
 	mac := hmac.New(sha256.New, []byte("whsec"))
@@ -192,4 +192,34 @@ func connectWithAPIKey(t *testing.T, srv *Server, sessionBody string) string {
 	resp := webtest.PostAuth(t, srv, "/api-auth/api-key", "sendgrid", webtest.CreateSession(t, srv, sessionBody), "", `{"apiKey":"k"}`)
 	require.Equal(t, http.StatusOK, resp.Status, resp.Body)
 	return resp.JSON(t)["connectionId"].(string)
+}
+
+// A session's receiver that hangs delays no one else's webhooks: with flows of its sessions
+// waiting on it, a flow of another session gets its webhook while the first still hangs.
+func TestAuthWebhookHangingReceiverDelaysNoOneElse(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	var held atomic.Int32
+	hanging := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		held.Add(1)
+		<-release
+	}))
+	t.Cleanup(hanging.Close)
+	rcv, got, _ := webhookReceiver(t, ok200)
+	srv := startWithWebhook(t, WebhookConfig{URL: rcv.URL, Timeout: time.Minute})
+	t.Cleanup(func() { close(release) }) // runs before the server's shutdown, which drains
+
+	for range 6 {
+		connectWithAPIKey(t, srv, `{"end_user":{"id":"u"},"webhook_url_override":"`+hanging.URL+`/hooks"}`)
+	}
+	require.Eventually(t, func() bool { return held.Load() > 0 }, 5*time.Second, 5*time.Millisecond)
+	id := connectWithAPIKey(t, srv, webtest.DemoEndUser)
+	d := next(t, got)
+	assert.Equal(t, id, d.Body["connectionId"])
+	select {
+	case <-release:
+		t.Fatal("released early")
+	default:
+		assert.Positive(t, held.Load(), "the hanging receiver still holds its webhooks")
+	}
 }

@@ -117,6 +117,10 @@ func newIframe(src string) (safejs.Value, error) {
 	for _, kv := range [][2]string{
 		{"position", "fixed"}, {"zIndex", "9999"}, {"top", "0"}, {"left", "0"}, {"right", "0"}, {"bottom", "0"},
 		{"width", "100vw"}, {"height", "100vh"}, {"backgroundColor", "transparent"},
+		// Beyond the anchor: no inset border round the page, and a colour scheme of the iframe's
+		// own, so that the page's color-scheme never differs from the Connect UI's root (which
+		// declares none) and the browser keeps the frame see-through (CSS Color Adjustment §3).
+		{"border", "0"}, {"colorScheme", "normal"},
 	} {
 		_ = style.Set(kv[0], kv[1])
 	}

@@ -18,10 +18,7 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "nango-dev:", err)
-		os.Exit(1)
-	}
+	os.Exit(exitCode(run(os.Args[1:], os.Stdout, os.Stderr), os.Stderr))
 }
 
 // shutdownGrace is how long in-flight requests and queued webhooks get after SIGINT/SIGTERM.
@@ -29,7 +26,6 @@ const shutdownGrace = 10 * time.Second
 
 func run(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("nango-dev", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	configPath := fs.String("config", "", "YAML config file (server/README.md); flags given here win over it")
 	app := fs.String("app", "127.0.0.1:3000", "listen address of the demo app")
 	apiAddr := fs.String("api", "127.0.0.1:3003", "listen address of the Nango API host")
@@ -45,11 +41,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 	faults := fs.String("faults", "", "comma-separated faults for every flow (docs/wire.md §8)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	verbose := fs.Bool("v", false, "debug logging")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if *logFormat != "text" && *logFormat != "json" {
-		return fmt.Errorf("-log-format must be text or json, not %q", *logFormat)
+		return fmt.Errorf("-log-format: must be text or json, not %q", *logFormat)
 	}
 
 	var file *server.ConfigFile
@@ -57,12 +53,13 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if *configPath != "" {
 		var err error
 		if file, err = server.LoadConfigFile(*configPath); err != nil {
-			return err
+			return configFileError(*configPath, err)
 		}
 		cfg = file.Config
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	from := origins{file: file, flags: set}
 	// A flag wins when given; otherwise the file's value, otherwise the flag's default.
 	pick := func(name string, flagValue string, fileValue *string) {
 		if set[name] || *fileValue == "" {
@@ -80,6 +77,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	pick("webhook-url", *webhookURL, &cfg.Webhook.URL)
 	if env := os.Getenv("NANGO_SECRET_KEY"); env != "" && !set["secret-key"] {
 		cfg.SecretKey = env
+		from.secretFromEnv = true
 	}
 	pick("secret-key", *secretKey, &cfg.SecretKey)
 	cfg.Faults = append(cfg.Faults, splitList(*faults)...)
@@ -95,7 +93,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	defer stop()
 	srv, err := server.Start(ctx, cfg)
 	if err != nil {
-		return file.Explain(err)
+		return from.explain(err)
 	}
 	// The secret key is printed once, for the developer; it is never logged.
 	fmt.Fprintf(stdout, "nango-dev is running\n  demo app:      %s\n  Nango API:     %s\n  mock provider: %s\n",
@@ -103,6 +101,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if srv.ConnectURL() != "" {
 		fmt.Fprintf(stdout, "  Connect UI:    %s (also %s/connect/)\n", srv.ConnectURL(), srv.APIURL())
 	}
+	fmt.Fprintf(stdout, "  emulator:      %s/emulator\n", srv.APIURL())
 	fmt.Fprintf(stdout, "  secret key:    %s\n", srv.SecretKey())
 
 	<-ctx.Done()

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -26,11 +25,7 @@ const subprocessEnv = "NANGO_DEV_TEST_SUBPROCESS"
 
 func TestMain(m *testing.M) {
 	if os.Getenv(subprocessEnv) == "1" {
-		if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-			fmt.Fprintln(os.Stderr, "nango-dev:", err)
-			os.Exit(1)
-		}
-		os.Exit(0)
+		os.Exit(exitCode(run(os.Args[1:], os.Stdout, os.Stderr), os.Stderr))
 	}
 	os.Exit(m.Run())
 }

@@ -5,7 +5,9 @@ import (
 	"embed"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
@@ -24,13 +26,24 @@ type API struct {
 	hub          *wsHub
 	pages        *web.Pages
 	client       *http.Client // to the token endpoints (the mock provider's, or a real one)
+	configHosts  *http.Client // to a token endpoint whose host came from connection config
 	log          *slog.Logger
 	now          func() time.Time
 	sdk          web.SDKFiles
 	webhooks     *webhookSender
-	environment  string       // the environment name the auth webhook reports
+	environment  string // the environment name the auth webhook reports
+	wsPath       string // where the SDK's WebSocket is served (GET /connect/session tells it)
+	publicKey    PublicKeyAuth
 	connectUI    http.Handler // the Connect UI page, served at /connect/
 	handler      http.Handler // the routes, behind the CORS policy
+
+	// The emulator's (emulator*.go): what changed, for its listeners; the webhook deliveries;
+	// the faults set live; whether WebSockets are refused without them (the configuration, or
+	// RefuseWebSockets).
+	changes       *changeFeed
+	deliveries    *deliveryLog
+	faults        *liveFaults
+	refuseWithout atomic.Bool
 }
 
 // Config is what the API host is built from.
@@ -54,6 +67,8 @@ type Config struct {
 	// upgrades 503 from the start (the ws_refuse fault, server-wide).
 	WebsocketsPath   string
 	RefuseWebSockets bool
+	// PublicKey is the legacy public-key authentication and its HMAC (public_key.go).
+	PublicKey PublicKeyAuth
 }
 
 // callbackTemplate is the callback page, which is also the error page of /oauth/connect.
@@ -71,29 +86,43 @@ func New(cfg Config) (*API, error) {
 	if err != nil {
 		return nil, err
 	}
+	changes := newChangeFeed()
 	a := &API{
 		secretKey:    cfg.SecretKey,
 		apiURL:       cfg.APIURL,
 		providerURL:  cfg.ProviderURL,
 		catalog:      cfg.Catalog,
 		integrations: cfg.Integrations,
-		store:        cfg.Store,
+		store:        observedStore{Store: cfg.Store, changes: changes},
 		hub:          newWSHub(cfg.Log, wsOptions{}),
 		pages:        pg,
 		client:       cfg.Client,
+		configHosts:  configHostClient(cfg.Client, net.DefaultResolver, publicOnly),
 		log:          cfg.Log,
 		now:          time.Now,
 		sdk:          cfg.SDK,
 		environment:  cfg.Environment,
 		connectUI:    cfg.ConnectUI,
+		wsPath:       cfg.WebsocketsPath,
+		publicKey:    cfg.PublicKey,
+
+		changes: changes,
+		faults:  &liveFaults{},
 	}
-	a.hub.setRefuse(cfg.RefuseWebSockets)
-	routes, err := a.routes(cfg.WebsocketsPath)
+	if a.publicKey.AccountCreatedAt.IsZero() {
+		a.publicKey.AccountCreatedAt = a.now() // a new account: its public key is refused
+	}
+	if a.wsPath == "" {
+		a.wsPath = "/"
+	}
+	a.deliveries = newDeliveryLog(a.now, func() { changes.publish(topicWebhooks) })
+	a.RefuseWebSockets(cfg.RefuseWebSockets)
+	routes, err := a.routes(a.wsPath)
 	if err != nil {
 		return nil, err
 	}
 	a.handler = withCORS(cfg.ConnectUIOrigins, routes)
-	a.webhooks = newWebhookSender(cfg.Webhooks, cfg.Log) // last: it starts its workers
+	a.webhooks = newWebhookSender(cfg.Webhooks, cfg.Log, a.deliveries) // DrainWebhooks stops it
 	return a, nil
 }
 
@@ -104,8 +133,12 @@ func (a *API) Handler() http.Handler { return a.handler }
 // it cut; their ids stay resumable.
 func (a *API) DropWebSockets() int { return a.hub.dropAll() }
 
-// RefuseWebSockets makes the WebSocket path answer upgrades 503 (true), or accept them again.
-func (a *API) RefuseWebSockets(refuse bool) { a.hub.setRefuse(refuse) }
+// RefuseWebSockets makes the WebSocket path answer upgrades 503 (true), or accept them again
+// (unless ws_refuse is set live).
+func (a *API) RefuseWebSockets(refuse bool) {
+	a.refuseWithout.Store(refuse)
+	a.hub.setRefuse(refuse || a.faults.refusesWebSockets())
+}
 
 // DrainWebhooks stops taking webhooks and lets the queued ones go out until ctx is done.
 func (a *API) DrainWebhooks(ctx context.Context) { a.webhooks.shutdown(ctx) }

@@ -60,6 +60,10 @@ func (a *API) oauthCallback(w http.ResponseWriter, r *http.Request) {
 	p := in.Provider
 	failed := failedConnection{ProviderConfigKey: st.ProviderConfigKey, ConnectionID: st.ConnectionID, Provider: st.Provider,
 		AuthMode: p.AuthMode, WebhookURLOverride: st.WebhookURLOverride}
+	if p.AuthMode == "OAUTH1" {
+		a.oauth1Callback(w, r, in, st, ref, failed)
+		return
+	}
 	codeParam := p.CodeParamInCallback
 	if codeParam == "" {
 		codeParam = "code"
@@ -75,7 +79,7 @@ func (a *API) oauthCallback(w http.ResponseWriter, r *http.Request) {
 	creds, raw, err := a.exchangeCode(r.Context(), in, st, code)
 	if err != nil {
 		a.log.Warn("token exchange failed", "integration", st.ProviderConfigKey, "err", err)
-		e := wsErr("unknown_err", "Unknown error during the Oauth flow. "+err.Error())
+		e := wsErr("unknown_err", "Unknown error during the Oauth flow. "+publicExchangeError(err))
 		errType := "unknown"
 		if errors.Is(err, errUnparsableToken) {
 			errType = "unable_to_parse_token_response"
@@ -84,15 +88,20 @@ func (a *API) oauthCallback(w http.ResponseWriter, r *http.Request) {
 		a.failFlow(w, r, e, ref)
 		return
 	}
-	// The page is served only once the connection is committed: a flow whose callback page
-	// arrived has its connection, whatever happens to the server next.
+	a.completeFlow(w, r, st, ref, p.AuthMode, creds, storedConnectionConfig(p, st.ConnectionConfig, raw))
+}
+
+// completeFlow stores the connection a callback won, fires its webhook, and reports it on the
+// WebSocket and to the popup. The page is served only once the connection is committed: a flow
+// whose callback page arrived has its connection, whatever happens to the server next.
+func (a *API) completeFlow(w http.ResponseWriter, r *http.Request, st *store.OAuthState, ref flowRef, authMode string, creds any, config *catalog.OrderedMap) {
 	conn, created, err := a.store.UpsertConnection(&store.Connection{
 		ConnectionID:       st.ConnectionID,
 		ProviderConfigKey:  st.ProviderConfigKey,
 		Provider:           st.Provider,
 		EndUser:            st.EndUser,
 		Tags:               st.Tags,
-		ConnectionConfig:   storedConnectionConfig(p, st.ConnectionConfig, raw),
+		ConnectionConfig:   config,
 		Credentials:        creds,
 		WebhookURLOverride: st.WebhookURLOverride,
 	}, a.now())
@@ -102,7 +111,7 @@ func (a *API) oauthCallback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.log.Info("connection stored", "integration", conn.ProviderConfigKey, "connection_id", conn.ConnectionID)
-	a.connectionWebhook(conn, created, p.AuthMode)
+	a.connectionWebhook(conn, created, authMode)
 	if st.WSClientID != "" {
 		a.hub.publish(st.WSClientID, wsMessage{MessageType: "success", ProviderConfigKey: conn.ProviderConfigKey, ConnectionID: conn.ConnectionID, IsPending: new(false), Nonce: st.Nonce})
 	}
@@ -116,30 +125,38 @@ func (a *API) oauthCallback(w http.ResponseWriter, r *http.Request) {
 func callbackError(q url.Values) *web.Error {
 	e := wsErr("callback_err", "Did not get authorization code in the callback.")
 	var parts []string
-	for _, key := range providerErrorKeys {
-		if v := strings.TrimSpace(q.Get(key)); v != "" {
-			parts = append(parts, key+": "+v)
-			if e.ProviderError == nil {
-				e.ProviderError = map[string]string{}
-			}
-			e.ProviderError[key] = v
-		}
-	}
+	e.ProviderError, parts = providerError(q)
 	if len(parts) > 0 {
 		e.Message += " Provider error: " + strings.Join(parts, "; ")
 	}
 	return e
 }
 
+// providerError reads the provider's own error keys from a callback query: as a map (the
+// page's providerError, nil when there are none) and as Nango quotes them ("key: value").
+func providerError(q url.Values) (map[string]string, []string) {
+	var found map[string]string
+	var parts []string
+	for _, key := range providerErrorKeys {
+		if v := strings.TrimSpace(q.Get(key)); v != "" {
+			parts = append(parts, key+": "+v)
+			if found == nil {
+				found = map[string]string{}
+			}
+			found[key] = v
+		}
+	}
+	return found, parts
+}
+
 // exchangeCode redeems the code at the provider's token URL (on the mock provider) with
 // golang.org/x/oauth2, sending the provider's token_params and the PKCE verifier.
 func (a *API) exchangeCode(ctx context.Context, in *Integration, st *store.OAuthState, code string) (store.OAuth2Credentials, map[string]any, error) {
 	p := in.Provider
-	rawURL, ok := catalog.Interpolate(in.TokenURL, st.ConnectionConfig, true)
+	tokenURL, ok, err := catalog.InterpolateURL(in.TokenURL, st.ConnectionConfig)
 	if !ok {
 		return store.OAuth2Credentials{}, nil, errors.New("the token URL cannot be interpolated")
 	}
-	tokenURL, err := catalog.ParseProviderURL(rawURL)
 	if err != nil {
 		return store.OAuth2Credentials{}, nil, err
 	}
@@ -165,7 +182,11 @@ func (a *API) exchangeCode(ctx context.Context, in *Integration, st *store.OAuth
 		v, _ := catalog.Interpolate(tmpl, st.ConnectionConfig, false)
 		opts = append(opts, oauth2.SetAuthURLParam(k, v))
 	}
-	ctx, cancel := context.WithTimeout(context.WithValue(ctx, oauth2.HTTPClient, a.client), 10*time.Second)
+	client := a.client
+	if in.Real && tokenURL.HostFromConfig {
+		client = a.configHosts
+	}
+	ctx, cancel := context.WithTimeout(context.WithValue(ctx, oauth2.HTTPClient, client), 10*time.Second)
 	defer cancel()
 	tok, err := conf.Exchange(ctx, code, opts...)
 	if err != nil {
@@ -179,7 +200,7 @@ func (a *API) exchangeCode(ctx context.Context, in *Integration, st *store.OAuth
 		if ctx.Err() == nil && !isNetworkError(err) {
 			return store.OAuth2Credentials{}, nil, fmt.Errorf("%w: %v", errUnparsableToken, err)
 		}
-		return store.OAuth2Credentials{}, nil, fmt.Errorf("the token request failed: %w", err)
+		return store.OAuth2Credentials{}, nil, fmt.Errorf("%w: %w", errTokenRequestFailed, err)
 	}
 	raw := map[string]any{}
 	keys := []string{"access_token", "token_type", "refresh_token", "expires_in", "scope"}
@@ -210,6 +231,23 @@ func firstNonEmpty(values ...string) string {
 // errUnparsableToken marks a token response that came back but could not be read (Nango's
 // unable_to_parse_token_response).
 var errUnparsableToken = errors.New("the token response could not be parsed")
+
+// errTokenRequestFailed marks a token request that got no answer: the network error names
+// hosts and addresses, which go to the log only.
+var errTokenRequestFailed = errors.New("the token request failed")
+
+// publicExchangeError is what the popup and the webhook say of a failed exchange: the
+// provider's own refusal as it is; for a request that got no answer, or a host refused, only
+// that it failed.
+func publicExchangeError(err error) string {
+	switch {
+	case errors.Is(err, catalog.ErrHostNotAllowed):
+		return "The token URL's host, taken from connection config, is not a public DNS name."
+	case errors.Is(err, errTokenRequestFailed):
+		return "The provider's token endpoint could not be reached."
+	}
+	return err.Error()
+}
 
 // isNetworkError tells a request that got no answer from one whose answer was unreadable.
 func isNetworkError(err error) bool {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -73,4 +74,15 @@ func dottedLookup(m map[string]any, path string) (any, bool) {
 		}
 	}
 	return cur, cur != nil
+}
+
+// invalidProviderURL is the error of a connection config that does not make a valid provider
+// URL. A host refused as not public gets a message that does not name it (the page shows it
+// to whoever is at the keyboard); the log has the detail.
+func (a *API) invalidProviderURL(in *Integration, template, provided string, err error) *web.Error {
+	if errors.Is(err, catalog.ErrHostNotAllowed) {
+		a.log.Warn("connection config host refused", "integration", in.UniqueKey, "err", err)
+		return invalidConnectionConfig("The Connection Config names a host the dev server does not send requests to: a host taken from connection config must be the provider's public DNS name.")
+	}
+	return invalidConnectionConfig(fmt.Sprintf("The Connection Config does not make a valid url from %s. Provided Connection Config: %s", template, provided))
 }

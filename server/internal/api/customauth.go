@@ -131,8 +131,17 @@ func (a *API) prepareAuth(route authRoute, key string, q *connectQuery, sess *st
 	if !ProviderConfigKeyPattern.MatchString(key) || len(key) > 255 {
 		return nil, &web.Error{Status: http.StatusBadRequest, Code: "invalid_uri_params", Errors: []web.FieldError{{Code: "invalid_format", Message: "Invalid string: must match pattern /" + ProviderConfigKeyPattern.String() + "/", Path: []any{"providerConfigKey"}}}}
 	}
-	if q.ConnectionID != "" {
+	if q.ConnectionID != "" && q.SessionToken != "" {
 		return nil, errConnectionIDForbidden()
+	}
+	connectionID := q.ConnectionID // a public-key caller may name it
+	if connectionID == "" {
+		connectionID = web.NewUUID()
+	}
+	// Nango signs the id it will use, a generated one included: without connection_id, a
+	// public-key POST of an hmac_enabled environment cannot pass.
+	if failed := a.checkHMAC(q, key, connectionID); failed != "" {
+		return nil, postHMACError(failed)
 	}
 	in, ok := a.integrations.get(key)
 	if !ok {
@@ -148,7 +157,7 @@ func (a *API) prepareAuth(route authRoute, key string, q *connectQuery, sess *st
 	if !sess.Allows(key) {
 		return nil, errIntegrationNotAllowed(key)
 	}
-	req := &authRequest{in: in, connectionID: web.NewUUID(), config: q.Params.Clone()}
+	req := &authRequest{in: in, connectionID: connectionID, config: q.Params.Clone()}
 	reconnectID, apiErr := a.reconnectTarget(sess, key)
 	if apiErr != nil {
 		return nil, apiErr

@@ -32,13 +32,12 @@ func checkClientCredentials(body map[string]any) *web.Error {
 // OAuth2ClientCredentials.
 func connectClientCredentials(ctx context.Context, a *API, req *authRequest) (any, *web.Error) {
 	p := req.in.Provider
-	rawURL, ok := catalog.Interpolate(p.TokenURL, req.config, true)
+	tokenURL, ok, err := catalog.InterpolateURL(p.TokenURL, req.config)
 	if !ok {
 		return nil, jsonErr(errMissingConnectionConfig(p.TokenURL, catalog.CompactJSON(req.config)))
 	}
-	tokenURL, err := catalog.ParseProviderURL(rawURL)
 	if err != nil {
-		return nil, web.NewError(http.StatusBadRequest, "invalid_connection_config", fmt.Sprintf("The Connection Config does not make a valid url from %s.", p.TokenURL))
+		return nil, jsonErr(a.invalidProviderURL(req.in, p.TokenURL, catalog.CompactJSON(req.config), err))
 	}
 	clientID, clientSecret := bodyString(req.body, "client_id"), bodyString(req.body, "client_secret")
 	conf := &clientcredentials.Config{

@@ -110,16 +110,10 @@ func (a *API) getProvider(w http.ResponseWriter, r *http.Request) {
 	}
 	p, ok := a.catalog.Get(r.PathValue("provider"))
 	if !ok {
-		web.WriteError(w, web.NewError(http.StatusNotFound, "not_found", "Unknown provider"))
+		web.WriteError(w, web.NewError(http.StatusNotFound, "not_found", "Unknown provider "+r.PathValue("provider")))
 		return
 	}
-	data := make(map[string]any, len(p.Raw)+2)
-	for k, v := range p.Raw {
-		data[k] = v
-	}
-	data["name"] = p.Name
-	data["logo_url"] = a.logoURL(p.Name)
-	web.WriteJSON(w, http.StatusOK, map[string]any{"data": data})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"data": a.providerView(p)})
 }
 
 func (a *API) logoURL(providerName string) string {

@@ -19,7 +19,7 @@ func TestIntegrationsAndProviders(t *testing.T) {
 		want []string
 	}{
 		{name: "secret key sees all", auth: srv.SecretKey(), want: []string{"1password-scim", "3cx", "8x8", "ashby", "aws-sigv4", "bill", "emarsys", "ghost-admin", "github", "google", "google-calendar", "hubspot",
-			"intercom", "jira", "linear", "netsuite", "netsuite-tba", "notion", "salesforce", "sendgrid", "sentry-oauth", "shopify", "slack", "unauthenticated", "zendesk"}},
+			"intercom", "jira", "linear", "netsuite", "netsuite-tba", "notion", "salesforce", "sendgrid", "sentry-oauth", "shopify", "slack", "trello", "unauthenticated", "zendesk"}},
 		{name: "session sees its allowed integrations", auth: narrow, want: []string{"github", "zendesk"}},
 	}
 	for _, tc := range tests {

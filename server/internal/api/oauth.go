@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -72,7 +73,10 @@ func (a *API) prepareFlow(rawQuery string, ref *flowRef) (*popupFlow, *web.Error
 	if apiErr != nil {
 		return nil, apiErr
 	}
-	ref.ConnectionID = web.NewUUID()
+	ref.ConnectionID = q.ConnectionID // a public-key caller may name it
+	if ref.ConnectionID == "" {
+		ref.ConnectionID = web.NewUUID()
+	}
 	reconnectID, apiErr := a.reconnectTarget(sess, ref.ProviderConfigKey)
 	if apiErr != nil {
 		return nil, apiErr
@@ -93,8 +97,11 @@ func (a *API) authorizeFlow(q *connectQuery, key string) (*store.Session, *Integ
 	if apiErr != nil {
 		return nil, nil, apiErr
 	}
-	if q.ConnectionID != "" {
+	if q.ConnectionID != "" && q.SessionToken != "" {
 		return nil, nil, errConnectionIDForbidden()
+	}
+	if failed := a.checkHMAC(q, key, q.ConnectionID); failed != "" {
+		return nil, nil, flowHMACError(failed)
 	}
 	in, ok := a.integrations.get(key)
 	if !ok {
@@ -109,7 +116,11 @@ func (a *API) authorizeFlow(q *connectQuery, key string) (*store.Session, *Integ
 // checkPopupProvider refuses the providers a popup cannot authorize: other auth modes, outbound
 // installations and grants other than the authorization code.
 func checkPopupProvider(p *catalog.Provider, key string) *web.Error {
-	if p.AuthMode != "OAUTH2" {
+	switch p.AuthMode {
+	case "OAUTH2":
+	case "OAUTH1":
+		return checkOAuth1Provider(p)
+	default:
 		return errAuthModeNotSupported(p.AuthMode)
 	}
 	if p.AuthorizationURL == "" {
@@ -132,7 +143,9 @@ func (a *API) newPopupFlow(q *connectQuery, sess *store.Session, in *Integration
 	if defaults.AuthorizationParams != nil {
 		flow.authParams = defaults.AuthorizationParams
 	}
-	if defaults.UserScopes != nil {
+	if q.SessionToken == "" {
+		flow.userScope = q.UserScope
+	} else if defaults.UserScopes != nil {
 		flow.userScope = *defaults.UserScopes // the query's user_scope is ignored with a session, as in Nango
 	}
 	clientID, clientSecret := flowClient(in, q.Credentials, config)
@@ -179,7 +192,14 @@ func flowClient(in *Integration, credentials, config *catalog.OrderedMap) (id, s
 // recordFlow builds the authorize URL, then keeps the state for the callback, which takes it
 // once: a flow whose URL cannot be built leaves no state behind.
 func (a *API) recordFlow(flow *popupFlow) *web.Error {
-	target, apiErr := a.authorizeRequest(flow.in, flow.state, flow.authParams, flow.userScope)
+	var target string
+	var apiErr *web.Error
+	switch flow.in.Provider.AuthMode {
+	case "OAUTH1":
+		target, apiErr = a.oauth1Authorize(flow)
+	default:
+		target, apiErr = a.authorizeRequest(flow.in, flow.state, flow.authParams, flow.userScope)
+	}
 	if apiErr != nil {
 		return apiErr
 	}
@@ -207,19 +227,13 @@ func (a *API) sendToProvider(w http.ResponseWriter, r *http.Request, flow *popup
 	}
 }
 
-// authenticateConnect applies Nango's connectSessionOrPublicKeyAuth. Public keys are
-// deprecated, so a well-formed one still gets deprecated_authentication.
+// authenticateConnect applies Nango's connectSessionOrPublicKeyAuth: the session token, else
+// the public key (public_key.go).
 func (a *API) authenticateConnect(q *connectQuery) (*store.Session, *web.Error) {
-	switch {
-	case q.SessionToken != "":
+	if q.SessionToken != "" {
 		return a.checkSessionToken(q.SessionToken)
-	case q.PublicKey == "":
-		return nil, errMissingPublicKey
-	case !web.UUIDv4Pattern.MatchString(q.PublicKey):
-		return nil, errInvalidPublicKey
-	default:
-		return nil, errDeprecatedAuthorization
 	}
+	return a.authenticatePublicKey(q.PublicKey)
 }
 
 // authorizeRequest builds the URL the popup is sent to: the real authorize URL (or its mock
@@ -230,9 +244,12 @@ func (a *API) authorizeRequest(in *Integration, st *store.OAuthState, reqParams 
 	p := in.Provider
 	config := st.ConnectionConfig
 	provided := catalog.CompactJSON(config)
-	rawURL, ok := catalog.Interpolate(in.AuthorizationURL, config, true)
+	real, ok, err := catalog.InterpolateURL(in.AuthorizationURL, config)
 	if !ok {
 		return "", errMissingConnectionConfig(in.AuthorizationURL, provided)
+	}
+	if err != nil {
+		return "", a.invalidProviderURL(in, in.AuthorizationURL, provided, err)
 	}
 	templateParams := catalog.NewOrderedMap()
 	for _, k := range p.AuthorizationParams.Keys() {
@@ -249,12 +266,10 @@ func (a *API) authorizeRequest(in *Integration, st *store.OAuthState, reqParams 
 			return "", errMissingConnectionConfig("token_params", provided)
 		}
 	}
-	if _, ok := catalog.Interpolate(in.TokenURL, config, true); !ok {
+	if _, ok, err := catalog.InterpolateURL(in.TokenURL, config); !ok {
 		return "", errMissingConnectionConfig(in.TokenURL, provided)
-	}
-	real, err := catalog.ParseProviderURL(rawURL)
-	if err != nil {
-		return "", invalidConnectionConfig(fmt.Sprintf("The Connection Config does not make a valid url from %s. Provided Connection Config: %s", in.AuthorizationURL, provided))
+	} else if err != nil {
+		return "", a.invalidProviderURL(in, in.TokenURL, provided, err)
 	}
 
 	scopes := in.Scopes
@@ -281,6 +296,9 @@ func (a *API) authorizeRequest(in *Integration, st *store.OAuthState, reqParams 
 		merged.Set("user_scope", userScope)
 	}
 	for _, k := range reqParams.Keys() {
+		if slices.Contains(flowBoundParams, k) {
+			return "", errFlowBoundParam(k)
+		}
 		v, _ := reqParams.Get(k)
 		if s, ok := v.(string); ok {
 			merged.Set(k, s)
@@ -293,6 +311,15 @@ func (a *API) authorizeRequest(in *Integration, st *store.OAuthState, reqParams 
 		query.set(k, v.(string))
 	}
 	return a.endpoint(in, "authorize", real) + "?" + query.encode(), nil
+}
+
+// flowBoundParams are the authorize query's keys that bind the code to this flow, its client
+// and its callback. Nango lets authorization_params override them; here they cannot be set or
+// removed (`code_challenge: undefined` would strip PKCE, RFC 9700 §2.1.1).
+var flowBoundParams = []string{"response_type", "client_id", "redirect_uri", "state", "code_challenge", "code_challenge_method"}
+
+func errFlowBoundParam(key string) *web.Error {
+	return wsErr("invalid_authorization_params", fmt.Sprintf("authorization_params may not set or remove %q: the server sets %s itself.", key, strings.Join(flowBoundParams, ", ")))
 }
 
 // CallbackURL is the redirect_uri of every integration: /oauth/callback on the API host.

@@ -14,10 +14,10 @@ func errInvalidFault(err error) *web.Error {
 }
 
 // flowFaults is the fault set of one popup flow: the integration's (server-wide included), the
-// session's nango_dev_faults, and the flow's own authorization_params[nango_dev_fault] (or the
+// live ones (PUT /emulator/faults), the session's nango_dev_faults, and the flow's own authorization_params[nango_dev_fault] (or the
 // older nango_dev_coop=same-origin).
 func (a *API) flowFaults(in *Integration, sess *store.Session, authParams *catalog.OrderedMap) (catalog.FaultSet, *web.Error) {
-	set := in.Faults.Union(nil)
+	set := in.Faults.Union(a.faults.forIntegration(in.UniqueKey))
 	if sess != nil {
 		fromSession, err := catalog.ParseFaults(sess.Faults...)
 		if err != nil {

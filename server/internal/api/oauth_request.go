@@ -22,6 +22,8 @@ type connectQuery struct {
 	PublicKey           string
 	ConnectionID        string
 	WSClientID          string
+	HMAC                string              // the public-key caller's signature (public_key.go)
+	UserScope           string              // Slack's user_scope; a session's defaults replace it
 	Nonce               string              // nango-wasm's per-call nonce (docs/wire.md §1); "" from other SDKs
 	Params              *catalog.OrderedMap // string values; webhook_url dropped
 	AuthorizationParams *catalog.OrderedMap // string or undefinedParam values
@@ -66,6 +68,10 @@ func parseConnectQuery(raw string) (*connectQuery, *web.Error) {
 			q.ConnectionID = p.value
 		case "ws_client_id":
 			q.WSClientID = p.value
+		case "hmac":
+			q.HMAC = p.value
+		case "user_scope":
+			q.UserScope = p.value
 		case nonceParam:
 			q.Nonce = p.value
 		}

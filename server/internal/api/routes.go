@@ -28,12 +28,14 @@ func (a *API) routes(websocketsPath string) (h http.Handler, err error) {
 	mux.Handle("GET /connect/", a.connectUI) // the Connect UI page (ConnectUI's baseURL)
 
 	mux.HandleFunc("GET /integrations", a.listIntegrations)
+	mux.HandleFunc("GET /providers", a.listProviders)
 	mux.HandleFunc("GET /providers/{provider}", a.getProvider)
 	mux.HandleFunc("GET /images/template-logos/{file}", a.logo)
 
 	mux.HandleFunc("GET /oauth/connect/{providerConfigKey}", a.oauthConnect)
 	mux.HandleFunc("GET /oauth/connect/{$}", a.oauthConnectMissingKey)
 	mux.HandleFunc("GET /oauth/callback", a.oauthCallback)
+	mux.HandleFunc("HEAD /oauth/callback", web.RefuseHead) // a HEAD never completes a connection
 	for _, route := range customAuthRoutes {
 		mux.Handle("POST "+route.path+"/{providerConfigKey}", a.customAuth(route))
 	}
@@ -46,6 +48,7 @@ func (a *API) routes(websocketsPath string) (h http.Handler, err error) {
 	mux.HandleFunc("DELETE /connections/{connectionId}", a.deleteConnection)
 
 	mux.HandleFunc("GET /health", web.Health)
+	a.emulatorRoutes(mux)
 
 	mux.HandleFunc("GET /sdk/{file}", a.sdk.Serve)
 	mux.HandleFunc("/", web.NotFound)

@@ -1,13 +1,13 @@
 package api
 
 import (
-	"encoding/json"
 	"maps"
 	"net/http"
 	"slices"
 	"strings"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/nango-wasm/nango-wasm/server/internal/store"
 	"github.com/nango-wasm/nango-wasm/server/internal/web"
 )
@@ -70,6 +70,7 @@ func (a *API) sessionFrom(w http.ResponseWriter, in *sessionInput) (*store.Sessi
 		web.WriteError(w, web.InvalidBody(errs))
 		return nil, false
 	}
+	moveDeprecatedWebhookURL(in)
 	now := a.now()
 	return &store.Session{
 		ID:                 web.NewUUID(),
@@ -82,6 +83,33 @@ func (a *API) sessionFrom(w http.ResponseWriter, in *sessionInput) (*store.Sessi
 		CreatedAt:          now,
 		ExpiresAt:          now.Add(sessionTTL),
 	}, true
+}
+
+// moveDeprecatedWebhookURL applies Nango's mapDeprecatedConnectionConfigWebhookUrl: a
+// connection_config.webhook_url never stays in a connection's config; the first non-empty one
+// (in integration key order; Nango takes the body's order) becomes the session's
+// webhook_url_override, unless the body gave one (even an empty one).
+func moveDeprecatedWebhookURL(in *sessionInput) {
+	var first string
+	for _, key := range slices.Sorted(maps.Keys(in.IntegrationsConfigDefaults)) {
+		d := in.IntegrationsConfigDefaults[key]
+		hook, ok := d.ConnectionConfig.Get("webhook_url")
+		if !ok {
+			continue
+		}
+		if s, _ := hook.(string); s != "" && first == "" {
+			first = s
+		}
+		d.ConnectionConfig = d.ConnectionConfig.Clone()
+		d.ConnectionConfig.Delete("webhook_url")
+		if len(d.ConnectionConfig.Keys()) == 0 {
+			d.ConnectionConfig = nil
+		}
+		in.IntegrationsConfigDefaults[key] = d
+	}
+	if in.WebhookURLOverride == nil && first != "" {
+		in.WebhookURLOverride = &first
+	}
 }
 
 // issueSession stores a session under a fresh token and answers 201 with the token, as both
@@ -156,6 +184,10 @@ func (a *API) getSession(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if r.URL.RawQuery != "" {
+		web.WriteError(w, web.InvalidQuery(unrecognizedQueryKeys(r)))
+		return
+	}
 	data := map[string]any{
 		"endUser": sess.EndUser,
 		"connectUISettings": map[string]any{
@@ -170,7 +202,15 @@ func (a *API) getSession(w http.ResponseWriter, r *http.Request) {
 	if sess.Defaults != nil {
 		defaults := map[string]any{}
 		for key, d := range sess.Defaults {
-			defaults[key] = map[string]any{"connection_config": d.ConnectionConfig, "authorization_params": d.AuthorizationParams}
+			// Nango writes what the session has: an unset key is left out, never null.
+			out := map[string]any{}
+			if d.ConnectionConfig != nil {
+				out["connection_config"] = d.ConnectionConfig
+			}
+			if d.AuthorizationParams != nil {
+				out["authorization_params"] = d.AuthorizationParams
+			}
+			defaults[key] = out
 		}
 		data["integrations_config_defaults"] = defaults
 	}
@@ -180,6 +220,9 @@ func (a *API) getSession(w http.ResponseWriter, r *http.Request) {
 	if sess.ReconnectID != "" {
 		data["isReconnecting"] = true
 	}
+	// A self-hosted Nango tells the Connect UI where its WebSocket is (the cloud omits it);
+	// the dev server is self-hosted.
+	data["websocketsPath"] = a.wsPath
 	web.WriteJSON(w, http.StatusOK, map[string]any{"data": data})
 }
 
@@ -238,7 +281,10 @@ func (a *API) decodeSessionBody(w http.ResponseWriter, r *http.Request, validate
 		web.WriteError(w, web.InvalidBody(errs))
 		return false
 	}
-	if err := json.Unmarshal(data, dst); err != nil {
+	// Decoded with JSON v2's exact key matching: encoding/json matches keys case-insensitively
+	// (and folds U+017F to s), so `overrides.x.DOCS_CONNECT` would pass validate, which reads
+	// exact keys, and still fill DocsConnect.
+	if err := jsonv2.Unmarshal(data, dst); err != nil {
 		web.WriteError(w, web.InvalidBody([]web.FieldError{{Code: "custom", Message: err.Error(), Path: []any{}}}))
 		return false
 	}

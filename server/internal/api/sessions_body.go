@@ -72,6 +72,7 @@ func checkSessionFields(v *web.Validator, body map[string]any, endUserRequired b
 		})
 		if config, ok := v.Object(defaults, "connection_config", p, false); ok {
 			v.Str(config, "oauth_scopes_override", web.At(p, "connection_config"), web.StrRule{})
+			checkDeprecatedWebhookURL(v, config, web.At(p, "connection_config"))
 		}
 	})
 	v.Record(body, "overrides", root, keyRule, func(_ string, val any, p []any) {
@@ -90,6 +91,22 @@ func checkSessionFields(v *web.Validator, body map[string]any, endUserRequired b
 		v.Record(body, "tags", root, web.StrRule{}, func(_ string, val any, p []any) {
 			v.StrValue(val, true, p, web.StrRule{})
 		})
+	}
+}
+
+// checkDeprecatedWebhookURL checks connection_config.webhook_url as Nango's
+// mapDeprecatedConnectionConfigWebhookUrl does: a webhook_url_override in all but name, with a
+// note on each issue.
+func checkDeprecatedWebhookURL(v *web.Validator, config map[string]any, path []any) {
+	if _, present := config["webhook_url"]; !present {
+		return
+	}
+	var probe web.Validator
+	if hook, ok := probe.Str(config, "webhook_url", path, web.StrRule{URL: true}); ok && pointsAtNango(hook) {
+		probe.Add(web.At(path, "webhook_url"), "custom", "Webhook URL override cannot point to nango.dev")
+	}
+	for _, e := range probe.Errs {
+		v.Add(e.Path, e.Code, e.Message+". Note: connection_config.webhook_url is deprecated; use top-level webhook_url_override instead.")
 	}
 }
 

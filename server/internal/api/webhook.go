@@ -45,9 +45,11 @@ func authWebhookBody(environment, operation, authMode string, c *store.Connectio
 		if u.Organization != nil {
 			endUser["organizationId"] = u.Organization.ID
 		}
-		if u.Tags != nil {
-			endUser["tags"] = u.Tags
+		userTags := u.Tags
+		if userTags == nil {
+			userTags = map[string]string{} // Nango sends `endUser.tags || {}`
 		}
+		endUser["tags"] = userTags
 		body["endUser"] = endUser
 	}
 	return body

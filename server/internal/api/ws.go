@@ -1,10 +1,10 @@
 package api
 
 import (
+	"container/list"
 	"context"
 	"encoding/json"
 	"log/slog"
-	"sort"
 	"sync"
 	"time"
 
@@ -27,11 +27,12 @@ type wsMessage struct {
 
 // wsOptions tunes the hub; zero values take the defaults below.
 type wsOptions struct {
-	PingInterval time.Duration // how often an idle socket is pinged (default 20 s)
-	PingTimeout  time.Duration // how long a pong may take before the socket is dropped (default 10 s)
-	Retain       time.Duration // how long a client id outlives its socket, with or without a kept result (default 2 min)
-	MaxRetained  int           // how many socket-less client ids are kept at most (default 1000)
-	Now          func() time.Time
+	PingInterval  time.Duration // how often an idle socket is pinged (default 20 s)
+	PingTimeout   time.Duration // how long a pong may take before the socket is dropped (default 10 s)
+	Retain        time.Duration // how long a client id outlives its socket, with or without a kept result (default 2 min)
+	MaxRetained   int           // how many socket-less client ids are kept at most (default 1000)
+	MaxPerAddress int           // open sockets one client address may hold (default 256)
+	Now           func() time.Time
 }
 
 func (o wsOptions) withDefaults() wsOptions {
@@ -47,6 +48,9 @@ func (o wsOptions) withDefaults() wsOptions {
 	if o.MaxRetained <= 0 {
 		o.MaxRetained = 1000
 	}
+	if o.MaxPerAddress <= 0 {
+		o.MaxPerAddress = 256
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -56,7 +60,9 @@ func (o wsOptions) withDefaults() wsOptions {
 // wsClient is one ws_client_id. Its socket may come and go (docs/wire.md §5): a result
 // published while no socket is attached is kept until the client resumes or Retain passes.
 type wsClient struct {
+	id    string
 	conn  *websocket.Conn // nil while no socket is attached
+	idle  *list.Element   // its place in wsHub.idle while conn is nil
 	gen   uint64          // which attachment conn is, so a finished socket never detaches its successor
 	ready bool            // the ack went out: results may be written to conn
 	done  bool            // its one outcome was handed to a socket (Nango forgets a client after one)
@@ -72,12 +78,49 @@ type wsHub struct {
 
 	mu      sync.Mutex
 	clients map[string]*wsClient
-	nextGen uint64
-	refuse  bool // fault injection: answer upgrades with 503
+	// idle holds the socket-less clients, oldest since first, so that forgetting the expired
+	// ones looks only at those it forgets: attach and detach cost the same with 16 sockets or
+	// 16,000 (a scan of every client on each made releasing N sockets quadratic).
+	idle     *list.List
+	examined int            // clients housekeeping has looked at: the test that keeps it linear reads it
+	perAddr  map[string]int // open sockets by client address
+	nextGen  uint64
+	refuse   bool // fault injection: answer upgrades with 503
 }
 
 func newWSHub(log *slog.Logger, opts wsOptions) *wsHub {
-	return &wsHub{opts: opts.withDefaults(), log: log, clients: map[string]*wsClient{}}
+	return &wsHub{opts: opts.withDefaults(), log: log, clients: map[string]*wsClient{}, idle: list.New(), perAddr: map[string]int{}}
+}
+
+// admit counts a socket against its client address, or refuses it at MaxPerAddress: the
+// sockets are unauthenticated, and each one costs the server two goroutines and a buffer.
+func (h *wsHub) admit(addr string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.perAddr[addr] >= h.opts.MaxPerAddress {
+		return false
+	}
+	h.perAddr[addr]++
+	return true
+}
+
+// release gives back what admit counted.
+func (h *wsHub) release(addr string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.perAddr[addr]--; h.perAddr[addr] <= 0 {
+		delete(h.perAddr, addr)
+	}
+}
+
+// goIdle records that c lost its socket at now. The caller holds h.mu.
+func (h *wsHub) goIdle(c *wsClient) {
+	c.conn, c.ready, c.since = nil, false, h.opts.Now()
+	if c.idle == nil {
+		c.idle = h.idle.PushBack(c)
+	} else {
+		h.idle.MoveToBack(c.idle)
+	}
 }
 
 // attach binds a new socket to the id it asks to resume, when that id is known, or to a fresh
@@ -92,11 +135,15 @@ func (h *wsHub) attach(requested string, conn *websocket.Conn) (id string, gen u
 		if c.conn != nil {
 			go c.conn.CloseNow()
 		}
+		if c.idle != nil {
+			h.idle.Remove(c.idle)
+			c.idle = nil
+		}
 		c.conn, c.gen, c.ready = conn, gen, false
 		return requested, gen
 	}
 	id = web.NewUUID()
-	h.clients[id] = &wsClient{conn: conn, gen: gen}
+	h.clients[id] = &wsClient{id: id, conn: conn, gen: gen}
 	return id, gen
 }
 
@@ -122,7 +169,7 @@ func (h *wsHub) detach(id string, gen uint64) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if c, ok := h.clients[id]; ok && c.gen == gen && c.conn != nil {
-		c.conn, c.ready, c.since = nil, false, h.opts.Now()
+		h.goIdle(c)
 	}
 	h.sweep()
 }
@@ -132,7 +179,8 @@ func (h *wsHub) requeue(id string, gen uint64, msg wsMessage) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if c, ok := h.clients[id]; ok && c.gen == gen {
-		c.conn, c.ready, c.done, c.kept, c.since = nil, false, false, &msg, h.opts.Now()
+		c.done, c.kept = false, &msg
+		h.goIdle(c)
 	}
 }
 
@@ -146,7 +194,10 @@ func (h *wsHub) publish(id string, msg wsMessage) {
 		return
 	}
 	if c.conn == nil || !c.ready {
-		c.kept, c.since = &msg, h.opts.Now()
+		c.kept = &msg
+		if c.conn == nil {
+			h.goIdle(c) // a kept outcome is retained for Retain from now
+		}
 		h.mu.Unlock()
 		return
 	}
@@ -167,25 +218,18 @@ func (h *wsHub) write(conn *websocket.Conn, msg wsMessage) error {
 }
 
 // sweep forgets socket-less clients older than Retain and, past MaxRetained, the oldest
-// others, so abandoned sockets never grow the map (Nango's does). The caller holds h.mu.
+// others, so abandoned sockets never grow the map (Nango's does). It looks only at the clients
+// it forgets, and at one more. The caller holds h.mu.
 func (h *wsHub) sweep() {
 	now := h.opts.Now()
-	var idle []string
-	for id, c := range h.clients {
-		if c.conn != nil {
-			continue
+	for e := h.idle.Front(); e != nil; e = h.idle.Front() {
+		h.examined++
+		c := e.Value.(*wsClient)
+		if now.Sub(c.since) < h.opts.Retain && h.idle.Len() <= h.opts.MaxRetained {
+			return
 		}
-		if now.Sub(c.since) >= h.opts.Retain {
-			delete(h.clients, id)
-			continue
-		}
-		idle = append(idle, id)
-	}
-	if extra := len(idle) - h.opts.MaxRetained; extra > 0 {
-		sort.Slice(idle, func(a, b int) bool { return h.clients[idle[a]].since.Before(h.clients[idle[b]].since) })
-		for _, id := range idle[:extra] {
-			delete(h.clients, id)
-		}
+		h.idle.Remove(e)
+		delete(h.clients, c.id)
 	}
 }
 
@@ -193,12 +237,7 @@ func (h *wsHub) sweep() {
 func (h *wsHub) counts() (open, known int) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for _, c := range h.clients {
-		if c.conn != nil {
-			open++
-		}
-	}
-	return open, len(h.clients)
+	return len(h.clients) - h.idle.Len(), len(h.clients)
 }
 
 // dropAll cuts every open socket without a close handshake, as a proxy does; the ids stay

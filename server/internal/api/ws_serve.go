@@ -2,6 +2,8 @@ package api
 
 import (
 	"context"
+	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -12,7 +14,7 @@ import (
 )
 
 // ServeHTTP upgrades the SDK's WebSocket (websocketsPath on the API host). Any origin may
-// connect, as with Nango. `?ws_client_id=<id>` asks to resume a known id (docs/wire.md §5);
+// connect, as with Nango; one client address holds at most MaxPerAddress sockets (429). `?ws_client_id=<id>` asks to resume a known id (docs/wire.md §5);
 // Nango ignores the query, so an unknown id simply gets a fresh one.
 func (h *wsHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
@@ -23,6 +25,13 @@ func (h *wsHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		web.WriteError(w, web.NewError(http.StatusServiceUnavailable, "websocket_refused", "WebSocket upgrades are refused (fault injection)."))
 		return
 	}
+	addr := clientAddress(r)
+	if !h.admit(addr) {
+		web.WriteError(w, web.NewError(http.StatusTooManyRequests, "too_many_websockets",
+			fmt.Sprintf("This address already holds %d WebSockets to the dev server, the most it allows: close some (each auth() in flight holds one).", h.opts.MaxPerAddress)))
+		return
+	}
+	defer h.release(addr)
 	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: []string{"*"}})
 	if err != nil {
 		return // Accept has answered the request
@@ -55,6 +64,16 @@ func (h *wsHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+}
+
+// clientAddress is the peer's IP: the sockets of one machine count together, whatever their
+// source ports.
+func clientAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
 
 // socketFaultRequested reads the ws_refuse fault from the upgrade's own query, which a page sets

@@ -3,9 +3,7 @@ package catalog
 import (
 	_ "embed"
 	"fmt"
-	"regexp"
 	"sort"
-	"strings"
 
 	"github.com/goccy/go-yaml"
 )
@@ -31,8 +29,12 @@ type Provider struct {
 	TokenRequestAuthMethod string
 	CodeParamInCallback    string
 	TokenResponseMetadata  []string
-	Docs                   string
-	Fields                 []ConfigField
+	// RequestURL and SignatureMethod are OAUTH1's: where the request token (temporary
+	// credentials) is fetched, and how requests are signed (HMAC-SHA1 unless said otherwise).
+	RequestURL      string
+	SignatureMethod string
+	Docs            string
+	Fields          []ConfigField
 	// Raw is the whole merged entry, served as is by GET /providers/{provider}.
 	Raw map[string]any
 }
@@ -57,7 +59,7 @@ type ConfigField struct {
 	Secret       bool     `json:"secret,omitempty"`
 	Order        int      `json:"order,omitempty"`
 
-	Check *regexp.Regexp `json:"-"` // the pattern in Go's dialect; nil when it has none
+	Check *FieldPattern `json:"-"` // the pattern in Go's dialect; nil when it has none
 }
 
 // Catalog is a loaded providers.yaml: every provider by name.
@@ -157,6 +159,8 @@ func parseProvider(name string, entry yaml.MapSlice) (*Provider, error) {
 		TokenRequestAuthMethod: scalar(lookup(entry, "token_request_auth_method")),
 		CodeParamInCallback:    scalar(lookup(entry, "authorization_code_param_in_callback")),
 		TokenResponseMetadata:  stringList(lookup(entry, "token_response_metadata")),
+		RequestURL:             scalar(lookup(entry, "request_url")),
+		SignatureMethod:        scalar(lookup(entry, "signature_method")),
 		Docs:                   scalar(lookup(entry, "docs")),
 		Raw:                    toJSONValue(entry).(map[string]any),
 	}
@@ -201,38 +205,13 @@ func parseField(name string, v any) (ConfigField, error) {
 	}
 	fmt.Sscan(scalar(lookup(m, "order")), &f.Order)
 	if f.Pattern != "" {
-		re, err := compileJSPattern(f.Pattern)
+		check, err := compileJSPattern(f.Pattern)
 		if err != nil {
 			return f, fmt.Errorf("field %s: %w", name, err)
 		}
-		f.Check = re
+		f.Check = check
 	}
 	return f, nil
-}
-
-// compileJSPattern compiles a providers.yaml pattern (a JS regex) with Go's RE2. RE2 has no
-// lookaround; Nango's patterns use it only as a leading negative lookahead that excludes some
-// otherwise valid values (Salesforce's Lightning hosts), so that guard is dropped and the rest of
-// the pattern still rules out anything that could change the URL's shape.
-func compileJSPattern(pattern string) (*regexp.Regexp, error) {
-	if re, err := regexp.Compile(pattern); err == nil {
-		return re, nil
-	}
-	if rest, ok := strings.CutPrefix(pattern, "^(?!"); ok {
-		depth := 1
-		for i, r := range rest {
-			switch r {
-			case '(':
-				depth++
-			case ')':
-				depth--
-			}
-			if depth == 0 {
-				return regexp.Compile("^" + rest[i+1:])
-			}
-		}
-	}
-	return nil, fmt.Errorf("pattern %q is not supported by Go's regexp", pattern)
 }
 
 func lookup(m yaml.MapSlice, key string) any {

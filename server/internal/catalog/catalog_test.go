@@ -39,6 +39,11 @@ func TestEmbeddedCatalog(t *testing.T) {
 	assert.Equal(t, []string{"offline_access"}, jira.DefaultScopes)
 	assert.Equal(t, []string{"audience", "prompt"}, jira.AuthorizationParams.Keys())
 
+	trello, _ := cat.Get("trello")
+	assert.Equal(t, "OAUTH1", trello.AuthMode)
+	assert.Equal(t, "https://trello.com/1/OAuthGetRequestToken", trello.RequestURL)
+	assert.Equal(t, "HMAC-SHA1", trello.SignatureMethod)
+
 	salesforce, _ := cat.Get("salesforce")
 	require.Len(t, salesforce.Fields, 2)
 	assert.Equal(t, []string{"instance_url", "hostname"}, []string{salesforce.Fields[0].Name, salesforce.Fields[1].Name}, "fields keep file order")

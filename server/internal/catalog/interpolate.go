@@ -21,6 +21,12 @@ var authorityRE = regexp.MustCompile(`^[A-Za-z0-9.-]+(:[0-9]{1,5})?$`)
 // Empty values count as missing. With encode, values are percent-encoded as encodeURIComponent
 // does, and nothing is ever decoded again.
 func Interpolate(template string, config *OrderedMap, encode bool) (string, bool) {
+	out, _, ok := interpolate(template, config, encode)
+	return out, ok
+}
+
+// interpolate is Interpolate that also returns the alternative it filled.
+func interpolate(template string, config *OrderedMap, encode bool) (out, alt string, ok bool) {
 	for _, alt := range strings.Split(template, "||") {
 		alt = strings.TrimSpace(alt)
 		complete := true
@@ -38,15 +44,41 @@ func Interpolate(template string, config *OrderedMap, encode bool) (string, bool
 			return v
 		})
 		if complete {
-			return out, true
+			return out, alt, true
 		}
 	}
-	return "", false
+	return "", "", false
+}
+
+// InterpolateURL fills a provider URL template (authorization_url, token_url) from config and
+// parses it. ok is false when a placeholder has no value. When the host itself came from config
+// (Salesforce's https://${connectionConfig.hostname}/…), it must be a public DNS name:
+// otherwise err wraps ErrHostNotAllowed. A host the template fixes is the operator's choice
+// and is taken as it is (the dev server's own loopback endpoints among them).
+func InterpolateURL(template string, config *OrderedMap) (u ProviderURL, ok bool, err error) {
+	raw, alt, ok := interpolate(template, config, true)
+	if !ok {
+		return ProviderURL{}, false, nil
+	}
+	if u, err = ParseProviderURL(raw); err != nil {
+		return ProviderURL{}, true, err
+	}
+	_, altRest, _ := strings.Cut(alt, "://")
+	altHost, _, _ := strings.Cut(altRest, "/")
+	if u.HostFromConfig = strings.Contains(altHost, "${"); u.HostFromConfig {
+		if err := checkConfigHost(u.Host); err != nil {
+			return ProviderURL{}, true, err
+		}
+	}
+	return u, true, nil
 }
 
 // ProviderURL is an interpolated provider URL split as the mock provider's paths carry it.
 type ProviderURL struct {
 	Scheme, Host, Path string // Path starts with "/", and stays percent-encoded
+	// HostFromConfig says the end user chose the host (through connection config): requests
+	// to it go through a dialer that refuses private addresses.
+	HostFromConfig bool
 }
 
 func (u ProviderURL) String() string { return u.Scheme + "://" + u.Host + u.Path }

@@ -165,7 +165,10 @@ func CompactJSON(v any) string {
 	return string(b)
 }
 
-// StableJSON writes v as JSON.stringify would after sorting keys: no HTML escaping.
+// StableJSON writes v as JSON.stringify would after sorting keys: no HTML escaping, and
+// U+2028 and U+2029 as they are (encoding/json always escapes them; JSON.stringify does not).
+// Nango's legacy webhook verifier hashes JSON.stringify of the parsed body, so a body that is
+// not already in that form fails it.
 func StableJSON(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -173,5 +176,29 @@ func StableJSON(v any) ([]byte, error) {
 	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
-	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+	return unescapeLineSeparators(bytes.TrimRight(buf.Bytes(), "\n")), nil
+}
+
+// unescapeLineSeparators turns encoding/json's \u2028 and \u2029 back into the characters,
+// escape by escape, so an escaped backslash followed by "u2028" stays text.
+func unescapeLineSeparators(b []byte) []byte {
+	if !bytes.Contains(b, []byte(`\u202`)) {
+		return b
+	}
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' || i+1 == len(b) {
+			out = append(out, b[i])
+			continue
+		}
+		switch string(b[i:min(i+6, len(b))]) {
+		case `\u2028`:
+			out, i = append(out, "\u2028"...), i+5
+		case `\u2029`:
+			out, i = append(out, "\u2029"...), i+5
+		default:
+			out, i = append(out, b[i], b[i+1]), i+1
+		}
+	}
+	return out
 }

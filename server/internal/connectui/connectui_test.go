@@ -14,7 +14,7 @@ import (
 
 func TestConnectUIPage(t *testing.T) {
 	t.Parallel()
-	h := Page("/connect/")
+	h := Page("/connect/", []string{"http://api.test:3003", `http://x"><script>`})
 	tests := []struct {
 		name, path, wantType, wantBody string
 	}{
@@ -34,9 +34,14 @@ func TestConnectUIPage(t *testing.T) {
 			csp := rec.Header().Get("Content-Security-Policy")
 			assert.Contains(t, csp, "script-src 'self' 'wasm-unsafe-eval'", "the page runs nango.wasm and nothing inline")
 			assert.Contains(t, csp, "frame-ancestors *", "any app may embed it")
+			assert.Contains(t, csp, "connect-src 'self' http://api.test:3003 ws://api.test:3003 ", "the page reaches only its API")
 		})
 	}
 	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/connect/", nil))
+	assert.Contains(t, rec.Body.String(), `<meta name="nango-api-origins" content="http://api.test:3003 http://x&#34;&gt;&lt;script&gt;">`, "the API origins reach the script, escaped")
+
+	rec = httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/connect/../server.go", nil))
 	assert.Equal(t, http.StatusNotFound, rec.Code)
 }
@@ -46,7 +51,7 @@ func TestConnectUIRoutes(t *testing.T) {
 	t.Parallel()
 	dist := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dist, "nango.js"), []byte("export default 1;"), 0o644))
-	h := Handler(web.NewSDKFiles(dist))
+	h := Handler(web.NewSDKFiles(dist), []string{"http://api.test:3003"})
 	for path, want := range map[string]string{"/": "connect.js", "/connect.js": "session_token", "/sdk/nango.js": "export default 1;", "/health": `"ok"`} {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/nango-wasm/nango-wasm/server/internal/catalog"
@@ -27,6 +28,7 @@ type App struct {
 	pages     *web.Pages
 	log       *slog.Logger
 	sdk       web.SDKFiles
+	hosts     []string // names, besides IP literals and localhost, the app answers to
 }
 
 // Config is what the demo app needs to know: where the API host is and its secret key, the
@@ -37,6 +39,9 @@ type Config struct {
 	Client    *http.Client
 	Log       *slog.Logger
 	SDK       web.SDKFiles
+	// Hosts are the names, besides IP literals and localhost, that the app answers to (the
+	// name of its listen address, when it has one).
+	Hosts []string
 }
 
 // demoTemplate is the demo page.
@@ -50,7 +55,11 @@ func New(cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &App{apiURL: cfg.APIURL, secretKey: cfg.SecretKey, client: cfg.Client, pages: pg, log: cfg.Log, sdk: cfg.SDK}, nil
+	hosts := make([]string, len(cfg.Hosts))
+	for i, h := range cfg.Hosts {
+		hosts[i] = strings.TrimSuffix(strings.ToLower(h), ".")
+	}
+	return &App{apiURL: cfg.APIURL, secretKey: cfg.SecretKey, client: cfg.Client, pages: pg, log: cfg.Log, sdk: cfg.SDK, hosts: hosts}, nil
 }
 
 // The demo's end user: fixed, so a connection read back shows where its tags came from.
@@ -72,6 +81,10 @@ func (d *App) page(w http.ResponseWriter, r *http.Request) {
 // connectSession is POST /api/connect-session: the page asks the backend for a session token,
 // optionally narrowed with allowed_integrations and integrations_config_defaults.
 func (d *App) connectSession(w http.ResponseWriter, r *http.Request) {
+	if apiErr := sameOriginJSON(r); apiErr != nil {
+		web.WriteError(w, apiErr)
+		return
+	}
 	raw, _, apiErr := web.ReadJSONObject(w, r)
 	if apiErr != nil {
 		web.WriteError(w, apiErr)
@@ -112,13 +125,19 @@ func (d *App) connectSession(w http.ResponseWriter, r *http.Request) {
 	web.WriteJSON(w, http.StatusOK, map[string]string{"token": created.Data.Token, "expires_at": created.Data.ExpiresAt})
 }
 
-// demoIntegration is an integration with the connection_config fields the form asks for.
+// demoIntegration is an integration with the fields the form asks for: its connection_config,
+// and, for the auth modes without a popup, its credentials (credentials.go).
 type demoIntegration struct {
 	UniqueKey        string                `json:"unique_key"`
 	Provider         string                `json:"provider"`
 	DisplayName      string                `json:"display_name"`
 	DocsConnect      string                `json:"docs_connect,omitempty"`
+	AuthMode         string                `json:"auth_mode"`
 	ConnectionConfig []catalog.ConfigField `json:"connection_config"`
+	// Credentials are the fields of auth()'s credentials; empty for the popup modes and NONE.
+	Credentials []catalog.ConfigField `json:"credentials"`
+	// CredentialsType is the credentials' `type`, for the modes the SDK routes by it.
+	CredentialsType string `json:"credentials_type,omitempty"`
 }
 
 // integrations is GET /api/integrations: GET /integrations, then GET /providers/{provider} for
@@ -146,7 +165,9 @@ func (d *App) integrations(w http.ResponseWriter, r *http.Request) {
 		var p struct {
 			Data struct {
 				DocsConnect      string                    `json:"docs_connect"`
+				AuthMode         string                    `json:"auth_mode"`
 				ConnectionConfig map[string]map[string]any `json:"connection_config"`
+				Credentials      map[string]map[string]any `json:"credentials"`
 			} `json:"data"`
 		}
 		if err := json.Unmarshal(resp, &p); err != nil {
@@ -154,21 +175,9 @@ func (d *App) integrations(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		in.DocsConnect = p.Data.DocsConnect
-		in.ConnectionConfig = []catalog.ConfigField{}
-		for name, raw := range p.Data.ConnectionConfig {
-			f := fieldFromJSON(name, raw)
-			if f.Automated || f.Hidden {
-				continue // the Connect UI does not ask for these either
-			}
-			in.ConnectionConfig = append(in.ConnectionConfig, f)
-		}
-		sort.Slice(in.ConnectionConfig, func(a, b int) bool {
-			fa, fb := in.ConnectionConfig[a], in.ConnectionConfig[b]
-			if fa.Order != fb.Order {
-				return fa.Order < fb.Order
-			}
-			return fa.Name < fb.Name
-		})
+		in.AuthMode = p.Data.AuthMode
+		in.ConnectionConfig = askedFields(p.Data.ConnectionConfig)
+		in.Credentials, in.CredentialsType = credentialFields(p.Data.AuthMode, p.Data.Credentials)
 	}
 	web.WriteJSON(w, http.StatusOK, map[string]any{"data": list.Data})
 }
@@ -197,6 +206,32 @@ func (d *App) connection(w http.ResponseWriter, r *http.Request) {
 		conn["credentials"] = map[string]any{"type": creds["type"], "expires_at": creds["expires_at"]}
 	}
 	web.WriteJSON(w, http.StatusOK, conn)
+}
+
+// askedFields are the fields of a provider's connection_config a form asks for, in the
+// provider's order: automated and hidden ones are not asked for, as in the Connect UI.
+func askedFields(raw map[string]map[string]any) []catalog.ConfigField {
+	return orderedFields(raw, func(f catalog.ConfigField) bool { return !f.Automated && !f.Hidden })
+}
+
+// orderedFields are the fields keep accepts, by order, then by name.
+func orderedFields(raw map[string]map[string]any, keep func(catalog.ConfigField) bool) []catalog.ConfigField {
+	fields := []catalog.ConfigField{}
+	for name, m := range raw {
+		f := fieldFromJSON(name, m)
+		if !keep(f) {
+			continue
+		}
+		fields = append(fields, f)
+	}
+	sort.Slice(fields, func(a, b int) bool {
+		fa, fb := fields[a], fields[b]
+		if fa.Order != fb.Order {
+			return fa.Order < fb.Order
+		}
+		return fa.Name < fb.Name
+	})
+	return fields
 }
 
 // fieldFromJSON reads a field of GET /providers/{provider} leniently: a YAML example or
@@ -284,5 +319,5 @@ func (d *App) Handler() http.Handler {
 	mux.HandleFunc("GET /sdk/{file}", d.sdk.Serve)
 	mux.HandleFunc("GET /health", web.Health)
 	mux.HandleFunc("/", web.NotFound)
-	return mux
+	return d.withHostCheck(mux)
 }

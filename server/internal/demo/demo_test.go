@@ -62,7 +62,7 @@ func TestDemoBackendAlone(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			resp := webtest.Do(t, http.DefaultClient, tc.method, app+tc.path, strings.NewReader(tc.body), nil)
+			resp := webtest.Do(t, http.DefaultClient, tc.method, app+tc.path, strings.NewReader(tc.body), webtest.SameOriginJSON(app))
 			require.Equal(t, tc.wantStatus, resp.Status, resp.Body)
 			assert.Equal(t, tc.wantCode, resp.Envelope(t)["code"])
 		})

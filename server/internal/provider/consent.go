@@ -83,6 +83,11 @@ func (m *Provider) consent(w http.ResponseWriter, r *http.Request) {
 		m.redirectBack(w, r, req, url.Values{"code": {m.issueCode(req, faults)}})
 		return
 	}
+	m.renderConsent(w, r, req)
+}
+
+// renderConsent shows the consent page for a checked request (OAuth2's or OAuth1's).
+func (m *Provider) renderConsent(w http.ResponseWriter, r *http.Request, req *consentRequest) {
 	scope := req.query.Get("scope")
 	m.pages.Render(w, http.StatusOK, "consent.html", consentView{
 		Integration:      req.client.Integration,

@@ -17,8 +17,14 @@ func (m *Provider) flowFaults(rawQuery string) catalog.FaultSet {
 	if err != nil {
 		return catalog.FaultSet{}
 	}
+	c, _ := m.client(q.Get("client_id"))
+	return faultsFor(c, q)
+}
+
+// faultsFor are the faults of a client (nil: none) and of an authorize query.
+func faultsFor(c *Client, q url.Values) catalog.FaultSet {
 	set := catalog.FaultSet{}
-	if c, ok := m.client(q.Get("client_id")); ok {
+	if c != nil {
 		set = set.Union(c.Faults)
 	}
 	if fromQuery, err := catalog.ParseFaults(q[catalog.FaultParam]...); err == nil {

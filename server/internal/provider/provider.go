@@ -25,10 +25,12 @@ type Client struct {
 	DisplayName      string
 	AuthorizationURL string // the provider's templates, to bind a code to its host
 	TokenURL         string
+	RequestURL       string           // OAUTH1: where request tokens are fetched
 	Faults           catalog.FaultSet // the integration's: configured, server-wide and coop
 
 	authorize *catalog.TemplateMatcher
 	token     *catalog.TemplateMatcher
+	request   *catalog.TemplateMatcher
 }
 
 // mockCode is an issued authorization code and everything it is bound to.
@@ -51,6 +53,7 @@ type Provider struct {
 	mu      sync.Mutex
 	clients map[string]*Client
 	codes   map[string]*mockCode
+	oauth1  *oauth1State
 }
 
 // consentTemplate is the consent page.
@@ -64,13 +67,14 @@ func New() (*Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Provider{pages: pg, now: time.Now, clients: map[string]*Client{}, codes: map[string]*mockCode{}}, nil
+	return &Provider{pages: pg, now: time.Now, clients: map[string]*Client{}, codes: map[string]*mockCode{}, oauth1: newOAuth1State()}, nil
 }
 
 // Register makes a client known (a client registered again is replaced).
 func (m *Provider) Register(c Client) {
 	c.authorize = catalog.NewTemplateMatcher(c.AuthorizationURL)
 	c.token = catalog.NewTemplateMatcher(c.TokenURL)
+	c.request = catalog.NewTemplateMatcher(c.RequestURL)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.clients[c.ID] = &c
@@ -115,6 +119,10 @@ func (m *Provider) Handler() http.Handler {
 	mux.HandleFunc("GET /oauth/authorize/{scheme}/{host}/{path...}", m.consent)
 	mux.HandleFunc("POST /oauth/authorize/{scheme}/{host}/{path...}", m.decide)
 	mux.HandleFunc("POST /oauth/token/{scheme}/{host}/{path...}", m.token)
+	mux.HandleFunc("POST /oauth/"+oauth1RequestKind+"/{scheme}/{host}/{path...}", m.requestTokenEndpoint)
+	mux.HandleFunc("GET /oauth/"+oauth1AuthorizeKind+"/{scheme}/{host}/{path...}", m.authorizeToken)
+	mux.HandleFunc("POST /oauth/"+oauth1AuthorizeKind+"/{scheme}/{host}/{path...}", m.decideToken)
+	mux.HandleFunc("POST /oauth/"+oauth1AccessKind+"/{scheme}/{host}/{path...}", m.accessTokenEndpoint)
 	mux.HandleFunc("POST /api/verify/{provider}", m.verify)
 	mux.HandleFunc("GET /health", web.Health)
 	mux.HandleFunc("/", web.NotFound)

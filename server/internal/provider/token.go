@@ -56,8 +56,14 @@ func (m *Provider) token(w http.ResponseWriter, r *http.Request) {
 		oauthError(w, http.StatusBadRequest, "invalid_grant", "The authorization code was not issued for this token endpoint.")
 		return
 	}
+	verifier := form.Get("code_verifier")
+	if code.Challenge == "" && verifier != "" {
+		// RFC 9700 §2.1.1: a verifier for a code issued without a challenge means the code was
+		// obtained in another flow (a downgrade: PKCE stripped from the authorize request).
+		oauthError(w, http.StatusBadRequest, "invalid_grant", "A code_verifier was sent for a code issued without a code_challenge (PKCE downgrade).")
+		return
+	}
 	if code.Challenge != "" {
-		verifier := form.Get("code_verifier")
 		if verifier == "" {
 			oauthError(w, http.StatusBadRequest, "invalid_grant", "The code_verifier is missing (PKCE).")
 			return

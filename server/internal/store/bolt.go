@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -24,25 +27,114 @@ type Bolt struct {
 	lastSweep time.Time
 }
 
+// errFileInUse is a data file another process holds.
+var errFileInUse = errors.New("in use by another process")
+
 // OpenBolt opens (or creates) the data file. It fails when another process holds it, when
-// it is not a nango-dev file, or when a newer nango-dev wrote it.
+// it is not a nango-dev file, when a newer nango-dev wrote it, when it is empty (a new secret
+// key is never minted over a path that exists) and when it is damaged (checked before bbolt
+// maps it, then with bbolt's own consistency check): each time with one line naming the file
+// and what to do. The file is made private (0600): it holds secrets.
 func OpenBolt(path string) (*Bolt, error) {
+	if err := checkBoltFile(path); err != nil {
+		return nil, boltOpenError(path, err)
+	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: boltOpenTimeout})
 	if err != nil {
 		if errors.Is(err, bolterrors.ErrTimeout) {
-			return nil, fmt.Errorf("nango: the data file %s is in use by another process", path)
+			err = errFileInUse
 		}
-		return nil, fmt.Errorf("nango: open the data file %s: %w", path, err)
+		return nil, boltOpenError(path, err)
+	}
+	if err := checkBoltTree(db); err != nil {
+		db.Close()
+		return nil, boltOpenError(path, err)
 	}
 	if err := db.Update(prepareSchema); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("nango: the data file %s: %w", path, err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("nango: the data file %s holds secrets and could not be made private (chmod 0600): %w", path, err)
 	}
 	// Concurrent flows share a commit (and its fsync): each write still returns only once its
 	// own change is committed, but a burst of flows pays for far fewer fsyncs.
 	db.MaxBatchDelay = 2 * time.Millisecond
 	return &Bolt{db: db}, nil
 }
+
+// errEmptyFile is a data file of 0 bytes: whatever was in it is gone.
+var errEmptyFile = errors.New("empty")
+
+// boltOpenError is the one line a refused data file gets.
+func boltOpenError(path string, err error) error {
+	switch {
+	case errors.Is(err, errFileInUse):
+		return fmt.Errorf("nango: the data file %s is in use by another process", path)
+	case errors.Is(err, errEmptyFile):
+		return fmt.Errorf("nango: the data file %s is empty (0 bytes), so it holds no secret key and no connections; nango-dev will not start afresh over it: delete it to start with a new store, or restore it from a backup", path)
+	case errors.Is(err, errDamaged):
+		return fmt.Errorf("nango: the data file %s is %v; nango-dev will not start on it: restore it from a backup, or move it aside to start with an empty store", path, err)
+	}
+	return fmt.Errorf("nango: open the data file %s: %w", path, err)
+}
+
+// checkBoltFile checks an existing data file before bbolt maps it (bolt_check.go).
+func checkBoltFile(path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // bbolt creates it
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if !info.Mode().IsRegular() {
+		return fmt.Errorf("it is not a regular file (%s)", info.Mode().Type())
+	}
+	unlock, err := lockShared(f, boltOpenTimeout)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if info, err = f.Stat(); err != nil { // the size once no writer holds the file
+		return err
+	}
+	if info.Size() == 0 {
+		return errEmptyFile
+	}
+	return checkBoltPages(f, info.Size())
+}
+
+// checkBoltTree runs bbolt's consistency check (pages reachable once, keys in order, no page
+// both used and free) on the file checkBoltPages found safe to map, then reads every record:
+// bbolt keeps no checksum of the data, so bytes damaged inside a value show only there.
+func checkBoltTree(db *bolt.DB) error {
+	return db.View(func(tx *bolt.Tx) error {
+		var first error
+		problems := 0
+		for err := range tx.Check() { // drained to the end: Check's goroutine writes them all
+			if first == nil {
+				first = err
+			}
+			problems++
+		}
+		switch {
+		case problems > 1:
+			return damaged("%s (and %d more problems)", oneLine(first), problems-1)
+		case problems == 1:
+			return damaged("%s", oneLine(first))
+		}
+		return checkBoltRecords(tx)
+	})
+}
+
+func oneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
 
 func connectionBoltKey(providerConfigKey, connectionID string) []byte {
 	return []byte(providerConfigKey + "\x00" + connectionID)

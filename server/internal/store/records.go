@@ -70,6 +70,7 @@ type OAuthState struct {
 	ClientID           string
 	ClientSecret       string // the integration's, or the flow's override; never logged
 	CodeVerifier       string // empty when the provider disables PKCE
+	RequestTokenSecret string // OAUTH1: the secret of the request token the popup approves; never logged
 	RedirectURI        string
 	OpenerOrigin       string // where the callback page may post its result; "" posts nothing
 	WSClientID         string
@@ -102,6 +103,15 @@ type OAuth2Credentials struct {
 	RefreshToken string         `json:"refresh_token,omitempty"`
 	ExpiresAt    string         `json:"expires_at,omitempty"` // ISO 8601, as JS's toISOString
 	Raw          map[string]any `json:"raw"`
+}
+
+// OAuth1Credentials are Nango's OAuth1Credentials: the access token and its secret, and the
+// provider's whole token response.
+type OAuth1Credentials struct {
+	Type             string            `json:"type"`
+	OAuthToken       string            `json:"oauth_token"`
+	OAuthTokenSecret string            `json:"oauth_token_secret"`
+	Raw              map[string]string `json:"raw"`
 }
 
 // Allows applies a session's allowed_integrations (nil allows all).

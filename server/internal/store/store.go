@@ -33,6 +33,13 @@ type Store interface {
 	ListConnections(f Filter) ([]*Connection, error)
 	DeleteConnection(providerConfigKey, connectionID string) (bool, error)
 
+	// Snapshot copies every session (expired ones too, until swept) and connection.
+	Snapshot() (*Snapshot, error)
+	// Replace swaps every session, pending OAuth state and connection for snap's, at once.
+	// Connection ids are kept and new ones continue after the highest; an empty snapshot is a
+	// reset. Settings (the secret key, the clients' seed) stay.
+	Replace(snap *Snapshot) error
+
 	// Setting returns a value the server must keep across restarts (a generated secret key,
 	// the seed of the dev clients' secrets), generating and storing it the first time.
 	Setting(name string, generate func() string) (string, error)

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -57,7 +58,11 @@ func (s SDKFiles) Serve(w http.ResponseWriter, r *http.Request) {
 	defer root.Close()
 	f, info, status := openRegular(root, name)
 	if f == nil {
-		WriteError(w, NewError(status, "not_found", "No such SDK file"))
+		if status == http.StatusNotFound {
+			WriteError(w, NewError(status, "not_found", "No such SDK file"))
+		} else {
+			WriteError(w, NewError(status, "server_error", "The SDK file could not be read"))
+		}
 		return
 	}
 	defer f.Close()
@@ -104,21 +109,33 @@ func (s SDKFiles) Serve(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(w, r, name, info.ModTime(), body)
 }
 
-// openRegular opens a regular file under root, or reports the status to answer.
+// openRegular opens a regular file under root, or reports the status to answer: 404 for
+// anything that is not a regular file inside root (a name the OS refuses, such as one with a
+// NUL; a link that leads out of root; a directory, device or FIFO), 500 only when a file that
+// is there cannot be read. It never blocks: a FIFO is refused before it is opened, and opened
+// non-blocking should one take a file's place in between.
 func openRegular(root *os.Root, name string) (*os.File, fs.FileInfo, int) {
-	f, err := root.Open(name)
+	if info, err := root.Stat(name); err != nil || !info.Mode().IsRegular() {
+		return nil, nil, unreadableStatus(err)
+	}
+	f, err := root.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, nil, http.StatusNotFound
-		}
-		return nil, nil, http.StatusInternalServerError
+		return nil, nil, unreadableStatus(err)
 	}
 	info, err := f.Stat()
 	if err != nil || !info.Mode().IsRegular() {
 		f.Close()
-		return nil, nil, http.StatusNotFound
+		return nil, nil, unreadableStatus(err)
 	}
 	return f, info, 0
+}
+
+// unreadableStatus is 404 unless a file is there but may not be read.
+func unreadableStatus(err error) int {
+	if errors.Is(err, fs.ErrPermission) {
+		return http.StatusInternalServerError
+	}
+	return http.StatusNotFound
 }
 
 // accepts reports whether an Accept-Encoding header allows a coding (q=0 refuses it).

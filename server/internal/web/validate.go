@@ -206,10 +206,18 @@ func (v *Validator) Number(q url.Values, key string, lo, hi float64) int {
 
 // SafeURL is a URL for a log line or an error message: scheme, host and path, never a query
 // (which may hold a token) or user info.
+// What is not an absolute URL ("not a url") is quoted as it was written, up to any query or
+// fragment, unless it could hold user info.
 func SafeURL(raw string) string {
 	u, err := url.Parse(raw)
-	if err != nil {
-		return "(invalid url)"
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		if strings.Contains(raw, "@") {
+			return "(invalid url)"
+		}
+		if i := strings.IndexAny(raw, "?#"); i >= 0 {
+			return raw[:i]
+		}
+		return raw
 	}
 	return u.Scheme + "://" + u.Host + u.Path
 }

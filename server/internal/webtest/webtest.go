@@ -5,12 +5,14 @@
 package webtest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -38,6 +40,11 @@ var PopupHeaders = map[string]string{
 	"Referer":        "http://app.test:3000/",
 	"Sec-Fetch-Dest": "document",
 	"Accept":         "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+}
+
+// SameOriginJSON are the headers of the demo page's own fetch to its backend at origin.
+func SameOriginJSON(origin string) map[string]string {
+	return map[string]string{"Content-Type": "application/json", "Origin": origin, "Sec-Fetch-Site": "same-origin"}
 }
 
 // Response is a whole response, read.
@@ -240,4 +247,31 @@ func ReadFrame(t *testing.T, conn *websocket.Conn) map[string]any {
 	var v map[string]any
 	require.NoError(t, json.Unmarshal(data, &v))
 	return v
+}
+
+// RunNode runs script in Node with input as JSON on its standard input, and decodes what it
+// writes to its standard output into out: for checks against JavaScript's own behaviour.
+func RunNode(t *testing.T, script string, input, out any) {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	require.NoError(t, err, "this check compares with Node")
+	data, err := json.Marshal(input)
+	require.NoError(t, err)
+	cmd := exec.Command(node, "-e", script)
+	cmd.Stdin = bytes.NewReader(data)
+	result, err := cmd.Output()
+	require.NoError(t, err, "node: %s", script)
+	require.NoError(t, json.Unmarshal(result, out), "node wrote %s", result)
+}
+
+// Emulator calls the emulator API (/emulator/...) of an API host with the secret key; body ""
+// sends none.
+func Emulator(t *testing.T, h APIHost, method, path, body string) Response {
+	t.Helper()
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	return Do(t, http.DefaultClient, method, h.APIURL()+"/emulator/"+path, r,
+		map[string]string{"Authorization": "Bearer " + h.SecretKey(), "Content-Type": "application/json"})
 }

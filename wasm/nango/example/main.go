@@ -144,6 +144,9 @@ func sessionToken() (string, error) {
 	init := js.Global().Get("Object").New()
 	init.Set("method", "POST")
 	init.Set("body", "{}")
+	headers := js.Global().Get("Object").New()
+	headers.Set("Content-Type", "application/json") // the backend takes only its own page's JSON
+	init.Set("headers", headers)
 	res, err := await(js.Global().Call("fetch", "/api/connect-session", init))
 	if err != nil {
 		return "", err

@@ -7,10 +7,17 @@
 import { setLang, t } from './strings.js';
 
 const query = new URLSearchParams(location.search);
-const apiURL = (query.get('apiURL') || location.origin).replace(/\/+$/, '');
+// The API origins the server serves this page for; ?apiURL= must name one of them. Anyone can
+// link to this page: an apiURL taken on trust would show another server's texts and send it
+// what the user types (and the page's Content-Security-Policy would block it anyway).
+const apiOrigins = (document.querySelector('meta[name="nango-api-origins"]')?.content || '').split(' ').filter(Boolean);
+const apiURL = allowedAPI(query.get('apiURL'));
 const detectClosedAuthWindow = query.get('detectClosedAuthWindow') === 'true';
 const themeParam = query.get('theme');
 const embedded = window.parent !== window;
+const systemDark = matchMedia('(prefers-color-scheme: dark)');
+let themeChosen = null; // applyTheme's last arguments, for when the OS scheme changes
+systemDark.addEventListener('change', () => { if (themeChosen?.theme === 'system') applyTheme(themeChosen.theme, themeChosen.colors); });
 const sdk = import('/sdk/nango.js');
 
 const $ = (id) => document.getElementById(id);
@@ -48,17 +55,42 @@ window.addEventListener('message', (ev) => {
 function requestClose() {
   if (embedded) toParent('close');
 }
+// A connect link opens the page on its own: nothing to close it into, so no ×.
+$('close').hidden = !embedded;
 $('close').addEventListener('click', requestClose);
 $('backdrop').addEventListener('click', (ev) => {
   if (ev.target === $('backdrop')) requestClose();
 });
 document.addEventListener('keydown', (ev) => {
-  if (ev.key === 'Escape') requestClose();
+  if (ev.key !== 'Escape') return;
+  const search = $('search');
+  if (ev.target === search && search.value !== '') { // the first Escape empties the search
+    ev.preventDefault();
+    search.value = '';
+    filterList();
+    return;
+  }
+  requestClose();
 });
 $('back').addEventListener('click', () => showList());
 
-if (query.get('session_token')) start(query.get('session_token'));
-toParent('ready');
+if (!apiURL) {
+  showFatal(t('apiNotAllowed', { api: apiOrigins[0] || location.origin }));
+} else {
+  if (query.get('session_token')) start(query.get('session_token'));
+  toParent('ready');
+}
+
+// allowedAPI is the API origin the page talks to: ?apiURL= when it is an origin the server
+// named (with or without a trailing slash), the page's own origin or the first named one
+// without it, and null for anything else.
+function allowedAPI(param) {
+  if (param === null) return apiOrigins.includes(location.origin) ? location.origin : apiOrigins[0] || null;
+  let url;
+  try { url = new URL(param); } catch { return null; }
+  if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) return null;
+  return apiOrigins.includes(url.origin) ? url.origin : null;
+}
 
 // ---- data ---------------------------------------------------------------------------------------
 
@@ -77,6 +109,7 @@ async function api(path) {
 }
 
 async function start(token) {
+  if (!apiURL) return; // a refused apiURL gets no token and no request
   state.token = token;
   showLoading();
   try {
@@ -137,13 +170,53 @@ function showList() {
     return;
   }
   const items = state.integrations.map((it) =>
-    el('li', {},
+    el('li', { 'data-search': (it.display_name + ' ' + it.unique_key).toLowerCase() },
       el('button', { type: 'button', class: 'integration', 'data-integration': it.unique_key, onclick: () => showIntegration(it) },
         el('img', { src: it.logo, alt: '' }),
         el('span', {}, el('span', { class: 'name', text: it.display_name }), el('br'), el('span', { class: 'key', text: it.unique_key })))));
-  setView(el('p', { class: 'lead', text: t('choose') }), el('ul', { class: 'integrations', id: 'integrations' }, ...items));
-  $('integrations').querySelector('button')?.focus();
+  const search = el('input', {
+    type: 'search', id: 'search', class: 'search', placeholder: t('search'), 'aria-label': t('search'),
+    'aria-controls': 'integrations', autocomplete: 'off', spellcheck: false, oninput: filterList, onkeydown: searchKeys,
+  });
+  setView(el('p', { class: 'lead', text: t('choose') }), search,
+    el('ul', { class: 'integrations', id: 'integrations' }, ...items),
+    el('p', { class: 'lead', id: 'no-match', role: 'status', hidden: true }));
+  search.focus();
 }
+
+// filterList shows the integrations whose name or key holds every word typed in the search.
+function filterList() {
+  const words = $('search').value.toLowerCase().split(/\s+/).filter(Boolean);
+  let shown = 0;
+  for (const li of $('integrations').children) {
+    li.hidden = !words.every((w) => li.dataset.search.includes(w));
+    if (!li.hidden) shown++;
+  }
+  const none = $('no-match');
+  none.hidden = shown > 0;
+  none.textContent = shown > 0 ? '' : t('noMatch', { query: $('search').value.trim() });
+}
+
+// searchKeys: ↓ moves from the search to the first integration shown; Enter opens it when the
+// search leaves one. In the list, ↑/↓ move between the integrations shown (Tab works too).
+function searchKeys(ev) {
+  const shown = [...$('integrations').querySelectorAll('li:not([hidden]) button')];
+  if (ev.key === 'ArrowDown' && shown.length) {
+    ev.preventDefault();
+    shown[0].focus();
+  } else if (ev.key === 'Enter' && shown.length === 1) {
+    ev.preventDefault();
+    shown[0].click();
+  }
+}
+
+$('view').addEventListener('keydown', (ev) => {
+  if ((ev.key !== 'ArrowDown' && ev.key !== 'ArrowUp') || !ev.target.matches('.integration')) return;
+  const shown = [...$('integrations').querySelectorAll('li:not([hidden]) button')];
+  const i = shown.indexOf(ev.target) + (ev.key === 'ArrowDown' ? 1 : -1);
+  ev.preventDefault();
+  (i < 0 ? $('search') : shown[Math.min(i, shown.length - 1)]).focus();
+});
 
 async function showIntegration(integration) {
   state.integration = integration;
@@ -371,16 +444,24 @@ function showSuccess() {
   const name = state.provider.display_name || state.integration.display_name;
   $('back').hidden = true;
   $('dialog-title').textContent = t('success');
-  const finish = el('button', { type: 'button', class: 'primary', id: 'finish', text: t('finish'), onclick: requestClose });
-  setView(el('div', { class: 'center', id: 'success' },
+  const success = el('div', { class: 'center', id: 'success', tabindex: '-1' },
     el('div', { class: 'check', 'aria-hidden': 'true', text: '✓' }),
-    el('p', { text: t('successText', { name }) })), finish);
+    el('p', { text: t('successText', { name }) }));
+  if (!embedded) { // a connect link: nothing to finish into, the text says the page can be closed
+    setView(success);
+    success.focus();
+    return;
+  }
+  const finish = el('button', { type: 'button', class: 'primary', id: 'finish', text: t('finish'), onclick: requestClose });
+  setView(success, finish);
   finish.focus();
 }
 
-// applyTheme sets light or dark, following the OS for "system", with the session's primary colour.
+// applyTheme sets light or dark, following the OS for "system" (also when it changes while the
+// page is open), with the session's primary colour.
 function applyTheme(theme, colors) {
-  const dark = theme === 'dark' || (theme === 'system' && matchMedia('(prefers-color-scheme: dark)').matches);
+  themeChosen = { theme, colors };
+  const dark = theme === 'dark' || (theme === 'system' && systemDark.matches);
   document.documentElement.dataset.theme = dark ? 'dark' : 'light';
   const primary = colors?.[dark ? 'dark' : 'light']?.primary;
   if (primary && /^#[0-9a-f]{3,8}$/i.test(primary)) document.documentElement.style.setProperty('--primary', primary);

@@ -4,6 +4,8 @@ const strings = {
   en: {
     title: 'Connect an account',
     choose: 'Choose the service you want to connect.',
+    search: 'Search integrations',
+    noMatch: 'No integration matches “{query}”.',
     close: 'Close',
     back: 'Back',
     loading: 'Loading…',
@@ -25,6 +27,7 @@ const strings = {
     successText: 'Your {name} account is connected. You can close this window.',
     noIntegrations: 'No integration is available for this session.',
     sessionInvalid: 'This connection link has expired or is not valid. Ask for a new one.',
+    apiNotAllowed: 'This connection link names an API this Connect UI does not work with. It works with {api}.',
     unknownError: 'Something went wrong. Try again.',
     popupBlocked: 'The browser blocked the sign-in window. Allow pop-ups for this site, then try again.',
     popupClosed: 'The sign-in window was closed before the connection was complete.',
@@ -38,6 +41,8 @@ const strings = {
   fr: {
     title: 'Connecter un compte',
     choose: 'Choisissez le service à connecter.',
+    search: 'Rechercher une intégration',
+    noMatch: 'Aucune intégration ne correspond à « {query} ».',
     close: 'Fermer',
     back: 'Retour',
     loading: 'Chargement…',
@@ -59,6 +64,7 @@ const strings = {
     successText: 'Votre compte {name} est connecté. Vous pouvez fermer cette fenêtre.',
     noIntegrations: 'Aucune intégration n’est disponible pour cette session.',
     sessionInvalid: 'Ce lien de connexion a expiré ou n’est pas valide. Demandez-en un nouveau.',
+    apiNotAllowed: 'Ce lien de connexion désigne une API avec laquelle cette Connect UI ne fonctionne pas. Elle fonctionne avec {api}.',
     unknownError: 'Une erreur est survenue. Réessayez.',
     popupBlocked: 'Le navigateur a bloqué la fenêtre de connexion. Autorisez les fenêtres pop-up pour ce site, puis réessayez.',
     popupClosed: 'La fenêtre de connexion a été fermée avant la fin de la connexion.',

@@ -55,12 +55,12 @@ $(DIST)/go-example.html: wasm/nango/example/index.html | $(DIST)
 $(DIST)/wasm_exec.js: $(WASMEXEC) | $(DIST)
 	cp $< $@
 
-# The glue: js/prelude.js, js/popup.js, the toolchain's wasm_exec.js verbatim inside a function
+# The glue: js/prelude.js, js/popup.js, js/values.js, the toolchain's wasm_exec.js verbatim inside a function
 # (js/runtime.js calls it in a try: it throws where JavaScript lacks what Go needs, and importing
 # the SDK must not), js/runtime.js, then an entry: the ES module, its esbuild twin, or the classic
 # script (inside a function of its own, so that it leaves no globals but its own).
-GLUE := js/prelude.js js/popup.js $(WASMEXEC) js/runtime.js
-glue = { cat js/prelude.js js/popup.js; echo 'function nangoInstallGo() {'; cat $(WASMEXEC); echo '}'; cat js/runtime.js $(1); }
+GLUE := js/prelude.js js/popup.js js/values.js $(WASMEXEC) js/runtime.js
+glue = { cat js/prelude.js js/popup.js js/values.js; echo 'function nangoInstallGo() {'; cat $(WASMEXEC); echo '}'; cat js/runtime.js $(1); }
 
 $(DIST)/nango.js: $(GLUE) js/esm.js | $(DIST)
 	$(call glue,js/esm.js) > $@

@@ -30,12 +30,17 @@ var pages embed.FS
 // inputs are the built files the bench measures and serves (make bench builds them).
 type inputs struct {
 	dist string // dist/
+	only string // the one section that runs (-only), or "" for all
 }
 
 func (in inputs) path(name string) string { return filepath.Join(in.dist, name) }
 
 // required lists what make bench must have built before go run ./bench.
 func (in inputs) required() []string {
+	sdk := []string{"nango.wasm", "nango.wasm.br", "nango.wasm.gz", "nango.js", "nango.js.br", "nango.js.gz", "wasm_exec.js", "bench/frontend.min.js"}
+	if in.only == "flows" {
+		return sdk
+	}
 	return append([]string{
 		"nango.wasm", "nango.wasm.br", "nango.wasm.gz", "nango.js", "nango.js.br", "nango.js.gz", "wasm_exec.js",
 		"bench/floor.wasm", "bench/floor.wasm.br", "bench/floor.wasm.gz", "bench/frontend.min.js",
@@ -106,10 +111,13 @@ func (e *env) prepareServeDir() error {
 	if err := harness.CopyDist(e.in.dist, dir, "nango.js", "nango.wasm", "wasm_exec.js"); err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
-	builds := map[string]string{"anchor.js": "bench/frontend.min.js", "floor.wasm": "bench/floor.wasm"}
-	apps, err := e.in.appFiles()
-	if err != nil {
-		return err
+	builds := map[string]string{"anchor.js": "bench/frontend.min.js"}
+	apps := map[string]string{}
+	if e.in.only == "" { // -only flows serves neither the floor nor the apps
+		builds["floor.wasm"] = "bench/floor.wasm"
+		if apps, err = e.in.appFiles(); err != nil {
+			return err
+		}
 	}
 	for dst, src := range apps {
 		if strings.HasSuffix(dst, ".br") || strings.HasSuffix(dst, ".gz") {

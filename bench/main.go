@@ -43,6 +43,7 @@ func main() {
 // narrow it (by the square root of their number) at the cost of minutes.
 type config struct {
 	dist, benchMD, wasmFlags     string
+	only                         string
 	startRounds, startWarm       int
 	netRounds                    int
 	flowRuns, firstRuns          int
@@ -71,6 +72,7 @@ func parseFlags() config {
 	flag.IntVar(&c.loadConc, "load-c", 32, "flows in flight in the load runs")
 	flag.IntVar(&c.loadRep, "load-reps", 3, "load runs (and as many ceiling runs)")
 	flag.DurationVar(&c.deadline, "deadline", 25*time.Minute, "the whole run stops with an error after this")
+	flag.StringVar(&c.only, "only", "", `run one section and print its rows, without writing BENCH.md: "flows" (sections 3 and 4, click to popup and round trip; needs make build and dist/bench/frontend.min.js only)`)
 	flag.Parse()
 	return c
 }
@@ -80,12 +82,18 @@ func run() error {
 	began := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), c.deadline)
 	defer cancel()
-	in := inputs{dist: c.dist}
+	in := inputs{dist: c.dist, only: c.only}
+	if c.only != "" && c.only != "flows" {
+		return fmt.Errorf("-only %q: the one section that runs alone is flows", c.only)
+	}
 	if err := in.check(); err != nil {
 		return err
 	}
 	res := results{wasmFlags: c.wasmFlags}
 	var err error
+	if c.only == "flows" {
+		return runFlowsOnly(ctx, in, c)
+	}
 	progress("sizes")
 	if res.sizes, err = measureAllSizes(in); err != nil {
 		return err
@@ -139,6 +147,25 @@ func run() error {
 		}
 		progress("wrote the make bench section of %s", c.benchMD)
 	}
+	return nil
+}
+
+// runFlowsOnly is -only flows: sections 3 and 4, printed, for comparing two builds of the SDK
+// in the same conditions without the 20 minutes of the whole run.
+func runFlowsOnly(ctx context.Context, in inputs, c config) error {
+	e, err := startEnv(ctx, in)
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	progress("click to popup and round trip: %d first clicks and %d flows per SDK", c.firstRuns, c.flowRuns)
+	res := results{}
+	if res.flows, err = e.measureFlows(c.flowRuns, c.firstRuns); err != nil {
+		return err
+	}
+	fmt.Print(rowsTable(res.flowRows()))
+	fmt.Printf("\nTimes: median (min–max); ratios of medians with their 95%% bootstrap interval. First clicks %d fresh pages per SDK and per wait; later clicks %d flows per SDK, interleaved.\n",
+		c.firstRuns, c.flowRuns)
 	return nil
 }
 

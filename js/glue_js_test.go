@@ -1,12 +1,12 @@
 //go:build js && wasm
 
-// Package glue_test holds the glue's JavaScript rules (js/popup.js) equal to the Go rules they
-// stand in for before nango.wasm is ready: the same JavaScript values go through both, in Node
-// (make test-wasm).
+// Package glue_test holds the glue's JavaScript rules (js/popup.js, js/values.js) equal to the Go
+// rules they stand in for: the same JavaScript values go through both, in Node (make test-wasm).
 package glue_test
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"testing"
 
@@ -17,12 +17,16 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// glue evaluates js/popup.js and returns its functions by name.
+// glue evaluates js/popup.js and js/values.js and returns their functions by name.
 func glue(t *testing.T) safejs.Value {
 	t.Helper()
-	src, err := os.ReadFile("popup.js")
-	require.NoError(t, err)
-	return eval(t, string(src)+"\nreturn { nangoPopupFeatures, nangoOpensPopup };")
+	var src []byte
+	for _, name := range []string{"popup.js", "values.js"} {
+		b, err := os.ReadFile(name)
+		require.NoError(t, err)
+		src = append(append(src, b...), '\n')
+	}
+	return eval(t, string(src)+"return { nangoPopupFeatures, nangoOpensPopup, nangoEncodeValue, nangoCallArgs };")
 }
 
 // eval runs a function body in Node and returns what it returns.
@@ -137,6 +141,104 @@ func TestOpensPopupEqualsGo(t *testing.T) {
 		return true
 	})
 	require.Greater(t, compared, 30)
+}
+
+// What the glue encodes for nango.wasm (js/values.js) decodes to what browser.ToGo reads from the
+// same value across the bridge: shapes, key order, numbers of every kind, strings JSON escapes,
+// opaque values, cycles and nesting beyond ToGo's depth.
+func TestEncodedValuesEqualToGo(t *testing.T) {
+	g := glue(t)
+	cases := eval(t, `
+		const cyclic = { name: "c" }; cyclic.self = cyclic;
+		let deep = { end: true }; for (let i = 0; i < 40; i++) deep = { next: deep, i };
+		class Thing { constructor() { this.a = 1; } }
+		const sparse = [1, , 3]; sparse.extra = 'ignored';
+		return [
+			undefined, null, true, false, 0, -0, 1, -1, 42, 2 ** 53 - 1, -(2 ** 53 - 1), 2 ** 53, 0.1, -2.5e-7, 1e21, 1e300, NaN, Infinity, -Infinity, 5e-324,
+			'', 'acme', 'quote " backslash \\ slash / tab \t newline \n nul \u0000 del \u007f', 'é ü 日本 🎉', '\ud800 lone', 'lone \udc00', '\ud83c\udf89',
+			[], [1, 'two', null, undefined, [true]], sparse, {}, Object.create(null),
+			{ b: 1, 2: 'two', a: [true, null, undefined, 'x'], u: undefined, n: { deep: 'yes' } },
+			{ params: { subdomain: 'acme' }, authorization_params: { nango_dev_fault: 'auto_approve' }, user_scope: ['a', 'b'], timeout: Infinity },
+			{ 'key "quoted"': 1, '': 2, 'ключ': 3 },
+			function named() {}, () => 1, Symbol('s'), 10n, new Date(0), new Thing(), new Map(), /re/, new AbortController().signal,
+			{ f() {}, d: new Date(0), s: Symbol('x') }, cyclic, deep,
+		];`)
+	n, err := cases.Length()
+	require.NoError(t, err)
+	for i := range n {
+		v, _ := cases.Index(i)
+		encoded, err := g.Call("nangoEncodeValue", v)
+		require.NoError(t, err)
+		text, _ := encoded.String()
+		got, err := auth.DecodeValue(text)
+		require.NoError(t, err, "case %d: %s", i, text)
+		var want any = auth.Opaque{Kind: "bigint"} // which syscall/js cannot read (Value.Type panics)
+		if text != `!"bigint"` {
+			want = browser.ToGo(v)
+		}
+		assert.Equal(t, goString(want), goString(got), "case %d: %s", i, text)
+	}
+	require.Greater(t, n, 45)
+
+	// A getter that throws reads as undefined. (Through ToGo it would stop the Go runtime:
+	// syscall/js's property read does not catch what JavaScript throws.)
+	encoded, err := g.Call("nangoEncodeValue", eval(t, `return { ok: 1, get bad() { throw new Error('no'); }, after: 'x' };`))
+	require.NoError(t, err)
+	text, _ := encoded.String()
+	assert.Equal(t, `{"ok":1,"bad":u,"after":"x"}`, text)
+}
+
+// nangoCallArgs passes the AbortSignal of the options as itself, the options argument's first,
+// as jsapi read it from the options before: an object's signal that is an object, nothing else.
+func TestCallArgsFindTheSignal(t *testing.T) {
+	g := glue(t)
+	cases := eval(t, `
+		const a = new AbortController().signal, b = new AbortController().signal;
+		return [
+			[['k', { signal: a }, { signal: b }], a], [['k', undefined, { signal: b }], b], [['k', 'conn', { signal: b }], b],
+			[['k', { signal: null }, { signal: b }], b], [['k', { signal: 'no' }], undefined], [['k', { get signal() { throw new Error('x'); } }, { signal: b }], b],
+			[['k', [], undefined], undefined], [['k'], undefined],
+		];`)
+	eachPair(t, cases, func(i int, args, want safejs.Value) bool {
+		list := make([]any, 0, 3)
+		n, _ := args.Length()
+		for j := range n {
+			v, _ := args.Index(j)
+			list = append(list, v)
+		}
+		got, err := g.Call("nangoCallArgs", list...)
+		require.NoError(t, err)
+		signal, _ := got.Index(1)
+		assert.True(t, signal.Equal(want), "case %d: the signal", i)
+		text, _ := got.Index(0)
+		s, _ := text.String()
+		decoded, err := auth.DecodeValue(s)
+		require.NoError(t, err)
+		assert.Len(t, decoded, n, "case %d: every argument is encoded", i)
+		return true
+	})
+}
+
+// goString prints a value of the model with numbers by their bits, so -0 and NaN compare.
+func goString(v any) string {
+	switch v := v.(type) {
+	case float64:
+		return fmt.Sprintf("num(%x)", math.Float64bits(v))
+	case []any:
+		s := "["
+		for _, item := range v {
+			s += goString(item) + ","
+		}
+		return s + "]"
+	case *auth.Object:
+		s := "{"
+		for _, k := range v.Keys() {
+			item, _ := v.Get(k)
+			s += fmt.Sprintf("%q:%s,", k, goString(item))
+		}
+		return s + "}"
+	}
+	return fmt.Sprintf("%#v", v)
 }
 
 func describe(v safejs.Value) string {

@@ -108,18 +108,23 @@ function nangoCall(site, name, ...args) {
   return r;
 }
 
-// Calls an export that returns a Promise. nango.wasm decides what is thrown synchronously (what
-// the anchor throws synchronously, and invalid options); the rest rejects. The promise still
-// settles if the Go runtime ever stops.
+// Calls an export that settles a Promise: the glue makes it, and hands the export its resolve
+// and reject as the last two arguments (one bridge crossing less than a Promise made in Go, whose
+// executor calls back into Go). nango.wasm decides what is thrown synchronously (what the anchor
+// throws synchronously, and invalid options); the rest rejects. The promise still settles if
+// the Go runtime ever stops.
 function nangoCallAsync(site, name, ...args) {
-  const p = nangoCall(site, name, ...args);
-  return new Promise((resolve, reject) => {
-    nangoState.pending.add(reject);
-    p.then(
-      (v) => { nangoState.pending.delete(reject); resolve(v); },
-      (e) => { nangoState.pending.delete(reject); reject(e instanceof Error ? e : nangoAuthError(e, site)); }
-    );
-  });
+  let resolve, reject;
+  const p = new Promise((ok, fail) => { resolve = ok; reject = fail; });
+  const fail = (e) => { nangoState.pending.delete(fail); reject(e instanceof Error ? e : nangoAuthError(e, site)); };
+  nangoState.pending.add(fail);
+  try {
+    nangoCall(site, name, ...args, (v) => { nangoState.pending.delete(fail); resolve(v); }, fail);
+  } catch (e) {
+    nangoState.pending.delete(fail);
+    throw e;
+  }
+  return p;
 }
 
 const nangoInstances = typeof FinalizationRegistry === 'function'
@@ -159,17 +164,17 @@ class Nango {
   auth(providerConfigKey, connectionIdOrOptions, moreOptions) {
     const site = new Error();
     const popup = this.#openEarly(nangoOpensPopup(connectionIdOrOptions, moreOptions));
-    return this.#call(site, 'auth', [providerConfigKey, connectionIdOrOptions, moreOptions], popup);
+    return this.#call(site, 'auth', [...nangoCallArgs(providerConfigKey, connectionIdOrOptions, moreOptions), popup], popup);
   }
 
   create(providerConfigKey, connectionIdOrConnectionConfig, moreConnectionConfig) {
-    return this.#call(new Error(), 'create', [providerConfigKey, connectionIdOrConnectionConfig, moreConnectionConfig]);
+    return this.#call(new Error(), 'create', nangoCallArgs(providerConfigKey, connectionIdOrConnectionConfig, moreConnectionConfig).slice(0, 1));
   }
 
   reconnect(providerConfigKey, options) {
     const site = new Error();
     const popup = this.#openEarly(nangoOpensPopup(options));
-    return this.#call(site, 'reconnect', [providerConfigKey, options], popup);
+    return this.#call(site, 'reconnect', [...nangoCallArgs(providerConfigKey, options), popup], popup);
   }
 
   clear() {
@@ -194,7 +199,8 @@ class Nango {
     return popup;
   }
 
-  // Runs an export now, or once nango.wasm is ready; a window opened early goes last.
+  // Runs an export now, or once nango.wasm is ready. popup is the window opened early, if any
+  // (args pass it on), for the glue to close when the call cannot run.
   #call(site, name, args, popup) {
     if (nangoState.binding) return nangoCallAsync(site, name, this.#client(site), ...args);
     return new Promise((resolve, reject) => {
@@ -204,7 +210,7 @@ class Nango {
       };
       nangoWhenReady(() => {
         try {
-          nangoCallAsync(site, name, this.#client(site), ...args, ...(popup === undefined ? [] : [popup])).then(resolve, reject);
+          nangoCallAsync(site, name, this.#client(site), ...args).then(resolve, reject);
         } catch (e) {
           dropWindow();
           reject(e);

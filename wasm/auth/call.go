@@ -2,7 +2,6 @@ package auth
 
 import (
 	"math"
-	"strconv"
 	"strings"
 )
 
@@ -139,7 +138,26 @@ func parseIntegrationKey(key any) (string, *AuthError) {
 		valid = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("~:.@ _-", c) >= 0
 	}
 	if !valid {
-		return "", invalidOption("providerConfigKey " + strconv.Quote(k) + " is not an integration's unique key (Nango's are up to 255 letters, digits, spaces and ~ : . @ _ -)")
+		return "", invalidOption("providerConfigKey " + quoted(k) + " is not an integration's unique key (Nango's are up to 255 letters, digits, spaces and ~ : . @ _ -)")
 	}
 	return k, nil
+}
+
+// quoted puts a rejected key in quotes for its error message, with quotes, backslashes and
+// control characters escaped as JSON escapes them. (strconv.Quote, which also escapes what
+// Unicode deems unprintable, brings ~5 KB of Unicode tables into nango.wasm, brotli.)
+func quoted(s string) string {
+	const hex = "0123456789abcdef"
+	out := []byte{'"'}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
+			out = append(out, '\\', c)
+		case c < 0x20 || c == 0x7f:
+			out = append(out, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
+		default:
+			out = append(out, c)
+		}
+	}
+	return string(append(out, '"'))
 }

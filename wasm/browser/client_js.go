@@ -71,7 +71,7 @@ func (c *Client) StartIn(popup safejs.Value, call auth.AuthCall, signal safejs.V
 		return settledPending(auth.NewError(auth.UnknownError, "nango-wasm could not draw a random nonce: "+err.Error())), nil
 	}
 	query := auth.WithNonce(auth.QueryString(call.ConnectionID, c.opts, call.Options), nonce)
-	href, _, err := ResolveURL(c.opts.Host+"/oauth/connect/"+call.ProviderConfigKey+query, "")
+	href, err := serializeURL(c.opts.Host + "/oauth/connect/" + call.ProviderConfigKey + query)
 	if err != nil {
 		closePopup(popup) // the anchor leaves it open and blank
 		return settledPending(auth.ErrInvalidHostURL()), nil

@@ -17,12 +17,13 @@ var openWindow = openPopup
 // (https://developer.mozilla.org/docs/Glossary/Transient_activation). The window opens blank
 // and is navigated once the URL is known. It reports false when the browser blocked it.
 func openPopup(width, height float64) (safejs.Value, bool) {
-	screen, _ := global("window").Get("screen")
+	window := global("window")
+	screen, _ := window.Get("screen")
 	sw, _ := numberProp(screen, "width")
 	sh, _ := numberProp(screen, "height")
 	features := auth.WindowFeatures(auth.ComputeLayout(sw, sh, width, height))
 	// No "noopener": the callback page needs window.opener to post its result back.
-	popup, err := global("window").Call("open", "", "_blank", features)
+	popup, err := window.Call("open", "", "_blank", features)
 	if err != nil {
 		return safejs.Value{}, false
 	}

@@ -36,15 +36,13 @@ func Prewarm() {
 	if err != nil {
 		return
 	}
-	params, err := newObject("subdomain", "prewarm")
-	if err != nil {
+	// The arguments as the glue encodes them (js/values.js), decoded as jsapi decodes them.
+	args, err := auth.DecodeValue(`["prewarm",{"params":{"subdomain":"prewarm"},"authorization_params":{"subdomain":"prewarm","n":#3ff8000000000000}},u]`)
+	list, _ := args.([]any)
+	if err != nil || len(list) != 3 {
 		return
 	}
-	jsOpts, err := newObject("params", params, "authorization_params", params)
-	if err != nil {
-		return
-	}
-	call, aerr := auth.ParseAuthCall("prewarm", ToGo(jsOpts), auth.Undefined)
+	call, aerr := auth.ParseAuthCall(list[0], list[1], list[2])
 	if aerr != nil {
 		return
 	}
@@ -52,7 +50,9 @@ func Prewarm() {
 	if err != nil {
 		return
 	}
-	if _, settle, err := NewPromise(); err == nil {
+	// Function.prototype does nothing: it stands in for the resolve and reject of the glue's Promise.
+	if noop, err := global("Function").Get("prototype"); err == nil {
+		settle := SettlerOf(noop, noop)
 		pending.OnSettle(func(r auth.Result, err error) {
 			if v, verr := ResultValue(r); verr == nil && err == nil {
 				settle.Resolve(v)
@@ -64,10 +64,11 @@ func Prewarm() {
 	// it; it asks collectSoon instead, which collects at the next idle moment the garbage of
 	// start-up and this run, which would otherwise land in the middle of the user's first flow.
 	_ = standIn.Set("closed", true)
-	frame, err := global("JSON").Call("parse", `{"message_type":"success","provider_config_key":"prewarm","connection_id":"prewarm","is_pending":false}`)
-	if err == nil {
-		pending.r.dispatch(auth.SocketFrame{Data: ToGo(frame)})
+	data, err := safejs.ValueOf(`{"message_type":"success","provider_config_key":"prewarm","connection_id":"prewarm","is_pending":false}`)
+	if frame, ok := frameValue(data); ok && err == nil {
+		pending.r.dispatch(auth.SocketFrame{Data: frame})
 	}
+	_ = ToGo(standIn) // reads the popup's messages
 	pending.r.dispatch(auth.Cleared{}) // settles it if the frame did not
 	_ = ErrorValue(auth.ServerError("callback_err", "prewarm", nil))
 	_ = ToJS(call.Options)

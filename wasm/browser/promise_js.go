@@ -10,29 +10,18 @@ import (
 
 var errStopped = errors.New("nango: stopped waiting for a JavaScript promise")
 
-// Settler settles one JavaScript Promise, once.
+// Settler settles one JavaScript Promise, once, through the resolve and reject functions of its
+// executor. The glue makes the Promise and passes them in (nangoCallAsync in js/runtime.js): a
+// Promise made in Go would cost a js.Func for its executor and a call from JavaScript back into
+// Go on every auth().
 type Settler struct {
 	resolve, reject safejs.Value
 	done            bool
 }
 
-// NewPromise returns a pending Promise and its Settler. The executor runs synchronously inside
-// `new Promise`, so it is released as soon as the constructor returns.
-func NewPromise() (safejs.Value, *Settler, error) {
-	s := &Settler{}
-	executor, err := newCallback(func(_ safejs.Value, args []safejs.Value) any {
-		s.resolve, s.reject = args[0], args[1]
-		return nil
-	}, nil)
-	if err != nil {
-		return safejs.Value{}, nil, err
-	}
-	defer executor.Release()
-	p, err := global("Promise").New(executor.Value())
-	if err != nil {
-		return safejs.Value{}, nil, err
-	}
-	return p, s, nil
+// SettlerOf settles a Promise through its resolve and reject functions.
+func SettlerOf(resolve, reject safejs.Value) *Settler {
+	return &Settler{resolve: resolve, reject: reject}
 }
 
 // Resolve fulfils the promise; later calls do nothing.
@@ -51,13 +40,9 @@ func (s *Settler) Reject(err error) {
 	}
 }
 
-// PromiseOf runs work in a goroutine and returns a Promise of its result. A panic in work
-// rejects the Promise with unknown_error instead of killing the runtime.
-func PromiseOf(work func() (any, error)) (safejs.Value, error) {
-	p, s, err := NewPromise()
-	if err != nil {
-		return safejs.Value{}, err
-	}
+// Go runs work in a goroutine and settles the promise with its result. A panic in work rejects
+// it with unknown_error instead of killing the runtime.
+func (s *Settler) Go(work func() (any, error)) {
 	go func() {
 		v, err := Recover(work)
 		if err != nil {
@@ -66,7 +51,6 @@ func PromiseOf(work func() (any, error)) (safejs.Value, error) {
 		}
 		s.Resolve(v)
 	}()
-	return p, nil
 }
 
 // Recover runs work and returns a panic in it as an error: a panic in a goroutine the SDK

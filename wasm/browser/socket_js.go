@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/hack-pad/safejs"
+	"github.com/nango-wasm/nango-wasm/wasm/auth"
 )
 
 // socketConstructor is the WebSocket class, read when a flow opens its socket; Prewarm puts an
@@ -31,11 +32,9 @@ func openSocket(url string, onFrame func(data any), onDown func(reason string), 
 	s := &socket{ws: ws}
 	stop, err := listen(ws, "message", func(ev safejs.Value) {
 		data, _ := ev.Get("data")
-		parsed, err := global("JSON").Call("parse", data)
-		if err != nil {
-			return // not JSON: not a Nango frame
+		if frame, ok := frameValue(data); ok {
+			onFrame(frame)
 		}
-		onFrame(ToGo(parsed))
 	}, onPanic)
 	if err != nil {
 		s.Close()
@@ -64,4 +63,20 @@ func (s *socket) Close() {
 	}
 	s.stops = nil
 	_, _ = s.ws.Call("close")
+}
+
+// frameValue reads a frame's JSON. Nango's frames (compact JSON, no fractions) are read in Go from
+// the one string, as the glue's encoding is (auth.DecodeValue); any other JSON goes through the
+// browser's JSON.parse and ToGo, a bridge call per key and value. Not JSON: not a Nango frame.
+func frameValue(data safejs.Value) (any, bool) {
+	if text, err := data.String(); err == nil && data.Type() == safejs.TypeString {
+		if v, err := auth.DecodeValue(text); err == nil {
+			return v, true
+		}
+	}
+	parsed, err := global("JSON").Call("parse", data)
+	if err != nil {
+		return nil, false
+	}
+	return ToGo(parsed), true
 }

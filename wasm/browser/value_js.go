@@ -171,5 +171,5 @@ func global(name string) safejs.Value {
 
 var (
 	builtins     = map[string]safejs.Value{}
-	builtinNames = map[string]bool{"Object": true, "Array": true, "JSON": true, "Promise": true, "String": true, "URL": true}
+	builtinNames = map[string]bool{"Object": true, "Array": true, "JSON": true, "Promise": true, "String": true, "URL": true, "Uint8Array": true}
 )

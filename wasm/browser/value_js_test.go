@@ -36,10 +36,10 @@ func TestToGoSurvivesCycles(t *testing.T) {
 	require.IsType(t, &auth.Object{}, v)
 }
 
-func TestPromiseOfRecoversPanics(t *testing.T) {
-	p, err := PromiseOf(func() (any, error) { panic("boom") })
-	require.NoError(t, err)
-	_, err = Await(p, nil)
+func TestSettlerGoRecoversPanics(t *testing.T) {
+	held := jsEval(t, `(() => { const o = {}; o.p = new Promise((a, b) => { o.resolve = a; o.reject = b; }); return o; })()`)
+	SettlerOf(get(t, held, "resolve"), get(t, held, "reject")).Go(func() (any, error) { panic("boom") })
+	_, err := Await(get(t, held, "p"), nil)
 	require.Error(t, err)
 	assert.Equal(t, "nango-wasm internal error: boom", err.Error())
 }
@@ -55,4 +55,20 @@ func TestAwait(t *testing.T) {
 	close(stop)
 	_, err = Await(jsEval(t, `new Promise(() => {})`), stop)
 	assert.True(t, errors.Is(err, errStopped))
+}
+
+// A WebSocket frame reads the same whichever way it goes: compact JSON with integers in Go from
+// the one string, any other JSON through JSON.parse; what is not JSON is no frame.
+func TestFrameValue(t *testing.T) {
+	for _, text := range []string{
+		`{"message_type":"success","provider_config_key":"zendesk","connection_id":"c-1","is_pending":false,"n":[1,null]}`,
+		"{ \"message_type\": \"error\",\n  \"error_type\": \"x\", \"ratio\": 0.5, \"big\": 1e300 }",
+	} {
+		got, ok := frameValue(jsEval(t, jsString(text)))
+		require.True(t, ok, text)
+		want := ToGo(jsEval(t, "JSON.parse("+jsString(text)+")"))
+		assert.Equal(t, want, got, text)
+	}
+	_, ok := frameValue(jsEval(t, `'not json'`))
+	assert.False(t, ok)
 }

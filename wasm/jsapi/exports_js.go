@@ -3,6 +3,8 @@
 package jsapi
 
 import (
+	"errors"
+
 	"github.com/hack-pad/safejs"
 	"github.com/nango-wasm/nango-wasm/wasm/auth"
 	"github.com/nango-wasm/nango-wasm/wasm/browser"
@@ -20,39 +22,42 @@ func NewClient(args []safejs.Value) (any, error) {
 	return clients.add(c), nil
 }
 
-// Auth is auth(providerConfigKey, connectionIdOrOptions?, moreOptions?, popup?) → Promise. The
-// glue passes popup when the call was made before nango.wasm was ready: the window it opened
-// inside the click (browser.Client.StartIn).
+// Auth is auth(providerConfigKey, connectionIdOrOptions?, moreOptions?): (handle, arguments,
+// signal, popup, resolve, reject). arguments are the call's as one encoded array
+// (nangoCallArgs in js/values.js, auth.DecodeValue), signal the AbortSignal among the options.
+// The glue passes popup when the call was made before nango.wasm was ready: the window it
+// opened inside the click (browser.Client.StartIn).
 func Auth(args []safejs.Value) (any, error) {
-	c, err := client(args)
-	if err != nil {
-		return nil, err
-	}
-	return startAuth(c, arg(args, 1), arg(args, 2), arg(args, 3), arg(args, 4))
+	return startAuth(args, false)
 }
 
-// Reconnect is reconnect(providerConfigKey, options?, popup?) → Promise; it needs a session token.
+// Reconnect is reconnect(providerConfigKey, options?), with Auth's arguments; it needs a
+// session token.
 func Reconnect(args []safejs.Value) (any, error) {
+	return startAuth(args, true)
+}
+
+func startAuth(args []safejs.Value, reconnect bool) (any, error) {
 	c, err := client(args)
 	if err != nil {
 		return nil, err
 	}
-	if c.Options().ConnectSessionToken == "" {
+	if reconnect && c.Options().ConnectSessionToken == "" {
 		return nil, auth.ErrReconnectNeedsToken()
 	}
-	return startAuth(c, arg(args, 1), arg(args, 2), safejs.Undefined(), arg(args, 3))
-}
-
-func startAuth(c *browser.Client, key, second, third, popup safejs.Value) (any, error) {
 	// The anchor checks credentials before it looks at the arguments.
 	if err := c.Options().EnsureCredentials(); err != nil {
 		return nil, err
 	}
-	call, perr := auth.ParseAuthCall(browser.ToGo(key), browser.ToGo(second), browser.ToGo(third))
+	key, second, third, err := callArgs(args)
+	if err != nil {
+		return nil, err
+	}
+	call, perr := auth.ParseAuthCall(key, second, third)
 	if perr != nil {
 		return nil, perr
 	}
-	signal := signalOf(second, third)
+	signal, popup, settle := arg(args, 2), arg(args, 3), settler(args)
 	if call.IsCustomAuth() {
 		if popup.Type() == safejs.TypeObject { // the glue's rule said popup; it is held equal to this one
 			_, _ = popup.Call("close")
@@ -61,22 +66,19 @@ func startAuth(c *browser.Client, key, second, third, popup safejs.Value) (any, 
 		if _, hasCredentials := call.Options.Object("credentials"); !hasCredentials {
 			return nil, rerr // the anchor throws this one synchronously
 		}
-		return browser.PromiseOf(func() (any, error) {
+		settle.Go(func() (any, error) {
 			if rerr != nil {
 				return nil, rerr
 			}
 			return c.CustomAuth(req, call.TimeoutMS, signal)
 		})
+		return nil, nil
 	}
 	pending, err := c.StartIn(popup, call, signal)
 	if err != nil {
 		return nil, err
 	}
 	// Settled in the task in which the flow ends, without a goroutine in between.
-	p, settle, err := browser.NewPromise()
-	if err != nil {
-		return nil, err
-	}
 	pending.OnSettle(func(r auth.Result, err error) {
 		if err != nil {
 			settle.Reject(err)
@@ -89,32 +91,42 @@ func startAuth(c *browser.Client, key, second, third, popup safejs.Value) (any, 
 		}
 		settle.Resolve(v)
 	})
-	return p, nil
+	return nil, nil
 }
 
-// signalOf finds the AbortSignal in the options the way the merge sees it: the options argument
-// wins over moreOptions.
-func signalOf(second, third safejs.Value) safejs.Value {
-	for _, o := range []safejs.Value{second, third} {
-		if o.Type() != safejs.TypeObject {
-			continue
-		}
-		if s, err := o.Get("signal"); err == nil && s.Type() == safejs.TypeObject {
-			return s
-		}
+// callArgs decodes the call's arguments (key, second, third): one string from the glue.
+func callArgs(args []safejs.Value) (key, second, third any, err error) {
+	text, err := arg(args, 1).String()
+	if err != nil {
+		return nil, nil, nil, err
 	}
-	return safejs.Undefined()
+	v, err := auth.DecodeValue(text)
+	list, isList := v.([]any)
+	if err != nil || !isList {
+		return nil, nil, nil, errors.New("nango-wasm: the glue passed malformed arguments")
+	}
+	list = append(list, auth.Undefined, auth.Undefined, auth.Undefined)
+	return list[0], list[1], list[2], nil
 }
 
-// Create is create(providerConfigKey, connectionIdOrConfig?, moreConfig?) → Promise. Unlike
-// auth(), it is async in the anchor, so every failure rejects.
+// settler settles the Promise whose resolve and reject the glue passes last (nangoCallAsync).
+func settler(args []safejs.Value) *browser.Settler {
+	return browser.SettlerOf(arg(args, len(args)-2), arg(args, len(args)-1))
+}
+
+// Create is create(providerConfigKey, connectionIdOrConfig?, moreConfig?): (handle, arguments,
+// resolve, reject), arguments encoded as Auth's. Unlike auth(), it is async in the anchor, so
+// every failure rejects.
 func Create(args []safejs.Value) (any, error) {
 	c, err := client(args)
 	if err != nil {
 		return nil, err
 	}
-	key, second, third := browser.ToGo(arg(args, 1)), browser.ToGo(arg(args, 2)), browser.ToGo(arg(args, 3))
-	return browser.PromiseOf(func() (any, error) {
+	key, second, third, err := callArgs(args)
+	if err != nil {
+		return nil, err
+	}
+	settler(args).Go(func() (any, error) {
 		if err := c.Options().EnsureCredentials(); err != nil {
 			return nil, err
 		}
@@ -124,6 +136,7 @@ func Create(args []safejs.Value) (any, error) {
 		}
 		return c.CustomAuth(req, auth.DefaultTimeoutMS, safejs.Undefined())
 	})
+	return nil, nil
 }
 
 // Clear is clear().

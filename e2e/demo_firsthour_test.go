@@ -45,7 +45,7 @@ func colorScheme(t *testing.T, ctx context.Context, scheme string) {
 func TestDemoPageFirstClickConnects(t *testing.T) {
 	ctx := openDemo(t, "/")
 	key := value(t, ctx, chromedp.Value(chromedp.CSS("#integration-select")), "the selected integration")
-	assert.Equal(t, "github", key, "the first popup integration is the default")
+	assert.Equal(t, "github", key, "the first OAuth2 integration is the default")
 	for _, scheme := range []string{"light", "dark"} {
 		colorScheme(t, ctx, scheme)
 		shot(t, ctx, "demo-first-"+scheme)

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -108,7 +109,8 @@ func (e *env) prepareServeDir() error {
 	}
 	e.serveDir = dir
 	e.stop = append(e.stop, func() { _ = os.RemoveAll(dir) })
-	if err := harness.CopyDist(e.in.dist, dir, "nango.js", "nango.wasm", "wasm_exec.js"); err != nil {
+	sdk := []string{"nango.js", "nango.wasm", "wasm_exec.js"}
+	if err := harness.CopyDist(e.in.dist, dir, sdk...); err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
 	builds := map[string]string{"anchor.js": "bench/frontend.min.js"}
@@ -123,7 +125,7 @@ func (e *env) prepareServeDir() error {
 		if strings.HasSuffix(dst, ".br") || strings.HasSuffix(dst, ".gz") {
 			continue // CopyBuilt copies them with the file they compress
 		}
-		if _, taken := builds[dst]; taken || dst == "nango.js" || dst == "nango.wasm" || dst == "wasm_exec.js" {
+		if _, taken := builds[dst]; taken || slices.Contains(sdk, dst) {
 			return fmt.Errorf("bench: the app's %s would replace the SDK's", dst)
 		}
 		builds[dst] = src

@@ -195,11 +195,7 @@ func (s *webhookSender) forget(key string, d *webhookDestination) {
 // grace period is not spent waiting for it. The caller holds s.mu.
 func (s *webhookSender) dispatch(d *webhookDestination) {
 	if s.ctx.Err() != nil { // shutdown gave up: nothing more starts
-		for _, job := range d.ready {
-			s.observer.dropped(job.id, "the server is shutting down")
-			s.done()
-		}
-		d.ready = nil
+		s.dropReady(d, "the server is shutting down")
 		return
 	}
 	slots := s.limits.concurrency
@@ -207,11 +203,7 @@ func (s *webhookSender) dispatch(d *webhookDestination) {
 		if wait := time.Until(d.pausedUntil); wait > 0 {
 			if s.closed && len(d.ready) > 0 {
 				s.log.Warn("shutdown: webhooks to a failing receiver dropped", "receiver", d.key, "dropped", len(d.ready))
-				for _, job := range d.ready {
-					s.observer.dropped(job.id, "the server is shutting down and its receiver keeps failing")
-					s.done()
-				}
-				d.ready = nil
+				s.dropReady(d, "the server is shutting down and its receiver keeps failing")
 			}
 			if d.wake == nil && len(d.ready) > 0 {
 				d.wake = time.AfterFunc(wait, func() { s.wakeUp(d) })
@@ -227,6 +219,15 @@ func (s *webhookSender) dispatch(d *webhookDestination) {
 		d.inflight++
 		s.wg.Go(func() { s.attempt(d, job) })
 	}
+}
+
+// dropReady gives up every webhook waiting in d's queue, for reason. The caller holds s.mu.
+func (s *webhookSender) dropReady(d *webhookDestination, reason string) {
+	for _, job := range d.ready {
+		s.observer.dropped(job.id, reason)
+		s.done()
+	}
+	d.ready = nil
 }
 
 func (s *webhookSender) wakeUp(d *webhookDestination) {

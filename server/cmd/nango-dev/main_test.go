@@ -34,7 +34,7 @@ func TestMain(m *testing.M) {
 type devProcess struct {
 	cmd    *exec.Cmd
 	apiURL string
-	stderr *strings.Builder
+	stderr *lockedBuffer // written by the process's pipe copier while the test reads it
 }
 
 // startDev runs nango-dev with args and waits until it prints its API origin.
@@ -44,8 +44,8 @@ func startDev(t *testing.T, args ...string) *devProcess {
 	cmd.Env = append(os.Environ(), subprocessEnv+"=1")
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
-	p := &devProcess{cmd: cmd, stderr: &strings.Builder{}}
-	cmd.Stderr = &lockedWriter{w: p.stderr}
+	p := &devProcess{cmd: cmd, stderr: &lockedBuffer{}}
+	cmd.Stderr = p.stderr
 	require.NoError(t, cmd.Start())
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
@@ -69,15 +69,21 @@ func startDev(t *testing.T, args ...string) *devProcess {
 	return p
 }
 
-type lockedWriter struct {
+type lockedBuffer struct {
 	mu sync.Mutex
-	w  io.Writer
+	b  strings.Builder
 }
 
-func (l *lockedWriter) Write(b []byte) (int, error) {
+func (l *lockedBuffer) Write(b []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.w.Write(b)
+	return l.b.Write(b)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 const testSecretKey = "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b"

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/nango-wasm/nango-wasm/server"
 	"github.com/stretchr/testify/assert"
@@ -67,8 +68,10 @@ func TestUseSDKPicksAndWarns(t *testing.T) {
 // gets the reason instead of a bare 404.
 func TestStartWithoutSDKWarnsAndSaysWhy(t *testing.T) {
 	dev := startDev(t) // -dist is an empty folder
-	// The warning is written before the server starts, so before startDev saw its banner.
-	assert.Contains(t, dev.stderr.String(), "holds no nango.wasm")
+	// The warning comes once the server runs, on stderr, which the test reads apart from the
+	// banner on stdout: it may arrive a moment after the banner did.
+	require.Eventually(t, func() bool { return strings.Contains(dev.stderr.String(), "holds no nango.wasm") },
+		5*time.Second, 10*time.Millisecond, "no warning: %s", dev.stderr.String())
 	res, err := http.Get(dev.apiURL + "/sdk/nango.js")
 	require.NoError(t, err)
 	defer res.Body.Close()

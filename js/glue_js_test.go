@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"syscall/js"
 	"testing"
 
 	"github.com/hack-pad/safejs"
@@ -20,13 +21,21 @@ import (
 // glue evaluates js/popup.js and js/values.js and returns their functions by name.
 func glue(t *testing.T) safejs.Value {
 	t.Helper()
-	var src []byte
+	return eval(t, glueSource(t)+"return { nangoPopupFeatures, nangoOpensPopup, nangoEncodeValue, nangoReadOptions, nangoCallArgs };")
+}
+
+// glueSource is js/popup.js and js/values.js. AuthError is js/runtime.js's, which cannot run
+// alone (it starts the Go runtime): the e2e tests check the real one's errors
+// (e2e/unreadable_test.go).
+func glueSource(t *testing.T) string {
+	t.Helper()
+	src := "class AuthError extends Error { constructor(message, type, options) { super(message, options); this.type = type; } }\n"
 	for _, name := range []string{"popup.js", "values.js"} {
 		b, err := os.ReadFile(name)
 		require.NoError(t, err)
-		src = append(append(src, b...), '\n')
+		src += string(b) + "\n"
 	}
-	return eval(t, string(src)+"return { nangoPopupFeatures, nangoOpensPopup, nangoEncodeValue, nangoCallArgs };")
+	return src
 }
 
 // eval runs a function body in Node and returns what it returns.
@@ -180,43 +189,130 @@ func TestEncodedValuesEqualToGo(t *testing.T) {
 	}
 	require.Greater(t, n, 45)
 
-	// A getter that throws reads as undefined. (Through ToGo it would stop the Go runtime:
-	// syscall/js's property read does not catch what JavaScript throws.)
-	encoded, err := g.Call("nangoEncodeValue", eval(t, `return { ok: 1, get bad() { throw new Error('no'); }, after: 'x' };`))
-	require.NoError(t, err)
-	text, _ := encoded.String()
-	assert.Equal(t, `{"ok":1,"bad":u,"after":"x"}`, text)
 }
 
-// nangoCallArgs passes the AbortSignal of the options as itself, the options argument's first,
-// as jsapi read it from the options before: an object's signal that is an object, nothing else.
-func TestCallArgsFindTheSignal(t *testing.T) {
+// A read that throws (a getter, a Proxy trap, a revoked Proxy) is an AuthError of type
+// invalid_options that names the option where it is, says what was thrown, and keeps it as its
+// cause. (Through ToGo it would stop the Go runtime: syscall/js's property read does not catch
+// what JavaScript throws.)
+func TestUnreadableValuesAreNamedErrors(t *testing.T) {
 	g := glue(t)
 	cases := eval(t, `
-		const a = new AbortController().signal, b = new AbortController().signal;
+		const boom = () => { throw new Error('boom'); };
+		const trap = new Proxy({ a: 1 }, { get: boom });
+		const revoked = Proxy.revocable({}, {}); revoked.revoke();
 		return [
-			[['k', { signal: a }, { signal: b }], a], [['k', undefined, { signal: b }], b], [['k', 'conn', { signal: b }], b],
-			[['k', { signal: null }, { signal: b }], b], [['k', { signal: 'no' }], undefined], [['k', { get signal() { throw new Error('x'); } }, { signal: b }], b],
-			[['k', [], undefined], undefined], [['k'], undefined],
+			[{ ok: 1, get bad() { return boom(); }, after: 'x' }, 'the option bad could not be read: boom'],
+			[{ params: { list: [1, { get deep() { return boom(); } }] } }, 'the option params.list[1].deep could not be read: boom'],
+			[{ params: trap }, 'the option params.a could not be read: boom'],
+			[trap, 'the option a could not be read: boom'],
+			[new Proxy({}, { ownKeys: boom }), 'the options could not be read: boom'],
+			[{ nested: new Proxy({}, { getPrototypeOf: boom }) }, 'the option nested could not be read: boom'],
+			[{ gone: revoked.proxy }, "the option gone could not be read: Cannot perform 'IsArray' on a proxy that has been revoked"],
+			[{ get odd() { throw { get message() { return boom(); } }; } }, 'the option odd could not be read: a value that cannot be read'],
+			[{ get text() { throw 'plain'; } }, 'the option text could not be read: plain'],
 		];`)
-	eachPair(t, cases, func(i int, args, want safejs.Value) bool {
-		list := make([]any, 0, 3)
-		n, _ := args.Length()
-		for j := range n {
-			v, _ := args.Index(j)
-			list = append(list, v)
-		}
-		got, err := g.Call("nangoCallArgs", list...)
-		require.NoError(t, err)
-		signal, _ := got.Index(1)
-		assert.True(t, signal.Equal(want), "case %d: the signal", i)
-		text, _ := got.Index(0)
-		s, _ := text.String()
-		decoded, err := auth.DecodeValue(s)
-		require.NoError(t, err)
-		assert.Len(t, decoded, n, "case %d: every argument is encoded", i)
+	compared := eachPair(t, cases, func(i int, v, want safejs.Value) bool {
+		_, err := g.Call("nangoEncodeValue", v)
+		requireInvalidOptions(t, err, str(want), "case %d", i)
 		return true
 	})
+	require.Equal(t, 9, compared)
+
+	// An options object is copied, each getter read once, and its copy encoded; when the copy
+	// fails, the error still names the option.
+	got, err := g.Call("nangoReadOptions", eval(t, `return { host: 'h', get width() { return 800; } };`), "the Nango option")
+	require.NoError(t, err)
+	copied, _ := got.Index(0)
+	encoded, _ := got.Index(1)
+	assert.Equal(t, `{"host":"h","width":800}`, describe(copied))
+	assert.Equal(t, `{"host":"h","width":800}`, str(encoded))
+	_, err = g.Call("nangoReadOptions", eval(t, `return new Proxy({ host: 'h' }, { get() { throw new Error('boom'); } });`), "the Nango option")
+	requireInvalidOptions(t, err, "the Nango option host could not be read: boom", "a Proxy")
+}
+
+// requireInvalidOptions checks err is what the glue throws: an AuthError of type invalid_options
+// with that message, whose cause is what was thrown.
+func requireInvalidOptions(t *testing.T, err error, message string, msgAndArgs ...any) {
+	t.Helper()
+	var thrown js.Error
+	require.ErrorAs(t, err, &thrown, msgAndArgs...)
+	e := safejs.Safe(thrown.Value)
+	typ, _ := e.Get("type")
+	msg, _ := e.Get("message")
+	cause, _ := e.Get("cause")
+	assert.Equal(t, "invalid_options", str(typ), msgAndArgs...)
+	assert.Equal(t, message, str(msg), msgAndArgs...)
+	assert.NotEqual(t, safejs.TypeUndefined, cause.Type(), msgAndArgs...)
+}
+
+// items is a JavaScript array's items, as arguments for a call.
+func items(t *testing.T, arr safejs.Value) []any {
+	t.Helper()
+	n, err := arr.Length()
+	require.NoError(t, err)
+	list := make([]any, n)
+	for i := range list {
+		list[i], _ = arr.Index(i)
+	}
+	return list
+}
+
+func str(v safejs.Value) string {
+	s, _ := v.String()
+	return s
+}
+
+// nangoCallArgs encodes every argument and hands nango.wasm, for the signal option (the options
+// argument's first, as in their merge), the glue's own AbortSignal that follows it: it aborts
+// with the app signal's reason as text, and nango.wasm never reads the app's object.
+func TestCallArgsFollowTheSignal(t *testing.T) {
+	g := glue(t)
+	got := eval(t, `
+		const { nangoCallArgs } = (() => { `+glueSource(t)+` return { nangoCallArgs }; })();
+		const a = new AbortController(), b = new AbortController(), done = new AbortController();
+		done.abort(new Error('already gone'));
+		const follows = (args, controller, reason) => {
+			const [encoded, own] = nangoCallArgs(...args);
+			if (!(own instanceof AbortSignal) || own === controller.signal || own.aborted !== controller.signal.aborted) return 'not a follower: ' + encoded;
+			if (!controller.signal.aborted) controller.abort(reason);
+			return own.aborted + ' ' + JSON.stringify(own.reason) + ' ' + encoded;
+		};
+		const once = nangoCallArgs('k', { signal: b.signal })[1];
+		return [
+			follows(['k', { signal: a.signal }, { signal: b.signal }], a, 'left'),
+			String(once === nangoCallArgs('k', 'conn', { signal: b.signal })[1]),
+			follows(['k', { signal: null }, { signal: b.signal }], b, new Error('user left')),
+			follows(['k', { signal: done.signal }], done),
+			follows(['k', 'conn', { signal: new AbortController().signal }], { signal: { aborted: false }, abort() {} }),
+			String(nangoCallArgs('k', [], undefined)[1]) + ' ' + nangoCallArgs('k', [], undefined)[0],
+			nangoCallArgs('k').length + ' ' + String(nangoCallArgs('k')[1]) + ' ' + nangoCallArgs('k')[0],
+		];`)
+	want := []string{
+		`true "left" ["k",{"signal":!"object"},{"signal":!"object"}]`,
+		"true",
+		`true "user left" ["k",{"signal":null},{"signal":!"object"}]`,
+		`true "already gone" ["k",{"signal":!"object"}]`,
+		`false undefined ["k","conn",{"signal":!"object"}]`,
+		"undefined [\"k\",[],u]",
+		"2 undefined [\"k\"]",
+	}
+	for i, w := range want {
+		v, err := got.Index(i)
+		require.NoError(t, err)
+		assert.Equal(t, w, str(v), "case %d", i)
+	}
+
+	for i, c := range []struct{ args, message string }{
+		{`'k', { signal: 'no' }`, "the option signal is not an AbortSignal: signal.addEventListener is not a function"},
+		{`'k', { get signal() { throw new Error('x'); } }, { signal: new AbortController().signal }`, "the option signal could not be read: x"},
+		{`'k', { signal: { get aborted() { throw new Error('boom'); }, addEventListener() {} } }`, "the option signal.aborted could not be read: boom"},
+		{`'k', { signal: new (class { get aborted() { throw new Error('boom'); } })() }`, "the option signal is not an AbortSignal: boom"},
+		{`'k', 'conn', { signal: { aborted: false, addEventListener() { throw new Error('refused'); } } }`, "the option signal is not an AbortSignal: refused"},
+	} {
+		_, err := g.Call("nangoCallArgs", items(t, eval(t, `return [`+c.args+`];`))...)
+		requireInvalidOptions(t, err, c.message, "case %d", i)
+	}
 }
 
 // goString prints a value of the model with numbers by their bits, so -0 and NaN compare.

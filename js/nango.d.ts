@@ -56,7 +56,10 @@ export interface NangoWasmAuthOptions {
      * @default 900000 (15 minutes)
      */
     timeout?: number;
-    /** nango-wasm: aborting this signal rejects the call with type `aborted` and closes the popup. */
+    /**
+     * nango-wasm: aborting this signal rejects the call with type `aborted` and closes the popup.
+     * Anything else than an AbortSignal (or null) throws `invalid_options`.
+     */
     signal?: AbortSignal;
     /**
      * nango-wasm: `'websocket'` is Nango's channel, `'postMessage'` the callback page's, `'auto'`
@@ -239,7 +242,12 @@ export type NangoOptions = {
 
 export declare class AuthError extends Error {
     type: AuthErrorType;
-    constructor(message: string, type: AuthErrorType);
+    /**
+     * nango-wasm: for `invalid_options` thrown because reading an option threw (a getter, a
+     * Proxy trap), what it threw.
+     */
+    cause?: unknown;
+    constructor(message: string, type: AuthErrorType, options?: { cause?: unknown });
 }
 
 /** The value of `nango.win` while a popup flow is pending. */
@@ -255,7 +263,8 @@ export default class Nango {
     /**
      * @throws {AuthError} `invalid_host_url`, or nango-wasm's `invalid_options`. nango-wasm: made
      * before nango.wasm runs (see `ready`), the instance is checked once it does, and the first
-     * call after that throws (or rejects with) the error instead.
+     * call after that throws (or rejects with) the error instead; an option whose reading throws
+     * is thrown at once.
      */
     constructor(config?: NangoOptions);
     /**

@@ -30,8 +30,8 @@ nangoRestoreGlobals(['Go', 'TextEncoder', 'TextDecoder']);
 
 /** AuthError is what every failure of auth(), create() and reconnect() is: an Error with a `type`. */
 class AuthError extends Error {
-  constructor(message, type) {
-    super(message);
+  constructor(message, type, options) {
+    super(message, options);
     this.name = 'AuthError';
     this.type = type;
   }
@@ -136,12 +136,13 @@ class Nango {
   // Do not rename, part of the public api (as in @nangohq/frontend).
   win = null;
   #options;
+  #encoded; // the options as nango.wasm reads them (js/values.js)
   #handle = 0;
   // What nango.wasm threw at options given before it was ready: the first call after it throws it.
   #invalid = null;
 
   constructor(config = {}) {
-    this.#options = config !== null && typeof config === 'object' ? { ...config } : config;
+    [this.#options, this.#encoded] = nangoReadOptions(config, 'the Nango option');
     const site = new Error();
     if (nangoState.binding) {
       this.#create(site); // throws what the anchor's constructor throws
@@ -157,14 +158,15 @@ class Nango {
   }
 
   #create(site) {
-    this.#handle = nangoCall(site, 'newClient', this, this.#options, AuthorizationModal);
+    this.#handle = nangoCall(site, 'newClient', this, this.#encoded, AuthorizationModal);
     nangoInstances?.register(this, this.#handle);
   }
 
   auth(providerConfigKey, connectionIdOrOptions, moreOptions) {
     const site = new Error();
+    const args = nangoCallArgs(providerConfigKey, connectionIdOrOptions, moreOptions); // throws before a window opens
     const popup = this.#openEarly(nangoOpensPopup(connectionIdOrOptions, moreOptions));
-    return this.#call(site, 'auth', [...nangoCallArgs(providerConfigKey, connectionIdOrOptions, moreOptions), popup], popup);
+    return this.#call(site, 'auth', [...args, popup], popup);
   }
 
   create(providerConfigKey, connectionIdOrConnectionConfig, moreConnectionConfig) {
@@ -173,8 +175,9 @@ class Nango {
 
   reconnect(providerConfigKey, options) {
     const site = new Error();
+    const args = nangoCallArgs(providerConfigKey, options);
     const popup = this.#openEarly(nangoOpensPopup(options));
-    return this.#call(site, 'reconnect', [...nangoCallArgs(providerConfigKey, options), popup], popup);
+    return this.#call(site, 'reconnect', [...args, popup], popup);
   }
 
   clear() {
@@ -185,7 +188,8 @@ class Nango {
 
   /** Opens Nango's Connect UI in an iframe and returns it, as @nangohq/frontend does. */
   openConnectUI(params) {
-    const connect = new ConnectUI({ sessionToken: this.#options?.connectSessionToken || undefined, ...params });
+    const [props] = nangoReadOptions(params, 'the ConnectUI option');
+    const connect = new ConnectUI({ sessionToken: this.#options?.connectSessionToken || undefined, ...props });
     connect.open();
     return connect;
   }
@@ -245,17 +249,27 @@ class ConnectUI {
   #props;
 
   constructor(props = {}) {
-    this.#props = props;
+    const [copy, encoded] = nangoReadOptions(props, 'the ConnectUI option');
+    this.#props = copy;
     const site = new Error();
     if (nangoState.binding || nangoState.unavailable) {
-      this.#create(site, props); // throws as the anchor's constructor, or wasm_unavailable
+      this.#create(site, encoded); // throws as the anchor's constructor, or wasm_unavailable
       return;
     }
-    nangoWhenReady(() => this.#later(() => this.#create(site, props)), (e) => this.#report(e));
+    nangoWhenReady(() => this.#later(() => this.#create(site, encoded)), (e) => this.#report(e));
   }
 
-  #create(site, props) {
-    this.#handle = nangoCall(site, 'newConnectUI', this, props);
+  #create(site, encoded) {
+    const onEvent = this.#props?.onEvent;
+    // What it throws stays here: read from Go it could stop the runtime (js/values.js).
+    const handler = typeof onEvent === 'function' ? (event) => {
+      try {
+        onEvent(event);
+      } catch (e) {
+        console.error('nango-wasm: onEvent threw:', e);
+      }
+    } : undefined;
+    this.#handle = nangoCall(site, 'newConnectUI', this, encoded, handler);
     nangoConnectUIs?.register(this, this.#handle);
   }
 

@@ -1,14 +1,16 @@
-// ---- the arguments of a call, as one string for nango.wasm (js/values.js) -----------------------
-// Read from Go, every key and value of an options object is a call across the Go/JavaScript
-// bridge (with safejs's recover and a finalized reference each): that was most of auth()'s own
-// work. The glue writes them as one string instead, which auth.DecodeValue reads. The rules are
-// browser.ToGo's, and js/glue_js_test.go holds the two equal: plain objects (own enumerable keys,
-// in order) and arrays are copied up to 32 levels deep; a class instance, a Window or an
-// AbortSignal is opaque; a getter that throws reads as undefined.
+// ---- the app's objects, as strings for nango.wasm (js/values.js) ------------------------------
+// nango.wasm never reads an object the app hands the SDK: syscall/js's property reads do not
+// catch what JavaScript throws, so a getter or a Proxy trap that throws there would stop the Go
+// runtime for the page. Every read from Go is also a bridge crossing. The glue writes options as
+// one string instead, which auth.DecodeValue reads, by browser.ToGo's rules (js/glue_js_test.go
+// holds them equal): plain objects (own enumerable keys, in order) and arrays, up to 32 levels
+// deep; a class instance, a Window or an AbortSignal is opaque. A read that throws is an
+// AuthError (invalid_options) naming the option, thrown where @nangohq/frontend's own read throws.
 
 const nangoNumberBits = new DataView(new ArrayBuffer(8));
 
-function nangoEncodeValue(v, depth = 0) {
+// what names the value in an error ('the Nango option'), path where it is inside it.
+function nangoEncodeValue(v, what = 'the option', path = '', depth = 0) {
   switch (typeof v) {
     case 'undefined': return 'u';
     case 'boolean': return String(v);
@@ -19,39 +21,91 @@ function nangoEncodeValue(v, depth = 0) {
       const hex = (i) => nangoNumberBits.getUint32(i).toString(16).padStart(8, '0');
       return `#${hex(0)}${hex(4)}`;
     }
-    case 'object': return v === null ? 'null' : nangoEncodeObject(v, depth);
+    case 'object': return v === null ? 'null' : nangoEncodeObject(v, what, path, depth);
     default: return `!${JSON.stringify(typeof v)}`;
   }
 }
 
-function nangoEncodeObject(v, depth) {
+function nangoEncodeObject(v, what, path, depth) {
   if (depth >= 32) return '!"object nested too deeply"';
-  const get = (key) => {
-    try {
-      return nangoEncodeValue(v[key], depth + 1);
-    } catch {
-      return 'u';
-    }
-  };
+  let isArray, keys;
   try {
-    if (Array.isArray(v)) return `[${Array.from({ length: v.length }, (_, i) => get(i)).join(',')}]`;
-    const proto = Object.getPrototypeOf(v);
+    isArray = Array.isArray(v);
+    const proto = isArray ? null : Object.getPrototypeOf(v);
     if (proto !== null && proto !== Object.prototype) return '!"object"';
-    return `{${Object.keys(v).map((key) => `${JSON.stringify(key)}:${get(key)}`).join(',')}}`;
-  } catch {
-    return '!"object"';
+    keys = isArray ? Array.from({ length: v.length }, (_, i) => i) : Object.keys(v);
+  } catch (e) {
+    throw nangoInvalid(`${what}${path ? ` ${path}` : 's'}`, e);
+  }
+  const items = keys.map((key) => {
+    const at = isArray ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+    const item = nangoEncodeValue(nangoRead(v, key, `${what} ${at}`), what, at, depth + 1);
+    return isArray ? item : `${JSON.stringify(key)}:${item}`;
+  });
+  return isArray ? `[${items}]` : `{${items}}`;
+}
+
+// v[key], or an AuthError naming it (what) when the read throws.
+function nangoRead(v, key, what) {
+  try {
+    return v[key];
+  } catch (e) {
+    throw nangoInvalid(what, e);
   }
 }
 
-// The arguments of auth() or reconnect() for nango.wasm: [key, options...] as one encoded array,
-// and the AbortSignal among the options (a host object, passed as it is): the options argument's
-// wins over moreOptions'.
-function nangoCallArgs(...args) {
-  let signal;
-  for (const options of args.slice(1)) {
-    try {
-      if (signal === undefined && options !== null && typeof options === 'object' && options.signal !== null && typeof options.signal === 'object') signal = options.signal;
-    } catch { /* a getter that throws: no signal */ }
+function nangoInvalid(what, cause, problem = 'could not be read') {
+  return new AuthError(`${what} ${problem}: ${nangoErrorText(() => cause)}`, 'invalid_options', { cause });
+}
+
+// The text of what read() returns (what JavaScript threw, an abort reason; itself maybe hostile),
+// as Go's jsError reads an error.
+function nangoErrorText(read) {
+  try {
+    const e = read();
+    return typeof e?.message === 'string' ? e.message : String(e ?? '');
+  } catch {
+    return 'a value that cannot be read';
   }
-  return [`[${args.map((v) => nangoEncodeValue(v)).join(',')}]`, signal];
+}
+
+// An app's options object as the glue keeps it (a shallow copy: each getter read once) and as
+// nango.wasm reads it (encoded).
+function nangoReadOptions(v, what) {
+  let copy = v;
+  if (v !== null && typeof v === 'object') {
+    try {
+      copy = { ...v };
+    } catch (e) {
+      nangoEncodeValue(v, what); // names the option, when it throws again
+      throw nangoInvalid(`${what}s`, e);
+    }
+  }
+  return [copy, nangoEncodeValue(copy, what)];
+}
+
+// The arguments of auth(), reconnect() or create() for nango.wasm: [key, options...] as one
+// encoded array, and for the signal option (the options argument's first, as in their merge)
+// an AbortSignal of the glue's that follows it, with its reason as text: nango.wasm never reads
+// the app's, which may be any object. One per app signal, gone with it.
+const nangoSignals = new WeakMap();
+
+function nangoCallArgs(...args) {
+  const encoded = `[${args.map((v) => nangoEncodeValue(v))}]`;
+  let signal, own;
+  for (const options of args.slice(1)) {
+    if (signal == null && options !== null && typeof options === 'object') signal = nangoRead(options, 'signal', 'the option signal');
+  }
+  if (signal != null && !(own = nangoSignals.get(signal))) {
+    const controller = new AbortController();
+    const abort = () => controller.abort(nangoErrorText(() => signal.reason));
+    try {
+      if (signal.aborted) abort();
+      else signal.addEventListener('abort', abort, { once: true });
+    } catch (e) {
+      throw nangoInvalid('the option signal', e, 'is not an AbortSignal');
+    }
+    nangoSignals.set(signal, own = controller.signal);
+  }
+  return [encoded, own];
 }

@@ -26,9 +26,11 @@ type ConnectUI struct {
 }
 
 // NewConnectUI parses props (the core's value model) with the anchor's defaults. Its events go
-// to onGoEvent, in the core's value model, for a Go program, else to onEvent, the page's
-// JavaScript function (or undefined), in the JavaScript task of their message. this is the
-// JavaScript ConnectUI, undefined for Go programs. It fails with invalid_options.
+// to onGoEvent, in the core's value model, for a Go program, else to onEvent (or nowhere when it
+// is undefined), in the JavaScript task of their message. onEvent is the glue's wrapper of the
+// page's handler, which never throws: what the page's code throws would reach Go as a value
+// whose reading may itself throw, and stop the runtime (js/values.js). this is the JavaScript
+// ConnectUI, undefined for Go programs. It fails with invalid_options.
 func NewConnectUI(props any, this, onEvent safejs.Value, onGoEvent func(event any)) (*ConnectUI, error) {
 	p, err := auth.ParseConnectUIProps(props)
 	if err != nil {
@@ -162,10 +164,7 @@ func (u *ConnectUI) onMessage(ev safejs.Value) {
 	if u.onGoEvent != nil {
 		u.onGoEvent(event)
 	} else if u.onEvent.Type() == safejs.TypeFunction {
-		// An app's handler that throws must not take the SDK down with it.
-		if _, err := u.onEvent.Invoke(data); err != nil {
-			logError("nango: the onEvent handler threw: " + err.Error())
-		}
+		_, _ = u.onEvent.Invoke(data) // it reports what the page's handler throws itself
 	}
 }
 

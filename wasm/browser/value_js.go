@@ -13,7 +13,10 @@ const maxDepth = 32
 // ToGo converts a JavaScript value into the core's value model: undefined, null (nil), bool,
 // float64, string, []any and *auth.Object with its keys in JavaScript order. Functions, class
 // instances and host objects (a Window, an AbortSignal) become auth.Opaque: options never need
-// to look inside them, and walking a Window would be both slow and unsafe.
+// to look inside them, and walking a Window would be both slow and unsafe. It is for data the
+// browser made (a message's, JSON.parse's), never for an object the app hands the SDK: a getter
+// or a Proxy trap that throws in a property read stops the Go runtime, since syscall/js does not
+// catch it there. The glue encodes those (js/values.js, auth.DecodeValue).
 func ToGo(v safejs.Value) any { return toGo(v, 0) }
 
 func toGo(v safejs.Value, depth int) any {

@@ -7,11 +7,15 @@ import (
 	"github.com/nango-wasm/nango-wasm/wasm/browser"
 )
 
-// NewConnectUI is `new ConnectUI(props)`: (instance, props) → handle.
+// NewConnectUI is `new ConnectUI(props)`: (instance, props, onEvent) → handle. props are
+// encoded as Nango's options (NewClient); onEvent is the glue's function that calls the page's
+// handler and never throws, or undefined.
 func NewConnectUI(args []safejs.Value) (any, error) {
-	props := arg(args, 1)
-	onEvent, _ := props.Get("onEvent") // the zero Value, undefined, when props has none
-	u, err := browser.NewConnectUI(browser.ToGo(props), arg(args, 0), onEvent, nil)
+	props, err := decoded(args, 1)
+	if err != nil {
+		return nil, err
+	}
+	u, err := browser.NewConnectUI(props, arg(args, 0), arg(args, 2), nil)
 	if err != nil {
 		return nil, err
 	}

@@ -13,9 +13,15 @@ import (
 // Export is a function the glue can call.
 type Export func(args []safejs.Value) (any, error)
 
-// NewClient is `new Nango(options)`: (instance, options, AuthorizationModal) → handle.
+// NewClient is `new Nango(options)`: (instance, options, AuthorizationModal) → handle, the
+// options encoded by the glue (nangoReadOptions in js/values.js): nango.wasm never reads an app's
+// object itself.
 func NewClient(args []safejs.Value) (any, error) {
-	c, err := browser.NewClient(browser.ToGo(arg(args, 1)), arg(args, 0), arg(args, 2))
+	options, err := decoded(args, 1)
+	if err != nil {
+		return nil, err
+	}
+	c, err := browser.NewClient(options, arg(args, 0), arg(args, 2))
 	if err != nil {
 		return nil, err
 	}
@@ -96,17 +102,28 @@ func startAuth(args []safejs.Value, reconnect bool) (any, error) {
 
 // callArgs decodes the call's arguments (key, second, third): one string from the glue.
 func callArgs(args []safejs.Value) (key, second, third any, err error) {
-	text, err := arg(args, 1).String()
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	v, err := auth.DecodeValue(text)
+	v, err := decoded(args, 1)
 	list, isList := v.([]any)
 	if err != nil || !isList {
-		return nil, nil, nil, errors.New("nango-wasm: the glue passed malformed arguments")
+		return nil, nil, nil, errMalformed
 	}
 	list = append(list, auth.Undefined, auth.Undefined, auth.Undefined)
 	return list[0], list[1], list[2], nil
+}
+
+var errMalformed = errors.New("nango-wasm: the glue passed malformed arguments")
+
+// decoded is the i-th argument, a value the glue encoded (js/values.js), as auth.DecodeValue reads it.
+func decoded(args []safejs.Value, i int) (any, error) {
+	text, err := arg(args, i).String()
+	if err != nil {
+		return nil, errMalformed
+	}
+	v, err := auth.DecodeValue(text)
+	if err != nil {
+		return nil, errMalformed
+	}
+	return v, nil
 }
 
 // settler settles the Promise whose resolve and reject the glue passes last (nangoCallAsync).

@@ -1,0 +1,67 @@
+package e2e
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// An app's object whose reading throws (a getter, a Proxy trap, a fake AbortSignal) fails the
+// call it was handed to with an AuthError that names the option, thrown where @nangohq/frontend
+// throws what its own read throws (the constructor, auth()), with the thrown error as its cause.
+// nango.wasm never reads such an object itself: syscall/js's property reads do not catch what
+// JavaScript throws, and the Go runtime would stop, failing every later call of the page. So
+// after each, a normal auth() on the same page still connects.
+func TestUnreadableOptionsThrowAuthErrorsAndTheSDKLivesOn(t *testing.T) {
+	const boom = `new Error('boom')`
+	hostile := `new Proxy({ a: 1 }, { get() { throw ` + boom + ` } })`
+	for _, tc := range []struct {
+		name, call, option string
+	}{
+		{"a Nango option's getter", `new Nango({ get host() { throw ` + boom + ` }, connectSessionToken: 'x' })`, "host"},
+		{"a Nango options Proxy", `new Nango(new Proxy({ host: location.origin, connectSessionToken: 'x' }, { get() { throw ` + boom + ` } }))`, "host"},
+		{"a Proxy inside the Nango options", `new Nango({ host: location.origin, connectSessionToken: 'x', width: ` + hostile + ` })`, "width.a"},
+		{"an auth() option's getter", `window.nango.auth('zendesk', 'conn-1', { get params() { throw ` + boom + ` } })`, "params"},
+		{"an auth() option nested in a Proxy", `window.nango.auth('zendesk', { params: { subdomain: 'acme' }, authorization_params: ` + hostile + ` })`, "authorization_params.a"},
+		{"a fake signal whose aborted getter throws", `window.nango.auth('zendesk', { params: { subdomain: 'acme' }, signal: { get aborted() { throw ` + boom + ` }, addEventListener() {} } })`, "signal"},
+		{"a ConnectUI option's getter", `new ConnectUI({ baseURL: location.origin, get onEvent() { throw ` + boom + ` } })`, "onEvent"},
+		{"a ConnectUI options Proxy", `new ConnectUI(new Proxy({ baseURL: location.origin }, { get() { throw ` + boom + ` } }))`, "baseURL"},
+		{"openConnectUI() options with a getter", `window.nango.openConnectUI({ get lang() { throw ` + boom + ` } })`, "lang"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := openTab(t, fixtureURL("auth.html", newSession(t, nil)))
+			raw := evalAwait[[]byte](t, ctx, `(async () => {
+				const { default: Nango, ConnectUI } = await import('/sdk/nango.js');
+				try {
+					`+tc.call+`;
+					return { thrown: false };
+				} catch (e) {
+					return { thrown: true, name: e?.name, type: e?.type, message: String(e?.message), isAuthError: e instanceof window.AuthError, cause: String(e?.cause?.message) };
+				}
+			})()`)
+			var got struct {
+				Thrown      bool   `json:"thrown"`
+				Name        string `json:"name"`
+				Type        string `json:"type"`
+				Message     string `json:"message"`
+				IsAuthError bool   `json:"isAuthError"`
+				Cause       string `json:"cause"`
+			}
+			require.NoError(t, json.Unmarshal(raw, &got), "%s", raw)
+			require.True(t, got.Thrown, "the call threw nothing")
+			assert.True(t, got.IsAuthError, "%s: %s is not an AuthError", got.Name, got.Message)
+			assert.Equal(t, "invalid_options", got.Type, got.Message)
+			assert.Contains(t, got.Message, tc.option, "the message names the option")
+			assert.Contains(t, got.Message, "boom", "the message says what was thrown")
+			assert.Equal(t, "boom", got.Cause, "the thrown error is the cause")
+
+			popup := clickConnect(t, ctx)
+			approve(t, popup)
+			o := lastOutcome(t, ctx)
+			require.True(t, o.OK, "the next auth() rejected: %s %s", o.Type, o.Message)
+			connection(t, o.Value.ConnectionID, "zendesk")
+		})
+	}
+}

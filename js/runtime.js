@@ -170,7 +170,13 @@ class Nango {
   }
 
   create(providerConfigKey, connectionIdOrConnectionConfig, moreConnectionConfig) {
-    return this.#call(new Error(), 'create', nangoCallArgs(providerConfigKey, connectionIdOrConnectionConfig, moreConnectionConfig).slice(0, 1));
+    let args;
+    try {
+      args = nangoCallArgs(providerConfigKey, connectionIdOrConnectionConfig, moreConnectionConfig).slice(0, 1);
+    } catch (e) {
+      return Promise.reject(e); // create() is async in the anchor: everything rejects
+    }
+    return this.#call(new Error(), 'create', args);
   }
 
   reconnect(providerConfigKey, options) {

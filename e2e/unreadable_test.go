@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -71,4 +72,31 @@ func TestUnreadableOptionsThrowAuthErrorsAndTheSDKLivesOn(t *testing.T) {
 			connection(t, o.Value.ConnectionID, "zendesk")
 		})
 	}
+}
+
+// What the page's onEvent throws is reported on the console and goes no further, even a value
+// whose own reading throws: read from Go it would stop the runtime. The page's next auth()
+// still connects.
+func TestConnectUIOnEventThatThrowsAHostileValue(t *testing.T) {
+	ctx := newTab(t)
+	errs := WatchPageErrors(ctx)
+	step(t, ctx, chromedp.Navigate(fixtureURL("auth.html", newSession(t, nil))))
+	evalAwait[any](t, ctx, `window.sdkReady`)
+	evalAwait[any](t, ctx, `new Promise((resolve) => {
+		const host = new URLSearchParams(location.search).get('host');
+		window.ui = window.nango.openConnectUI({ baseURL: host + '/connect', apiURL: host, onEvent: (event) => {
+			if (event.type === 'ready') setTimeout(resolve);
+			throw new Proxy({}, { get() { throw new Error('boom'); } });
+		} });
+	})`)
+	eval[any](t, ctx, `window.ui.close(); 0`)
+
+	popup := clickConnect(t, ctx)
+	approve(t, popup)
+	o := lastOutcome(t, ctx)
+	require.True(t, o.OK, "the next auth() rejected: %s %s", o.Type, o.Message)
+	list := errs.List()
+	require.NotEmpty(t, list)
+	assert.Contains(t, list[0], "nango-wasm: onEvent threw:")
+	assert.Len(t, list, 1, "nothing else went wrong: %v", list)
 }

@@ -129,6 +129,8 @@ $(DIST)/nango-dev: $(NANGO_DEV_SRC) | $(DIST)
 
 # npm: the launcher (npm/nango-dev) and one package per platform, each holding that platform's
 # static binary; npm installs only the platform package whose os and cpu fit (README, "npx nango-dev").
+# Each carries the repository's LICENSE, copied in when it is packed (npm packs a LICENSE whatever
+# the package's "files" say).
 NPM_OUT := $(DIST)/npm
 NPM_PLATFORMS := linux-x64 linux-arm64 darwin-x64 darwin-arm64 win32-x64 win32-arm64
 NPM_VERSION = $(shell node -p "require('./npm/nango-dev/package.json').version" 2>/dev/null)
@@ -139,19 +141,21 @@ goarch = $(subst x64,amd64,$(word 2,$(subst -, ,$(1))))
 
 # The unpacked platform packages stay: make would otherwise delete them as intermediates.
 .PRECIOUS: $(NPM_OUT)/nango-dev-%/package.json
-$(NPM_OUT)/nango-dev-%/package.json: $(NANGO_DEV_SRC) npm/nango-dev/package.json npm/platform-package.mjs
+$(NPM_OUT)/nango-dev-%/package.json: $(NANGO_DEV_SRC) npm/nango-dev/package.json npm/platform-package.mjs LICENSE
 	rm -rf $(@D) && mkdir -p $(@D)/bin
 	CGO_ENABLED=0 GOOS=$(call goos,$*) GOARCH=$(call goarch,$*) $(GO) build $(NANGO_DEV_FLAGS) \
 		-o $(@D)/bin/nango-dev$(if $(filter win32-%,$*),.exe) ./server/cmd/nango-dev
+	cp LICENSE $(@D)/
 	node npm/platform-package.mjs $* $(@D)
 
 $(NPM_OUT)/nango-dev-%.tgz: $(NPM_OUT)/nango-dev-%/package.json
 	cd $(NPM_OUT) && npm pack --silent ./nango-dev-$* >/dev/null
 	mv $(NPM_OUT)/nango-dev-$*-$(NPM_VERSION).tgz $@
 
-$(NPM_OUT)/nango-dev.tgz: $(wildcard npm/nango-dev/*) npm/nango-dev/bin/nango-dev
-	mkdir -p $(NPM_OUT)
-	npm pack --silent --pack-destination $(NPM_OUT) ./npm/nango-dev >/dev/null
+$(NPM_OUT)/nango-dev.tgz: $(wildcard npm/nango-dev/*) npm/nango-dev/bin/nango-dev LICENSE
+	rm -rf $(NPM_OUT)/launcher && mkdir -p $(NPM_OUT)/launcher
+	cp -R npm/nango-dev/. LICENSE $(NPM_OUT)/launcher/
+	npm pack --silent --pack-destination $(NPM_OUT) ./$(NPM_OUT)/launcher >/dev/null
 	mv $(NPM_OUT)/nango-dev-$(NPM_VERSION).tgz $@
 
 ## npm-packages: the launcher and all six platform packages, packed for release in dist/npm/

@@ -222,3 +222,15 @@ func TestLauncherOnAnUnsupportedPlatform(t *testing.T) {
 	assert.Contains(t, stderr.String(), "win32-arm64")
 	assert.Contains(t, stderr.String(), "NANGO_DEV_BINARY")
 }
+
+// Every package carries the repository's LICENSE, as nango-wasm's own does.
+func TestPackagesCarryTheLicense(t *testing.T) {
+	dir := install(t, "nango-dev.tgz", "nango-dev-"+*platform+".tgz")
+	want, err := os.ReadFile(filepath.Join("..", "LICENSE"))
+	require.NoError(t, err)
+	for _, pkg := range []string{"nango-dev", "nango-dev-" + *platform} {
+		got, err := os.ReadFile(filepath.Join(dir, "node_modules", pkg, "LICENSE"))
+		require.NoError(t, err, pkg)
+		assert.Equal(t, string(want), string(got), pkg)
+	}
+}

@@ -20,22 +20,7 @@ import (
 )
 
 // outcome is what a fixture page recorded of one auth() call.
-type outcome struct {
-	Settled bool `json:"settled"`
-	OK      bool `json:"ok"`
-	Sync    bool `json:"sync"` // thrown synchronously (conform.html records it)
-	Value   struct {
-		ProviderConfigKey string `json:"providerConfigKey"`
-		ConnectionID      string `json:"connectionId"`
-		IsPending         *bool  `json:"isPending"`
-	} `json:"value"`
-	Type        string `json:"type"`
-	Message     string `json:"message"`
-	Name        string `json:"name"`
-	IsAuthError bool   `json:"isAuthError"`
-	IsError     bool   `json:"isError"`
-	Stack       string `json:"stack"`
-}
+type outcome = Outcome
 
 // newSession creates a connect session over the API as an app's backend would.
 func newSession(t *testing.T, body map[string]any) string {
@@ -224,13 +209,11 @@ func outcomeAt(t *testing.T, ctx context.Context, i int) outcome {
 	return o
 }
 
-// requireRejected checks a settled outcome is an AuthError of the given type.
+// requireRejected checks a settled outcome is an AuthError of the given type, an Error named
+// AuthError.
 func requireRejected(t *testing.T, o outcome, wantType string) {
 	t.Helper()
-	require.True(t, o.Settled, "auth() did not settle")
-	require.False(t, o.OK, "auth() resolved instead of rejecting with %s", wantType)
-	require.Equal(t, wantType, o.Type, "message: %s", o.Message)
-	require.True(t, o.IsAuthError, "not an AuthError")
+	RequireRejected(t, o, wantType)
 	require.True(t, o.IsError, "not an Error")
 	require.Equal(t, "AuthError", o.Name)
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nango-wasm/nango-wasm/e2e"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -42,7 +43,7 @@ var scenarios = []struct {
 		popup := clickConnect(t, app)
 		atProvider(t, popup)
 		click(t, popup, "#deny")
-		requireRejected(t, lastOutcome(t, app), "access_denied")
+		e2e.RequireRejected(t, lastOutcome(t, app), "access_denied")
 		waitClosed(t, popup)
 	}},
 	// This one proves the popup blocker is on in the engine: the same call that opens a popup
@@ -52,7 +53,7 @@ var scenarios = []struct {
 		require.False(t, evalBool(t, app, `navigator.userActivation.isActive`), "the page must have no user activation")
 		eval(t, app, `(window.startAuth(), 0)`)
 		o := lastOutcome(t, app)
-		requireRejected(t, o, "blocked_by_browser")
+		e2e.RequireRejected(t, o, "blocked_by_browser")
 		assert.Equal(t, "Modal blocked by browser", o.Message)
 	}},
 	{"closing the popup rejects with window_closed", func(t *testing.T, b Browser) {
@@ -61,7 +62,7 @@ var scenarios = []struct {
 		popup := clickConnect(t, app)
 		atProvider(t, popup)
 		require.NoError(t, popup.Close(stepContext(t)))
-		requireRejected(t, lastOutcome(t, app), "window_closed")
+		e2e.RequireRejected(t, lastOutcome(t, app), "window_closed")
 	}},
 	// The provider's pages send Cross-Origin-Opener-Policy: same-origin (the coop fault,
 	// docs/wire.md §8): the popup loses its opener, and the result comes over the WebSocket.

@@ -22,17 +22,7 @@ func stepContext(t *testing.T) context.Context {
 }
 
 // outcome is what auth.html recorded of one auth() call (window.outcomes).
-type outcome struct {
-	Settled bool `json:"settled"`
-	OK      bool `json:"ok"`
-	Value   struct {
-		ProviderConfigKey string `json:"providerConfigKey"`
-		ConnectionID      string `json:"connectionId"`
-	} `json:"value"`
-	Type        string `json:"type"`
-	Message     string `json:"message"`
-	IsAuthError bool   `json:"isAuthError"`
-}
+type outcome = e2e.Outcome
 
 // appURL is auth.html on an app origin, pointed at the dev server, with a fresh connect session.
 func appURL(t *testing.T, origin string) string {
@@ -141,14 +131,6 @@ func currentOutcome(t *testing.T, app Tab) outcome {
 	var o outcome
 	require.NoError(t, json.Unmarshal(raw, &o), "%s", raw)
 	return o
-}
-
-func requireRejected(t *testing.T, o outcome, wantType string) {
-	t.Helper()
-	require.True(t, o.Settled, "auth() did not settle")
-	require.False(t, o.OK, "auth() resolved instead of rejecting with %s", wantType)
-	require.Equal(t, wantType, o.Type, "message: %s", o.Message)
-	require.True(t, o.IsAuthError, "not an AuthError")
 }
 
 // requireConnected checks auth() resolved with a Zendesk connection the API can read back.

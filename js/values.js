@@ -45,7 +45,6 @@ function nangoEncodeObject(v, what, path, depth) {
   return isArray ? `[${items}]` : `{${items}}`;
 }
 
-// v[key], or an AuthError naming it (what) when the read throws.
 function nangoRead(v, key, what) {
   try {
     return v[key];

@@ -23,8 +23,8 @@ type loadFigures struct {
 	flowsPerSec, p99                   samples // the dev server, in-memory store; p99 in ms
 	ceilingFlowsPerSec, ceilingP99     samples
 	cpuPerFlow, ceilingCPUPerFlow      samples // µs of the process's CPU (getrusage) per completed flow
-	flows, concurrency, reps, requests int // requests: HTTP requests the dev server serves per flow
-	clientRequests                     int // of which the driver makes (the rest: server to server)
+	flows, concurrency, reps, requests int     // requests: HTTP requests the dev server serves per flow
+	clientRequests                     int     // of which the driver makes (the rest: server to server)
 }
 
 // measureLoad runs the load driver reps times against a fresh in-process dev server (in-memory

@@ -29,25 +29,48 @@ func Interpolate(template string, config *OrderedMap, encode bool) (string, bool
 func interpolate(template string, config *OrderedMap, encode bool) (out, alt string, ok bool) {
 	for _, alt := range strings.Split(template, "||") {
 		alt = strings.TrimSpace(alt)
-		complete := true
-		out := PlaceholderRE.ReplaceAllStringFunc(alt, func(m string) string {
-			name := strings.TrimSpace(m[2 : len(m)-1])
-			name = strings.TrimPrefix(name, "connectionConfig.")
-			v, ok := config.String(name)
-			if !ok {
-				complete = false
-				return m
-			}
-			if encode {
-				return auth.EncodeURIComponent(v) // as Nango's makeUrl does, with the SDK's own encoder
-			}
-			return v
-		})
-		if complete {
+		if out, complete := fillPlaceholders(alt, config, encode); complete {
 			return out, alt, true
 		}
 	}
 	return "", "", false
+}
+
+// fillPlaceholders replaces each ${name} of alt (what PlaceholderRE matches: "${", no "}", "}")
+// with its value, and reports whether every one had a value. It scans rather than running
+// PlaceholderRE: it is on every flow's path, twice.
+func fillPlaceholders(alt string, config *OrderedMap, encode bool) (string, bool) {
+	var out strings.Builder
+	complete := true
+	rest := alt
+	for {
+		start := strings.Index(rest, "${")
+		if start < 0 {
+			break
+		}
+		length := strings.IndexByte(rest[start+2:], '}')
+		if length < 0 {
+			break // no "}" after this "${", nor after any later one
+		}
+		placeholder := rest[start : start+2+length+1]
+		name := strings.TrimPrefix(strings.TrimSpace(placeholder[2:len(placeholder)-1]), "connectionConfig.")
+		out.WriteString(rest[:start])
+		switch v, ok := config.String(name); {
+		case !ok:
+			complete = false
+			out.WriteString(placeholder)
+		case encode:
+			out.WriteString(auth.EncodeURIComponent(v)) // as Nango's makeUrl does, with the SDK's own encoder
+		default:
+			out.WriteString(v)
+		}
+		rest = rest[start+len(placeholder):]
+	}
+	if out.Len() == 0 {
+		return rest, complete
+	}
+	out.WriteString(rest)
+	return out.String(), complete
 }
 
 // InterpolateURL fills a provider URL template (authorization_url, token_url) from config and

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/nango-wasm/nango-wasm/wasm/auth"
@@ -97,4 +98,35 @@ func TestTemplateMatcher(t *testing.T) {
 	require.True(t, ok)
 	server, _ := vals.String("accounts-server")
 	assert.Equal(t, "accounts.zoho.eu", server)
+}
+
+// The scan that fills placeholders finds exactly what PlaceholderRE finds, on templates that
+// are well formed and on templates that are not.
+func TestFillPlaceholdersMatchesPlaceholderRE(t *testing.T) {
+	config := NewOrderedMap()
+	config.Set("a", "x/y")
+	config.Set("sub", "acme")
+	config.Set("", "empty-name")
+	for _, tmpl := range []string{
+		"", "plain", "${a}", "${connectionConfig.a}", "${ a }", "https://${sub}.example.com/${a}?q=${missing}&r=${a}",
+		"${", "}", "${a", "$${a}}", "${${a}}", "${}", "x${a}y${", "${a}${sub}${a}", "${missing}${a}", "{a}$", "$ {a}", "${a}}", "${}}${a}",
+	} {
+		for _, encode := range []bool{false, true} {
+			complete := true
+			want := PlaceholderRE.ReplaceAllStringFunc(tmpl, func(m string) string {
+				v, ok := config.String(strings.TrimPrefix(strings.TrimSpace(m[2:len(m)-1]), "connectionConfig."))
+				if !ok {
+					complete = false
+					return m
+				}
+				if encode {
+					return auth.EncodeURIComponent(v)
+				}
+				return v
+			})
+			got, ok := fillPlaceholders(tmpl, config, encode)
+			require.Equal(t, want, got, "%q", tmpl)
+			require.Equal(t, complete, ok, "%q", tmpl)
+		}
+	}
 }

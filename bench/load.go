@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/nango-wasm/nango-wasm/server"
@@ -21,8 +22,9 @@ import (
 type loadFigures struct {
 	flowsPerSec, p99                   samples // the dev server, in-memory store; p99 in ms
 	ceilingFlowsPerSec, ceilingP99     samples
-	flows, concurrency, reps, requests int // requests: HTTP requests the dev server serves per flow
-	clientRequests                     int // of which the driver makes (the rest: server to server)
+	cpuPerFlow, ceilingCPUPerFlow      samples // µs of the process's CPU (getrusage) per completed flow
+	flows, concurrency, reps, requests int     // requests: HTTP requests the dev server serves per flow
+	clientRequests                     int     // of which the driver makes (the rest: server to server)
 }
 
 // measureLoad runs the load driver reps times against a fresh in-process dev server (in-memory
@@ -39,16 +41,17 @@ func measureLoad(ctx context.Context, flows, concurrency, reps int) (loadFigures
 	}
 	requests := f.requests
 	for range reps {
-		fps, p99, err := devServerLoad(ctx, flows, concurrency)
+		fps, p99, cpu, err := devServerLoad(ctx, flows, concurrency)
 		if err != nil {
 			return f, err
 		}
-		f.flowsPerSec, f.p99 = append(f.flowsPerSec, fps), append(f.p99, p99)
-		cfps, cp99, err := ceilingLoad(flows, concurrency, requests)
+		f.flowsPerSec, f.p99, f.cpuPerFlow = append(f.flowsPerSec, fps), append(f.p99, p99), append(f.cpuPerFlow, cpu)
+		cfps, cp99, ccpu, err := ceilingLoad(flows, concurrency, requests)
 		if err != nil {
 			return f, err
 		}
 		f.ceilingFlowsPerSec, f.ceilingP99 = append(f.ceilingFlowsPerSec, cfps), append(f.ceilingP99, cp99)
+		f.ceilingCPUPerFlow = append(f.ceilingCPUPerFlow, ccpu)
 	}
 	return f, nil
 }
@@ -70,21 +73,39 @@ func startLoadServer(log *slog.Logger) (*server.Server, func(), error) {
 	}, nil
 }
 
-func devServerLoad(ctx context.Context, flows, concurrency int) (fps, p99ms float64, err error) {
+// devServerLoad is one run of the driver against a fresh dev server: its flows/s, p99, and the
+// process's CPU per flow (the driver's and the server's: they share the process, as the
+// ceiling's driver and handler do).
+func devServerLoad(ctx context.Context, flows, concurrency int) (fps, p99ms, cpuµs float64, err error) {
 	srv, stop, err := startLoadServer(slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	defer stop()
+	cpu0 := processCPU()
 	report, err := loadtest.Run(ctx, loadtest.Target{APIURL: srv.APIURL(), SecretKey: srv.SecretKey()},
 		loadtest.Options{Flows: flows, Concurrency: concurrency, Timeout: 2 * time.Minute})
 	if err != nil {
-		return 0, 0, fmt.Errorf("bench: load: %w", err)
+		return 0, 0, 0, fmt.Errorf("bench: load: %w", err)
 	}
 	if err := report.Err(); err != nil {
-		return 0, 0, fmt.Errorf("bench: load: %w", err)
+		return 0, 0, 0, fmt.Errorf("bench: load: %w", err)
 	}
-	return report.FlowsPerSec, ms(report.P99), nil
+	return report.FlowsPerSec, ms(report.P99), perFlowµs(processCPU()-cpu0, report.Completed), nil
+}
+
+// processCPU is the user and system CPU time the bench's process has used so far: unlike
+// flows/s, CPU per flow hardly moves with what else the machine runs.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func perFlowµs(cpu time.Duration, flows int) float64 {
+	return float64(cpu.Microseconds()) / float64(max(flows, 1))
 }
 
 // countingTransport counts the round trips that go through it.
@@ -138,7 +159,7 @@ func requestsPerFlow(ctx context.Context) (served, client int, err error) {
 // ceilingLoad drives a handler that does nothing but answer, with flows of requests sequential
 // round trips each, concurrency at a time, over the driver's transport and with a client per
 // flow as the driver makes (its own cookie jar, no redirects followed).
-func ceilingLoad(flows, concurrency, requests int) (fps, p99ms float64, err error) {
+func ceilingLoad(flows, concurrency, requests int) (fps, p99ms, cpuµs float64, err error) {
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = io.WriteString(w, "ok")
@@ -150,7 +171,7 @@ func ceilingLoad(flows, concurrency, requests int) (fps, p99ms float64, err erro
 	errs := make([]error, flows)
 	next := make(chan int)
 	var wg sync.WaitGroup
-	start := time.Now()
+	cpu0, start := processCPU(), time.Now()
 	for range min(concurrency, flows) {
 		wg.Go(func() {
 			for i := range next {
@@ -163,13 +184,13 @@ func ceilingLoad(flows, concurrency, requests int) (fps, p99ms float64, err erro
 	}
 	close(next)
 	wg.Wait()
-	elapsed := time.Since(start)
+	elapsed, cpu := time.Since(start), processCPU()-cpu0
 	for _, err := range errs {
 		if err != nil {
-			return 0, 0, fmt.Errorf("bench: ceiling: %w", err)
+			return 0, 0, 0, fmt.Errorf("bench: ceiling: %w", err)
 		}
 	}
-	return float64(flows) / elapsed.Seconds(), durations.percentile(99), nil
+	return float64(flows) / elapsed.Seconds(), durations.percentile(99), perFlowµs(cpu, flows), nil
 }
 
 func ceilingFlow(tr http.RoundTripper, base string, requests int) (float64, error) {

@@ -72,7 +72,7 @@ func parseFlags() config {
 	flag.IntVar(&c.loadConc, "load-c", 32, "flows in flight in the load runs")
 	flag.IntVar(&c.loadRep, "load-reps", 3, "load runs (and as many ceiling runs)")
 	flag.DurationVar(&c.deadline, "deadline", 25*time.Minute, "the whole run stops with an error after this")
-	flag.StringVar(&c.only, "only", "", `run one section and print its rows, without writing BENCH.md: "flows" (sections 3 and 4, click to popup and round trip; needs make build and dist/bench/frontend.min.js only)`)
+	flag.StringVar(&c.only, "only", "", `run one section and print its rows, without writing BENCH.md: "flows" (sections 3 and 4, click to popup and round trip; needs make build and dist/bench/frontend.min.js only) or "server" (section 6, the dev server under load against the ceiling; needs nothing built)`)
 	flag.Parse()
 	return c
 }
@@ -83,8 +83,12 @@ func run() error {
 	ctx, cancel := context.WithTimeout(context.Background(), c.deadline)
 	defer cancel()
 	in := inputs{dist: c.dist, only: c.only}
-	if c.only != "" && c.only != "flows" {
-		return fmt.Errorf("-only %q: the one section that runs alone is flows", c.only)
+	switch c.only {
+	case "", "flows":
+	case "server":
+		return runServerOnly(ctx, c)
+	default:
+		return fmt.Errorf("-only %q: the sections that run alone are flows and server", c.only)
 	}
 	if err := in.check(); err != nil {
 		return err
@@ -166,6 +170,20 @@ func runFlowsOnly(ctx context.Context, in inputs, c config) error {
 	fmt.Print(rowsTable(res.flowRows()))
 	fmt.Printf("\nTimes: median (min–max); ratios of medians with their 95%% bootstrap interval. First clicks %d fresh pages per SDK and per wait; later clicks %d flows per SDK, interleaved.\n",
 		c.firstRuns, c.flowRuns)
+	return nil
+}
+
+// runServerOnly is -only server: section 6, printed, for comparing two builds of the dev server
+// (or one build on a quiet and a busy machine: see its CPU per flow row).
+func runServerOnly(ctx context.Context, c config) error {
+	progress("server load: %d runs × %d flows, %d in flight, and the ceiling", c.loadRep, c.loadFlows, c.loadConc)
+	res := results{}
+	var err error
+	if res.load, err = measureLoad(ctx, c.loadFlows, c.loadConc, c.loadRep); err != nil {
+		return err
+	}
+	fmt.Print(rowsTable(res.loadRows()))
+	fmt.Printf("\nFigures: median (min–max) of %d runs of each, alternated.\n", c.loadRep)
 	return nil
 }
 

@@ -291,6 +291,8 @@ func (res results) loadRows() []row {
 	return []row{
 		flows,
 		{figure: "6 · server: p99 of a flow", ours: msOf(ld.p99), baseline: "bare net/http: " + msOf(ld.ceilingP99), ratio: ratio(ld.p99.median(), ld.ceilingP99.median())},
+		{figure: "6 · server: CPU per flow (getrusage, the driver's and the server's; the machine's load hardly moves it)", ours: ld.cpuPerFlow.spread("%.0f", " µs"),
+			baseline: "bare net/http: " + ld.ceilingCPUPerFlow.spread("%.0f", " µs"), ratio: ratio(ld.cpuPerFlow.median(), ld.ceilingCPUPerFlow.median())},
 	}
 }
 

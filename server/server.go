@@ -79,9 +79,7 @@ func prepare(cfg Config) (*parts, error) {
 	if p.catalog, err = cfg.loadProviders(); err != nil {
 		return nil, err
 	}
-	if p.provider, err = provider.New(); err != nil {
-		return nil, err
-	}
+	p.provider = provider.New()
 	if p.store, err = cfg.openStore(); err != nil {
 		return nil, err
 	}

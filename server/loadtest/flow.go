@@ -7,16 +7,17 @@ package loadtest
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+
+	jsonv2 "github.com/go-json-experiment/json"
 )
 
 // Target is the dev server under load: its API origin and secret key, and the integration the
@@ -50,8 +51,22 @@ type FlowResult struct {
 	Misrouted    bool          // the read-back showed another flow's end user
 }
 
-// connectionIDInPage reads the id from the callback page's message (docs/wire.md §1).
-var connectionIDInPage = regexp.MustCompile(`"connectionId":"([^"\\]+)"`)
+// connectionIDInPage reads the id from the callback page's message (docs/wire.md §1): the
+// first "connectionId":"…" whose value has no quote or escape. A scan rather than a regexp:
+// the driver runs in the process the bench measures.
+func connectionIDInPage(page []byte) (string, bool) {
+	const key = `"connectionId":"`
+	for rest := page; ; {
+		at := bytes.Index(rest, []byte(key))
+		if at < 0 {
+			return "", false
+		}
+		rest = rest[at+len(key):]
+		if end := bytes.IndexAny(rest, `"\`); end > 0 && rest[end] == '"' {
+			return string(rest[:end]), true
+		}
+	}
+}
 
 // newFlowClient is a browser for one flow: its own cookies (the state cookie), no automatic
 // redirects (each hop is checked), and the shared transport.
@@ -88,7 +103,7 @@ func RunFlow(ctx context.Context, transport http.RoundTripper, t Target, runID s
 	if err != nil {
 		return fail("oauth connect", err)
 	}
-	if _, err := expectPage(ctx, c, consentURL.String()); err != nil {
+	if err := expectPage(ctx, c, consentURL.String(), func([]byte) error { return nil }); err != nil {
 		return fail("consent page", err)
 	}
 	form := url.Values{"query": {consentURL.RawQuery}, "decision": {"approve"}}
@@ -98,15 +113,17 @@ func RunFlow(ctx context.Context, transport http.RoundTripper, t Target, runID s
 	if err != nil {
 		return fail("consent approval", err)
 	}
-	page, err := expectPage(ctx, c, callbackURL.String())
+	err = expectPage(ctx, c, callbackURL.String(), func(page []byte) error {
+		id, ok := connectionIDInPage(page)
+		if !ok || !bytes.Contains(page, []byte("nango_oauth_callback_success")) {
+			return fmt.Errorf("no success message in the page")
+		}
+		res.ConnectionID = id
+		return nil
+	})
 	if err != nil {
 		return fail("callback page", err)
 	}
-	m := connectionIDInPage.FindSubmatch(page)
-	if m == nil || !bytes.Contains(page, []byte("nango_oauth_callback_success")) {
-		return fail("callback page", fmt.Errorf("no success message in the page"))
-	}
-	res.ConnectionID = string(m[1])
 	conn, err := readConnection(ctx, c, t, res.ConnectionID)
 	if err != nil {
 		return fail("read-back", err)
@@ -116,10 +133,28 @@ func RunFlow(ctx context.Context, transport http.RoundTripper, t Target, runID s
 	return res
 }
 
+// sessionRequest is the body of POST /connect/sessions the driver sends: a struct, not maps, and
+// JSON v2 for its requests and responses, so that the driver's own JSON costs no more than it
+// must (it shares the bench's process with the server it measures).
+type sessionRequest struct {
+	EndUser sessionEndUser `json:"end_user"`
+	Tags    sessionTags    `json:"tags"`
+}
+
+type sessionEndUser struct {
+	ID          string `json:"id"`
+	DisplayName string `json:"display_name"`
+}
+
+type sessionTags struct {
+	Run  string `json:"loadtest_run"`
+	Flow string `json:"loadtest_flow"`
+}
+
 func createSession(ctx context.Context, c *http.Client, t Target, runID string, i int, endUserID string) (string, error) {
-	body, _ := json.Marshal(map[string]any{
-		"end_user": map[string]any{"id": endUserID, "display_name": "Load " + strconv.Itoa(i)},
-		"tags":     map[string]string{"loadtest_run": runID, "loadtest_flow": strconv.Itoa(i)},
+	body, _ := jsonv2.Marshal(sessionRequest{
+		EndUser: sessionEndUser{ID: endUserID, DisplayName: "Load " + strconv.Itoa(i)},
+		Tags:    sessionTags{Run: runID, Flow: strconv.Itoa(i)},
 	})
 	var out struct {
 		Data struct {
@@ -166,14 +201,12 @@ func backendJSON(ctx context.Context, c *http.Client, t Target, method, path str
 		return err
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode != want {
-		return fmt.Errorf("%s %s: status %d: %.200s", method, path, resp.StatusCode, data)
-	}
-	return json.Unmarshal(data, out)
+	return readBody(resp, func(data []byte) error {
+		if resp.StatusCode != want {
+			return fmt.Errorf("%s %s: status %d: %.200s", method, path, resp.StatusCode, data)
+		}
+		return jsonv2.Unmarshal(data, out)
+	})
 }
 
 func expectRedirect(ctx context.Context, c *http.Client, method, rawURL string, body io.Reader, want int) (*url.URL, error) {
@@ -188,31 +221,58 @@ func expectRedirect(ctx context.Context, c *http.Client, method, rawURL string, 
 	if err != nil {
 		return nil, err
 	}
-	data, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	defer resp.Body.Close()
 	if resp.StatusCode != want {
+		data, _ := io.ReadAll(resp.Body)
 		return nil, fmt.Errorf("status %d, want %d: %.200s", resp.StatusCode, want, data)
 	}
+	_, _ = io.Copy(io.Discard, resp.Body) // as a browser, which shows a redirect's body to no one
 	return resp.Location()
 }
 
-// expectPage reads a whole 200 page: a page cut short by a dying server is an error.
-func expectPage(ctx context.Context, c *http.Client, rawURL string) ([]byte, error) {
+// expectPage reads a whole 200 page and hands it to check: a page cut short by a dying server
+// is an error.
+func expectPage(ctx context.Context, c *http.Client, rawURL string, check func(page []byte) error) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	resp, err := c.Do(req)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, err
+	return readBody(resp, func(data []byte) error {
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("status %d: %.200s", resp.StatusCode, data)
+		}
+		return check(data)
+	})
+}
+
+// bodyBuffers hold the bodies the driver reads: it runs in the process the bench measures,
+// where its garbage would be collected with the server's.
+var bodyBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
+
+// readBody reads a whole body (as io.ReadAll, into a pooled buffer) and hands it to use, which
+// must not keep it.
+func readBody(resp *http.Response, use func(body []byte) error) error {
+	buf := bodyBuffers.Get().(*[]byte)
+	defer bodyBuffers.Put(buf)
+	b := (*buf)[:0]
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := resp.Body.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
 	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("status %d: %.200s", resp.StatusCode, data)
-	}
-	return data, nil
+	*buf = b
+	return use(b)
 }

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"embed"
 	"errors"
 	"log/slog"
 	"net"
@@ -24,7 +23,6 @@ type API struct {
 	integrations *Integrations
 	store        store.Store
 	hub          *wsHub
-	pages        *web.Pages
 	client       *http.Client // to the token endpoints (the mock provider's, or a real one)
 	configHosts  *http.Client // to a token endpoint whose host came from connection config
 	log          *slog.Logger
@@ -76,20 +74,11 @@ type Config struct {
 	PublicKey PublicKeyAuth
 }
 
-// callbackTemplate is the callback page, which is also the error page of /oauth/connect.
-//
-//go:embed templates/callback.html
-var callbackTemplate embed.FS
-
 // New builds the API host. It fails when the WebSocket path collides with another route, or
 // when cfg has no ConnectUI.
 func New(cfg Config) (*API, error) {
 	if cfg.ConnectUI == nil {
 		return nil, errors.New("nango: the API host needs the Connect UI page (Config.ConnectUI)")
-	}
-	pg, err := web.ParsePages(callbackTemplate, "templates/callback.html")
-	if err != nil {
-		return nil, err
 	}
 	changes := newChangeFeed()
 	a := &API{
@@ -100,7 +89,6 @@ func New(cfg Config) (*API, error) {
 		integrations: cfg.Integrations,
 		store:        observedStore{Store: cfg.Store, changes: changes},
 		hub:          newWSHub(cfg.Log, wsOptions{}),
-		pages:        pg,
 		client:       cfg.Client,
 		configHosts:  configHostClient(cfg.Client, net.DefaultResolver, publicOnly),
 		log:          cfg.Log,

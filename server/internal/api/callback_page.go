@@ -54,5 +54,5 @@ func (v callbackView) LegacyError() any {
 
 // renderCallback writes the callback page (or the error page of /oauth/connect).
 func (a *API) renderCallback(w http.ResponseWriter, status int, view callbackView) {
-	a.pages.Render(w, status, "callback.html", view, true)
+	web.RenderHTML(w, status, true, func(h *web.HTML) error { return writeCallbackPage(h, view) })
 }

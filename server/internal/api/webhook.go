@@ -85,7 +85,9 @@ func (a *API) connectionWebhook(c *store.Connection, created bool, authMode stri
 	if created {
 		operation = operationCreation
 	}
-	a.queueWebhook(c.WebhookURLOverride, authWebhookBody(a.environment, operation, authMode, c, true, nil))
+	a.queueWebhook(c.WebhookURLOverride, func() map[string]any {
+		return authWebhookBody(a.environment, operation, authMode, c, true, nil)
+	})
 }
 
 // failedConnection is the connection a failed flow would have made, as its failure webhook
@@ -102,15 +104,19 @@ type failedConnection struct {
 // connectionCreationFailed hook, which always says operation "creation").
 func (a *API) failureWebhook(f failedConnection, failure webhookError) {
 	c := &store.Connection{ConnectionID: f.ConnectionID, ProviderConfigKey: f.ProviderConfigKey, Provider: f.Provider}
-	a.queueWebhook(f.WebhookURLOverride, authWebhookBody(a.environment, operationCreation, f.AuthMode, c, false, &failure))
+	a.queueWebhook(f.WebhookURLOverride, func() map[string]any {
+		return authWebhookBody(a.environment, operationCreation, f.AuthMode, c, false, &failure)
+	})
 }
 
-func (a *API) queueWebhook(override *string, body map[string]any) {
+// queueWebhook sends the body that body builds, when there is somewhere to send it: with no
+// webhook URL (the usual dev setup) no flow pays for building one.
+func (a *API) queueWebhook(override *string, body func() map[string]any) {
 	target := a.webhookTarget(override)
 	if target == "" {
 		return
 	}
-	data, err := catalog.StableJSON(body)
+	data, err := catalog.StableJSON(body())
 	if err != nil {
 		a.log.Error("webhook body", "err", err)
 		return

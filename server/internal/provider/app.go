@@ -103,7 +103,7 @@ func (m *Provider) parseInstall(escapedPath, rawQuery string) (*installRequest, 
 func (m *Provider) installPage(w http.ResponseWriter, r *http.Request) {
 	req, problem := m.parseInstall(r.URL.EscapedPath(), r.URL.RawQuery)
 	if problem != "" {
-		m.pages.Render(w, http.StatusBadRequest, "consent.html", consentView{Error: problem}, true)
+		renderConsentPage(w, http.StatusBadRequest, consentView{Error: problem})
 		return
 	}
 	applyCOOP(w, req.faults)
@@ -118,7 +118,7 @@ func (m *Provider) installPage(w http.ResponseWriter, r *http.Request) {
 		m.installed(w, r, req, true)
 		return
 	}
-	m.pages.Render(w, http.StatusOK, "consent.html", consentView{
+	renderConsentPage(w, http.StatusOK, consentView{
 		Install:          true,
 		WithOAuth:        req.app.OAuthClientID != "",
 		Plugin:           req.app.Plugin,
@@ -127,19 +127,19 @@ func (m *Provider) installPage(w http.ResponseWriter, r *http.Request) {
 		AuthorizationURL: req.realURL + "?" + req.rawQuery,
 		RawQuery:         req.rawQuery,
 		Action:           r.URL.EscapedPath(),
-	}, true)
+	})
 }
 
 // install is the installation form's POST.
 func (m *Provider) install(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
-		m.pages.Render(w, http.StatusBadRequest, "consent.html", consentView{Error: "The installation form could not be read."}, true)
+		renderConsentPage(w, http.StatusBadRequest, consentView{Error: "The installation form could not be read."})
 		return
 	}
 	req, problem := m.parseInstall(r.URL.EscapedPath(), r.PostForm.Get("query"))
 	if problem != "" {
-		m.pages.Render(w, http.StatusBadRequest, "consent.html", consentView{Error: problem}, true)
+		renderConsentPage(w, http.StatusBadRequest, consentView{Error: problem})
 		return
 	}
 	applyCOOP(w, req.faults)
@@ -156,7 +156,7 @@ func (m *Provider) installed(w http.ResponseWriter, r *http.Request, req *instal
 	if req.app.OAuthClientID != "" {
 		c, ok := m.client(req.app.OAuthClientID)
 		if !ok {
-			m.pages.Render(w, http.StatusBadRequest, "consent.html", consentView{Error: "The app's OAuth client is unknown."}, true)
+			renderConsentPage(w, http.StatusBadRequest, consentView{Error: "The app's OAuth client is unknown."})
 			return
 		}
 		client, target = c, c.RedirectURI
@@ -185,7 +185,7 @@ func (m *Provider) installed(w http.ResponseWriter, r *http.Request, req *instal
 	}
 	u, err := url.Parse(target)
 	if err != nil {
-		m.pages.Render(w, http.StatusBadRequest, "consent.html", consentView{Error: "The app's setup URL is not valid."}, true)
+		renderConsentPage(w, http.StatusBadRequest, consentView{Error: "The app's setup URL is not valid."})
 		return
 	}
 	u.RawQuery = mergeQuery(u.RawQuery, back.Encode())

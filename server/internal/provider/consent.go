@@ -72,7 +72,7 @@ func (m *Provider) consent(w http.ResponseWriter, r *http.Request) {
 	applyCOOP(w, faults)
 	req, problem := m.parseAuthorize(r.URL.EscapedPath(), r.URL.RawQuery)
 	if problem != "" {
-		m.pages.Render(w, http.StatusBadRequest, "consent.html", consentView{Error: problem}, true)
+		renderConsentPage(w, http.StatusBadRequest, consentView{Error: problem})
 		return
 	}
 	if !web.Wait(r.Context(), w, faults[catalog.FaultSlowConsent]) {
@@ -89,10 +89,15 @@ func (m *Provider) consent(w http.ResponseWriter, r *http.Request) {
 	m.renderConsent(w, r, req)
 }
 
+// renderConsentPage answers with the consent page (or the installation or error page) for v.
+func renderConsentPage(w http.ResponseWriter, status int, v consentView) {
+	web.RenderHTML(w, status, true, func(h *web.HTML) error { return writeConsentPage(h, v) })
+}
+
 // renderConsent shows the consent page for a checked request (OAuth2's or OAuth1's).
 func (m *Provider) renderConsent(w http.ResponseWriter, r *http.Request, req *consentRequest) {
 	scope := req.query.Get("scope")
-	m.pages.Render(w, http.StatusOK, "consent.html", consentView{
+	renderConsentPage(w, http.StatusOK, consentView{
 		Integration:      req.client.Integration,
 		DisplayName:      req.client.DisplayName,
 		Scope:            scope,
@@ -100,7 +105,7 @@ func (m *Provider) renderConsent(w http.ResponseWriter, r *http.Request, req *co
 		AuthorizationURL: req.realURL + "?" + req.rawQuery,
 		RawQuery:         req.rawQuery,
 		Action:           r.URL.EscapedPath(),
-	}, true)
+	})
 }
 
 // decide is the consent form's POST: the request is checked again (the form only carries the
@@ -108,14 +113,14 @@ func (m *Provider) renderConsent(w http.ResponseWriter, r *http.Request, req *co
 func (m *Provider) decide(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
-		m.pages.Render(w, http.StatusBadRequest, "consent.html", consentView{Error: "The consent form could not be read."}, true)
+		renderConsentPage(w, http.StatusBadRequest, consentView{Error: "The consent form could not be read."})
 		return
 	}
 	faults := m.flowFaults(r.PostForm.Get("query"))
 	applyCOOP(w, faults)
 	req, problem := m.parseAuthorize(r.URL.EscapedPath(), r.PostForm.Get("query"))
 	if problem != "" {
-		m.pages.Render(w, http.StatusBadRequest, "consent.html", consentView{Error: problem}, true)
+		renderConsentPage(w, http.StatusBadRequest, consentView{Error: problem})
 		return
 	}
 	back := url.Values{}

@@ -202,7 +202,7 @@ func (m *Provider) authorizeToken(w http.ResponseWriter, r *http.Request) {
 	}
 	applyCOOP(w, faults)
 	if problem != "" {
-		m.pages.Render(w, http.StatusBadRequest, "consent.html", consentView{Error: problem}, true)
+		renderConsentPage(w, http.StatusBadRequest, consentView{Error: problem})
 		return
 	}
 	if !web.Wait(r.Context(), w, faults[catalog.FaultSlowConsent]) {
@@ -222,12 +222,12 @@ func (m *Provider) authorizeToken(w http.ResponseWriter, r *http.Request) {
 func (m *Provider) decideToken(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
-		m.pages.Render(w, http.StatusBadRequest, "consent.html", consentView{Error: "The consent form could not be read."}, true)
+		renderConsentPage(w, http.StatusBadRequest, consentView{Error: "The consent form could not be read."})
 		return
 	}
 	req, tok, problem := m.authorizeTokenRequest(r.URL.EscapedPath(), r.PostForm.Get("query"))
 	if problem != "" {
-		m.pages.Render(w, http.StatusBadRequest, "consent.html", consentView{Error: problem}, true)
+		renderConsentPage(w, http.StatusBadRequest, consentView{Error: problem})
 		return
 	}
 	faults := faultsFor(req.client, req.query)

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"crypto/subtle"
-	"embed"
 	"net/http"
 	"slices"
 	"sync"
@@ -52,8 +51,7 @@ type mockCode struct {
 // Provider stands in for every catalog provider (docs/wire.md §3): a consent page at the
 // real authorize URL's mock twin and a token endpoint at the real token URL's.
 type Provider struct {
-	pages *web.Pages
-	now   func() time.Time
+	now func() time.Time
 
 	mu            sync.Mutex
 	clients       map[string]*Client
@@ -64,18 +62,9 @@ type Provider struct {
 	oauth1        *oauth1State
 }
 
-// consentTemplate is the consent page.
-//
-//go:embed templates/consent.html
-var consentTemplate embed.FS
-
 // New is a provider that knows no client yet.
-func New() (*Provider, error) {
-	pg, err := web.ParsePages(consentTemplate, "templates/consent.html")
-	if err != nil {
-		return nil, err
-	}
-	return &Provider{pages: pg, now: time.Now, clients: map[string]*Client{}, codes: map[string]*mockCode{}, installations: map[string]string{}, oauth1: newOAuth1State()}, nil
+func New() *Provider {
+	return &Provider{now: time.Now, clients: map[string]*Client{}, codes: map[string]*mockCode{}, installations: map[string]string{}, oauth1: newOAuth1State()}
 }
 
 // Register makes a client known (a client registered again is replaced).

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"strconv"
 )
 
 // Pages renders an origin's HTML. html/template escapes every reflected value for its context:
@@ -39,8 +40,15 @@ func (p *Pages) Render(w http.ResponseWriter, status int, name string, view any,
 		WriteError(w, NewError(http.StatusInternalServerError, "server_error", "failed to render the page"))
 		return
 	}
+	writePage(w, status, nonce, strictCSP, buf.Bytes())
+}
+
+// writePage answers with a whole page: its length is known, so it goes out in one piece, never
+// chunked.
+func writePage(w http.ResponseWriter, status int, nonce string, strictCSP bool, page []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(page)))
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
 	if strictCSP {
@@ -48,5 +56,5 @@ func (p *Pages) Render(w http.ResponseWriter, status int, name string, view any,
 		h.Set("Referrer-Policy", "no-referrer")
 	}
 	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	_, _ = w.Write(page)
 }

@@ -68,7 +68,9 @@ type env struct {
 	srv      *server.Server
 	browser  context.Context
 	version  string // Chromium's product string
-	stop     []func()
+	// profileDir, when set (-profile), gets a V8 CPU profile of each SDK's timed later clicks.
+	profileDir string
+	stop       []func()
 }
 
 func startEnv(ctx context.Context, in inputs) (*env, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"os"
 	"time"
 
 	"github.com/chromedp/chromedp"
@@ -68,6 +69,11 @@ func (e *env) measureFlows(runs, firstRuns int) (flowFigures, error) {
 		if _, err := e.flowOnce(tab); err != nil { // warm-up, not counted
 			return f, fmt.Errorf("%s: warm-up flow: %w", sdk, err)
 		}
+		if e.profileDir != "" {
+			if err := harness.Step(tab, startProfile()); err != nil {
+				return f, fmt.Errorf("%s: starting the profiler: %w", sdk, err)
+			}
+		}
 	}
 	for i := range runs {
 		for j := range flowSDKs {
@@ -79,6 +85,17 @@ func (e *env) measureFlows(runs, firstRuns int) (flowFigures, error) {
 			f.clickToPopup[sdk] = append(f.clickToPopup[sdk], r.ReturnedAt-r.ClickAt)
 			f.roundTrip[sdk] = append(f.roundTrip[sdk], r.SettledAt-r.ClickAt)
 			f.ownWork[sdk] = append(f.ownWork[sdk], r.ReturnedAt-r.CallAt-r.OpenMs)
+		}
+	}
+	if e.profileDir != "" {
+		for _, sdk := range flowSDKs {
+			p, err := harness.Value(tabs[sdk], stopProfile())
+			if err != nil {
+				return f, fmt.Errorf("%s: stopping the profiler: %w", sdk, err)
+			}
+			if err := writeProfile(os.Stdout, e.profileDir, sdk, p, runs); err != nil {
+				return f, err
+			}
 		}
 	}
 	return f, nil

@@ -44,6 +44,7 @@ func main() {
 type config struct {
 	dist, benchMD, wasmFlags     string
 	only                         string
+	profile                      string
 	startRounds, startWarm       int
 	netRounds                    int
 	flowRuns, firstRuns          int
@@ -72,6 +73,7 @@ func parseFlags() config {
 	flag.IntVar(&c.loadConc, "load-c", 32, "flows in flight in the load runs")
 	flag.IntVar(&c.loadRep, "load-reps", 3, "load runs (and as many ceiling runs)")
 	flag.DurationVar(&c.deadline, "deadline", 25*time.Minute, "the whole run stops with an error after this")
+	flag.StringVar(&c.profile, "profile", "", "with -only flows: write a V8 CPU profile of each SDK's later clicks to this folder, and print where the click handler's time went")
 	flag.StringVar(&c.only, "only", "", `run one section and print its rows, without writing BENCH.md: "flows" (sections 3 and 4, click to popup and round trip; needs make build and dist/bench/frontend.min.js only) or "server" (section 6, the dev server under load against the ceiling; needs nothing built)`)
 	flag.Parse()
 	return c
@@ -83,6 +85,9 @@ func run() error {
 	ctx, cancel := context.WithTimeout(context.Background(), c.deadline)
 	defer cancel()
 	in := inputs{dist: c.dist, only: c.only}
+	if c.profile != "" && c.only != "flows" {
+		return fmt.Errorf("-profile: only with -only flows")
+	}
 	switch c.only {
 	case "", "flows":
 	case "server":
@@ -162,6 +167,7 @@ func runFlowsOnly(ctx context.Context, in inputs, c config) error {
 		return err
 	}
 	defer e.close()
+	e.profileDir = c.profile
 	progress("click to popup and round trip: %d first clicks and %d flows per SDK", c.firstRuns, c.flowRuns)
 	res := results{}
 	if res.flows, err = e.measureFlows(c.flowRuns, c.firstRuns); err != nil {

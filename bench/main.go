@@ -72,7 +72,7 @@ func parseFlags() config {
 	flag.IntVar(&c.loadConc, "load-c", 32, "flows in flight in the load runs")
 	flag.IntVar(&c.loadRep, "load-reps", 3, "load runs (and as many ceiling runs)")
 	flag.DurationVar(&c.deadline, "deadline", 25*time.Minute, "the whole run stops with an error after this")
-	flag.StringVar(&c.only, "only", "", `run one section and print its rows, without writing BENCH.md: "flows" (sections 3 and 4, click to popup and round trip; needs make build and dist/bench/frontend.min.js only)`)
+	flag.StringVar(&c.only, "only", "", `run one section and print its rows, without writing BENCH.md: "flows" (sections 3 and 4, click to popup and round trip; needs make build and dist/bench/frontend.min.js only), "startup" (section 2; also needs the floor, dist/bench/floor.wasm with its .br and .gz) or "apps" (section 8; also needs dist/bench/app)`)
 	flag.Parse()
 	return c
 }
@@ -83,16 +83,19 @@ func run() error {
 	ctx, cancel := context.WithTimeout(context.Background(), c.deadline)
 	defer cancel()
 	in := inputs{dist: c.dist, only: c.only}
-	if c.only != "" && c.only != "flows" {
-		return fmt.Errorf("-only %q: the one section that runs alone is flows", c.only)
+	if c.only != "" && c.only != "flows" && c.only != "startup" && c.only != "apps" {
+		return fmt.Errorf("-only %q: the sections that run alone are flows, startup and apps", c.only)
 	}
 	if err := in.check(); err != nil {
 		return err
 	}
 	res := results{wasmFlags: c.wasmFlags}
 	var err error
-	if c.only == "flows" {
+	switch c.only {
+	case "flows":
 		return runFlowsOnly(ctx, in, c)
+	case "startup", "apps":
+		return runSectionOnly(ctx, in, c)
 	}
 	progress("sizes")
 	if res.sizes, err = measureAllSizes(in); err != nil {
@@ -166,6 +169,43 @@ func runFlowsOnly(ctx context.Context, in inputs, c config) error {
 	fmt.Print(rowsTable(res.flowRows()))
 	fmt.Printf("\nTimes: median (min–max); ratios of medians with their 95%% bootstrap interval. First clicks %d fresh pages per SDK and per wait; later clicks %d flows per SDK, interleaved.\n",
 		c.firstRuns, c.flowRuns)
+	return nil
+}
+
+// runSectionOnly is -only startup (section 2 without its throttled part) and -only apps
+// (section 8): one section, printed, for comparing two builds of the SDK in the same conditions.
+func runSectionOnly(ctx context.Context, in inputs, c config) error {
+	var res results
+	var err error
+	if c.only == "startup" {
+		if res.sizes, err = measureAllSizes(in); err != nil { // the wasm and the floor only
+			return err
+		}
+	}
+	e, err := startEnv(ctx, in)
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	var rows []row
+	var repeats string
+	if c.only == "startup" {
+		progress("start-up: %d rounds × 3 pages, %d warm reloads each", c.startRounds, c.startWarm)
+		if res.start, err = e.measureStartup(c.startRounds, c.startWarm, res.sizes); err != nil {
+			return err
+		}
+		rows = res.startRows()
+		repeats = fmt.Sprintf("%d cold loads per page, each in a new browser context, each followed by one reload at once and %d warm loads", c.startRounds, c.startWarm)
+	} else {
+		progress("app start-up: %d rounds × 2 SDKs × %d networks, cold", c.appRounds, len(appNetworks))
+		if res.apps, err = e.measureApps(c.appRounds); err != nil {
+			return err
+		}
+		rows = res.appRows()
+		repeats = fmt.Sprintf("%d cold loads of the app per SDK and network", c.appRounds)
+	}
+	fmt.Print(rowsTable(rows))
+	fmt.Printf("\nTimes: median (min–max); ratios of medians with their 95%% bootstrap interval. %s.\n", repeats)
 	return nil
 }
 

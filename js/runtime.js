@@ -386,11 +386,19 @@ function nangoLocate(wasmURL) {
 
 // The browser compiles WebAssembly lazily, function by function, on first call; nango.wasm runs
 // an auth() flow's code once against a stand-in when the page is idle after start-up, so the
-// user's first click does not pay for it (~40 ms, make bench).
+// user's first click does not pay for it (~40 ms, make bench). It is one long task (~50 ms with
+// the collection it asks for), so it waits nangoPrewarmDelayMS first: right after ready() the page
+// is often not idle at all but between tasks of its own (an app that awaited ready() renders
+// then), and a navigation away (a reload) would wait for it to end: with no delay, a reload at
+// once took ~40 ms longer (make bench, section 2). A person does not click that soon.
+const nangoPrewarmDelayMS = 200;
+
 function nangoPrewarmWhenIdle(binding) {
   const run = () => { try { binding.prewarm(); } catch { /* best effort */ } };
-  if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 2000 });
-  else setTimeout(run, 200);
+  setTimeout(() => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 2000 });
+    else run();
+  }, nangoPrewarmDelayMS);
 }
 
 // What the likely fix is when nango.wasm is not at the URL the SDK asked.

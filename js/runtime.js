@@ -1,11 +1,9 @@
 // ---- nango-wasm runtime (js/runtime.js) -------------------------------------------------------
 // nangoInstallGo is Go's wasm_exec.js, which the build wraps in that function (Makefile). It runs
-// at the load, not at the import: compiling and running it, and constructing its Go class, is most
-// of the glue's own start-up work, which an app's first line would otherwise wait for (make bench,
-// section 8). It throws where the JavaScript environment lacks what Go needs (TextEncoder, crypto,
-// performance): the load reports that reason. Jest's jsdom environment has no TextEncoder or
-// TextDecoder; under Node, Node's stand in, global only while wasm_exec.js runs: it keeps the one
-// encoder and decoder it makes.
+// at the load, not at the import, which an app's first line waits for (make bench, section 8). It
+// throws where JavaScript lacks what Go needs (TextEncoder, crypto, performance): the load reports
+// why. Jest's jsdom environment has no TextEncoder or TextDecoder; under Node, Node's stand in,
+// global only while wasm_exec.js runs: it keeps the one encoder and decoder it makes.
 let NangoGo = null;
 
 function nangoGo() {
@@ -323,9 +321,8 @@ function ready() {
 
 // Starts nango.wasm in the background, from wasmURL() (the URL bundlers see, or NANGO_WASM_URL):
 // fetched in a browser, read from disk under Node with a DOM (jsdom in Vitest or Jest). Outside a
-// browser (server-side rendering) it loads nothing. The load starts a microtask after the import:
-// once the importing module's top level (in a bundle, the app's own first lines) has run, which
-// so waits for nothing but the glue's definitions, and before any other task of the page.
+// browser (server-side rendering) it loads nothing. The load starts a microtask later, once the
+// importing module's top level (in a bundle, the app's first lines) has run.
 function nangoStart(wasmURL) {
   if (typeof window !== 'object' || typeof document !== 'object') {
     nangoFail('nango-wasm runs in a browser; it was imported outside one (server-side rendering?)');
@@ -386,11 +383,9 @@ function nangoLocate(wasmURL) {
 
 // The browser compiles WebAssembly lazily, function by function, on first call; nango.wasm runs
 // an auth() flow's code once against a stand-in when the page is idle after start-up, so the
-// user's first click does not pay for it (~40 ms, make bench). It is one long task (~50 ms with
-// the collection it asks for), so it waits nangoPrewarmDelayMS first: right after ready() the page
-// is often not idle at all but between tasks of its own (an app that awaited ready() renders
-// then), and a navigation away (a reload) would wait for it to end: with no delay, a reload at
-// once took ~40 ms longer (make bench, section 2). A person does not click that soon.
+// user's first click does not pay for it (~40 ms, make bench). It is one ~50 ms task, so it waits
+// a moment first: right after ready() a page is often between tasks of its own (an app renders
+// then), and a reload then waited for it (~40 ms, make bench section 2). No one clicks that soon.
 const nangoPrewarmDelayMS = 200;
 
 function nangoPrewarmWhenIdle(binding) {
@@ -405,8 +400,7 @@ function nangoPrewarmWhenIdle(binding) {
 const nangoWasmMissing = 'nango.wasm is not at that URL. Either the bundler did not emit it (esbuild: import nango-wasm/esbuild and build with --loader:.wasm=file; '
   + 'Rollup: add @web/rollup-plugin-import-meta-assets) or the server does not serve it; globalThis.NANGO_WASM_URL can point elsewhere. See README, Bundlers';
 
-// imports() makes the import object (Go's runtime): called once the request is out, so that
-// setting up Go overlaps the download.
+// imports() makes the import object (Go's runtime) once the request is out.
 async function nangoInstantiate(source, imports) {
   if (source instanceof WebAssembly.Module) return WebAssembly.instantiate(source, imports());
   const href = String(source);

@@ -413,7 +413,7 @@ async function nangoInstantiate(source, imports) {
   }
 
   let response;
-  const request = fetch(href);
+  const request = (async () => fetch(href))(); // what fetch throws, it rejects with
   let importObject;
   try {
     importObject = imports();

@@ -39,8 +39,13 @@ func (in inputs) path(name string) string { return filepath.Join(in.dist, name) 
 // required lists what make bench must have built before go run ./bench.
 func (in inputs) required() []string {
 	sdk := []string{"nango.wasm", "nango.wasm.br", "nango.wasm.gz", "nango.js", "nango.js.br", "nango.js.gz", "wasm_exec.js", "bench/frontend.min.js"}
-	if in.only == "flows" {
+	switch in.only {
+	case "flows":
 		return sdk
+	case "startup":
+		return append(sdk, "bench/floor.wasm", "bench/floor.wasm.br", "bench/floor.wasm.gz")
+	case "apps":
+		return append(sdk, appDir+"/index.html", appDir+"/nangohq-frontend.html")
 	}
 	return append([]string{
 		"nango.wasm", "nango.wasm.br", "nango.wasm.gz", "nango.js", "nango.js.br", "nango.js.gz", "wasm_exec.js",
@@ -117,8 +122,10 @@ func (e *env) prepareServeDir() error {
 	}
 	builds := map[string]string{"anchor.js": "bench/frontend.min.js"}
 	apps := map[string]string{}
-	if e.in.only == "" { // -only flows serves neither the floor nor the apps
+	if e.in.only == "" || e.in.only == "startup" {
 		builds["floor.wasm"] = "bench/floor.wasm"
+	}
+	if e.in.only == "" || e.in.only == "apps" {
 		if apps, err = e.in.appFiles(); err != nil {
 			return err
 		}

@@ -74,7 +74,7 @@ func parseFlags() config {
 	flag.IntVar(&c.loadRep, "load-reps", 3, "load runs (and as many ceiling runs)")
 	flag.DurationVar(&c.deadline, "deadline", 25*time.Minute, "the whole run stops with an error after this")
 	flag.StringVar(&c.profile, "profile", "", "with -only flows: write a V8 CPU profile of each SDK's later clicks to this folder, and print where the click handler's time went")
-	flag.StringVar(&c.only, "only", "", `run one section and print its rows, without writing BENCH.md: "flows" (sections 3 and 4, click to popup and round trip; needs make build and dist/bench/frontend.min.js only) or "server" (section 6, the dev server under load against the ceiling; needs nothing built)`)
+	flag.StringVar(&c.only, "only", "", `run one section and print its rows, without writing BENCH.md: "flows" (sections 3 and 4, click to popup and round trip; needs make build and dist/bench/frontend.min.js only), "startup" (section 2; also needs the floor, dist/bench/floor.wasm with its .br and .gz), "apps" (section 8; also needs dist/bench/app) or "server" (section 6, the dev server under load against the ceiling; needs nothing built)`)
 	flag.Parse()
 	return c
 }
@@ -89,19 +89,22 @@ func run() error {
 		return fmt.Errorf("-profile: only with -only flows")
 	}
 	switch c.only {
-	case "", "flows":
+	case "", "flows", "startup", "apps":
 	case "server":
 		return runServerOnly(ctx, c)
 	default:
-		return fmt.Errorf("-only %q: the sections that run alone are flows and server", c.only)
+		return fmt.Errorf("-only %q: the sections that run alone are flows, startup, apps and server", c.only)
 	}
 	if err := in.check(); err != nil {
 		return err
 	}
 	res := results{wasmFlags: c.wasmFlags}
 	var err error
-	if c.only == "flows" {
+	switch c.only {
+	case "flows":
 		return runFlowsOnly(ctx, in, c)
+	case "startup", "apps":
+		return runSectionOnly(ctx, in, c)
 	}
 	progress("sizes")
 	if res.sizes, err = measureAllSizes(in); err != nil {
@@ -190,6 +193,43 @@ func runServerOnly(ctx context.Context, c config) error {
 	}
 	fmt.Print(rowsTable(res.loadRows()))
 	fmt.Printf("\nFigures: median (min–max) of %d runs of each, alternated.\n", c.loadRep)
+	return nil
+}
+
+// runSectionOnly is -only startup (section 2 without its throttled part) and -only apps
+// (section 8): one section, printed, for comparing two builds of the SDK in the same conditions.
+func runSectionOnly(ctx context.Context, in inputs, c config) error {
+	var res results
+	var err error
+	if c.only == "startup" {
+		if res.sizes, err = measureAllSizes(in); err != nil { // the wasm and the floor only
+			return err
+		}
+	}
+	e, err := startEnv(ctx, in)
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	var rows []row
+	var repeats string
+	if c.only == "startup" {
+		progress("start-up: %d rounds × 3 pages, %d warm reloads each", c.startRounds, c.startWarm)
+		if res.start, err = e.measureStartup(c.startRounds, c.startWarm, res.sizes); err != nil {
+			return err
+		}
+		rows = res.startRows()
+		repeats = fmt.Sprintf("%d cold loads per page, each in a new browser context, each followed by one reload at once and %d warm loads", c.startRounds, c.startWarm)
+	} else {
+		progress("app start-up: %d rounds × 2 SDKs × %d networks, cold", c.appRounds, len(appNetworks))
+		if res.apps, err = e.measureApps(c.appRounds); err != nil {
+			return err
+		}
+		rows = res.appRows()
+		repeats = fmt.Sprintf("%d cold loads of the app per SDK and network", c.appRounds)
+	}
+	fmt.Print(rowsTable(rows))
+	fmt.Printf("\nTimes: median (min–max); ratios of medians with their 95%% bootstrap interval. %s.\n", repeats)
 	return nil
 }
 

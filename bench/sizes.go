@@ -90,6 +90,9 @@ func measureAllSizes(in inputs) (sizeFigures, error) {
 		{&f.jsHello, "bench/jshello.wasm", false}, {&f.emptyMain, "bench/emptymain.wasm", false},
 		{&f.wasmExec, "wasm_exec.js", false}, {&f.anchor, "bench/frontend.min.js", false},
 	}
+	if in.only != "" {
+		files = files[:2] // -only startup tells the wasm's coding on the wire from these two
+	}
 	setSize := func(dst *fileSizes, c compressor, n int) {
 		if c.suffix == ".gz" {
 			dst.gzip = n

@@ -1,32 +1,38 @@
 // ---- nango-wasm runtime (js/runtime.js) -------------------------------------------------------
-// nangoInstallGo is Go's wasm_exec.js, which the build wraps in that function (Makefile). It throws
-// where the JavaScript environment lacks what Go needs (TextEncoder, crypto, performance): the
-// import must not fail with it, so the reason is kept for the load to report.
-// Jest's jsdom environment has no TextEncoder or TextDecoder; under Node, Node's stand in, global
-// only while wasm_exec.js runs: it keeps the one encoder and decoder it makes.
+// nangoInstallGo is Go's wasm_exec.js, which the build wraps in that function (Makefile). It runs
+// at the load, not at the import, which an app's first line waits for (make bench, section 8). It
+// throws where JavaScript lacks what Go needs (TextEncoder, crypto, performance): the load reports
+// why. Jest's jsdom environment has no TextEncoder or TextDecoder; under Node, Node's stand in,
+// global only while wasm_exec.js runs: it keeps the one encoder and decoder it makes.
 let NangoGo = null;
-let nangoGoMissing = '';
-const nangoNodeUtil = globalThis.process?.getBuiltinModule?.('node:util');
-for (const name of ['TextEncoder', 'TextDecoder']) {
-  if (!globalThis[name] && nangoNodeUtil?.[name]) globalThis[name] = nangoNodeUtil[name];
-}
-try {
-  nangoInstallGo();
-  NangoGo = globalThis.Go;
-} catch (e) {
-  nangoGoMissing = `Go's wasm_exec.js cannot run here: ${e?.message ?? e}`;
+
+function nangoGo() {
+  if (NangoGo) return NangoGo;
+  nangoSavedGlobals = ['Go', 'process', 'path', 'TextEncoder', 'TextDecoder'].map((name) => [name, Object.getOwnPropertyDescriptor(globalThis, name)]);
+  const nodeUtil = globalThis.process?.getBuiltinModule?.('node:util');
+  for (const name of ['TextEncoder', 'TextDecoder']) {
+    if (!globalThis[name] && nodeUtil?.[name]) globalThis[name] = nodeUtil[name];
+  }
+  try {
+    nangoInstallGo();
+    NangoGo = globalThis.Go;
+  } catch (e) {
+    throw new Error(`Go's wasm_exec.js cannot run here: ${e?.message ?? e}`);
+  } finally {
+    nangoRestoreGlobals(['Go', 'TextEncoder', 'TextDecoder']);
+  }
+  return NangoGo;
 }
 
 // Puts back the globals wasm_exec.js replaced. `Go` can go at once (the SDK keeps NangoGo);
 // `process` and `path` must live until Go's init has read them, which happens inside go.run().
 function nangoRestoreGlobals(names) {
-  for (const [name, descriptor] of nangoSavedGlobals) {
+  for (const [name, descriptor] of nangoSavedGlobals ?? []) {
     if (!names.includes(name)) continue;
     if (descriptor) Object.defineProperty(globalThis, name, descriptor);
     else delete globalThis[name];
   }
 }
-nangoRestoreGlobals(['Go', 'TextEncoder', 'TextDecoder']);
 
 /** AuthError is what every failure of auth(), create() and reconnect() is: an Error with a `type`. */
 class AuthError extends Error {
@@ -325,8 +331,9 @@ class ConnectUI {
 
 /**
  * ready resolves once nango.wasm runs, and rejects with an AuthError of type wasm_unavailable
- * when it cannot. Loading starts when the module is imported in a browser; an app never has to
- * wait for it (calls made before wait themselves), but may, to show its Connect button only then.
+ * when it cannot. Loading starts a microtask after the module is imported in a browser; an app
+ * never has to wait for it (calls made before wait themselves), but may, to show its Connect
+ * button only then.
  */
 function ready() {
   return new Promise((resolve, reject) => nangoWhenReady(() => resolve(), reject));
@@ -334,14 +341,14 @@ function ready() {
 
 // Starts nango.wasm in the background, from wasmURL() (the URL bundlers see, or NANGO_WASM_URL):
 // fetched in a browser, read from disk under Node with a DOM (jsdom in Vitest or Jest). Outside a
-// browser (server-side rendering) it loads nothing.
+// browser (server-side rendering) it loads nothing. The load starts a microtask later, once the
+// importing module's top level (in a bundle, the app's first lines) has run.
 function nangoStart(wasmURL) {
   if (typeof window !== 'object' || typeof document !== 'object') {
-    nangoRestoreGlobals(['process', 'path']);
     nangoFail('nango-wasm runs in a browser; it was imported outside one (server-side rendering?)');
     return;
   }
-  nangoLoad(wasmURL);
+  queueMicrotask(() => nangoLoad(wasmURL));
 }
 
 function nangoFail(reason) {
@@ -354,13 +361,12 @@ function nangoFail(reason) {
 // and every call rejects with an AuthError of type wasm_unavailable saying why.
 async function nangoLoad(wasmURL) {
   try {
-    if (!NangoGo) throw new Error(nangoGoMissing);
     if (typeof WebAssembly !== 'object') throw new Error('WebAssembly is not available in this browser');
-    const go = new NangoGo();
+    let go;
     let ready;
     const isReady = new Promise((resolve) => { ready = resolve; });
     const binding = { ready: () => ready() };
-    const instance = await nangoInstantiate(nangoLocate(wasmURL), go.importObject);
+    const instance = await nangoInstantiate(nangoLocate(wasmURL), () => (go = new (nangoGo())()).importObject);
     // go.run() runs Go's init and main up to its first wait before it returns; main takes the
     // binding from this global first thing (wasm/cmd/nango), so it is set for no longer than that.
     globalThis.__nangoWasmBinding = binding;
@@ -397,28 +403,46 @@ function nangoLocate(wasmURL) {
 
 // The browser compiles WebAssembly lazily, function by function, on first call; nango.wasm runs
 // an auth() flow's code once against a stand-in when the page is idle after start-up, so the
-// user's first click does not pay for it (~40 ms, make bench).
+// user's first click does not pay for it (~40 ms, make bench). It is one ~50 ms task, so it waits
+// a moment first: right after ready() a page is often between tasks of its own (an app renders
+// then), and a reload then waited for it (~40 ms, make bench section 2). No one clicks that soon.
+const nangoPrewarmDelayMS = 200;
+
 function nangoPrewarmWhenIdle(binding) {
   const run = () => { try { binding.prewarm(); } catch { /* best effort */ } };
-  if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 2000 });
-  else setTimeout(run, 200);
+  setTimeout(() => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 2000 });
+    else run();
+  }, nangoPrewarmDelayMS);
 }
 
 // What the likely fix is when nango.wasm is not at the URL the SDK asked.
 const nangoWasmMissing = 'nango.wasm is not at that URL. Either the bundler did not emit it (esbuild: import nango-wasm/esbuild and build with --loader:.wasm=file; '
   + 'Rollup: add @web/rollup-plugin-import-meta-assets) or the server does not serve it; globalThis.NANGO_WASM_URL can point elsewhere. See README, Bundlers';
 
-async function nangoInstantiate(source, importObject) {
-  if (source instanceof WebAssembly.Module) return WebAssembly.instantiate(source, importObject);
+// imports() makes the import object (Go's runtime) once the request is out.
+async function nangoInstantiate(source, imports) {
+  if (source instanceof WebAssembly.Module) return WebAssembly.instantiate(source, imports());
   const href = String(source);
   // Under Node (a unit test with jsdom) the module's URL is a file: URL; read it from disk, since
   // fetch does not read files and a test may have replaced it with a stub.
   const fs = href.startsWith('file:') ? globalThis.process?.getBuiltinModule?.('node:fs/promises') : null;
-  if (fs) return (await WebAssembly.instantiate(await fs.readFile(new URL(href)), importObject)).instance;
+  if (fs) {
+    const importObject = imports();
+    return (await WebAssembly.instantiate(await fs.readFile(new URL(href)), importObject)).instance;
+  }
 
   let response;
+  const request = (async () => fetch(href))(); // what fetch throws, it rejects with
+  let importObject;
   try {
-    response = await fetch(href);
+    importObject = imports();
+  } catch (e) {
+    request.catch(() => {}); // the reason to report is Go's
+    throw e;
+  }
+  try {
+    response = await request;
   } catch (e) {
     throw new Error(`GET ${href} failed: ${e?.message ?? e} (offline, or refused by CORS or by a Content-Security-Policy connect-src)`);
   }

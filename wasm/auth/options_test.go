@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -163,6 +164,11 @@ func TestIsCustomAuthFollowsAnchorRule(t *testing.T) {
 
 func TestJavaScriptConversions(t *testing.T) {
 	t.Parallel()
+	// Integers take a shorter path; these are its edges, written as JavaScript writes them.
+	for in, want := range map[float64]string{-1: "-1", 710: "710", 1<<53 - 1: "9007199254740991", 1 << 53: "9007199254740992",
+		1<<53 + 2: "9007199254740994", 1e20: "100000000000000000000", -1e15: "-1000000000000000", math.Copysign(0, -1): "0"} {
+		assert.Equal(t, want, FormatNumber(in), "FormatNumber(%v)", in)
+	}
 	for in, want := range map[float64]string{0: "0", 1: "1", -2.5: "-2.5", 433.5: "433.5", 1e21: "1e+21", 1.5e-7: "1.5e-7", 123456789012: "123456789012", 0.1: "0.1"} {
 		assert.Equal(t, want, FormatNumber(in), "FormatNumber(%v)", in)
 	}

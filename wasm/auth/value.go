@@ -189,6 +189,11 @@ func FormatNumber(f float64) string {
 		return "0"
 	}
 	abs := math.Abs(f)
+	if abs < 1<<53 && f == math.Trunc(f) {
+		// An integer (window sizes, timeouts): its digits, without the shortest-float search,
+		// which is much more code to run (and, the first time, to compile) on a click.
+		return strconv.FormatInt(int64(f), 10)
+	}
 	if abs >= 1e-6 && abs < 1e21 {
 		return strconv.FormatFloat(f, 'f', -1, 64)
 	}

@@ -68,7 +68,7 @@ func Prewarm() {
 	if frame, ok := frameValue(data); ok && err == nil {
 		pending.r.dispatch(auth.SocketFrame{Data: frame})
 	}
-	_ = ToGo(standIn) // reads the popup's messages
+	_ = ToGo(standIn)                  // reads the popup's messages
 	pending.r.dispatch(auth.Cleared{}) // settles it if the frame did not
 	_ = ErrorValue(auth.ServerError("callback_err", "prewarm", nil))
 	_ = ToJS(call.Options)

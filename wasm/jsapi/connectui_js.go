@@ -60,16 +60,4 @@ func ConnectUIRelease(args []safejs.Value) (any, error) {
 	return nil, nil
 }
 
-// SessionToken returns a Nango instance's connect session token, which openConnectUI() passes on.
-func SessionToken(args []safejs.Value) (any, error) {
-	c, err := client(args)
-	if err != nil {
-		return nil, err
-	}
-	if t := c.Options().ConnectSessionToken; t != "" {
-		return t, nil
-	}
-	return safejs.Undefined(), nil
-}
-
 func connectUI(args []safejs.Value) (*browser.ConnectUI, error) { return connectUIs.get(args) }

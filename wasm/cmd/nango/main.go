@@ -30,7 +30,6 @@ func main() {
 		"liveFuncs": jsapi.LiveFuncs,
 		"prewarm":   jsapi.Prewarm,
 
-		"sessionToken":             jsapi.SessionToken,
 		"newConnectUI":             jsapi.NewConnectUI,
 		"connectUIOpen":            jsapi.ConnectUIOpen,
 		"connectUIClose":           jsapi.ConnectUIClose,

@@ -157,13 +157,29 @@ func clickOpeningPopup(t *testing.T, ctx context.Context, selector string, click
 	return id
 }
 
-// attach returns a context on the popup with the given id.
+// attach returns a context on the popup with the given id, and closes the popup when the test
+// ends. The popup navigates while it is attached to (blank, then the connect URL, then the
+// provider's page), and a provider page with Cross-Origin-Opener-Policy moves it to another
+// process: Chromium then fails the attachment's commands with "Inspected target navigated or
+// closed", and the same target can be attached to once the navigation has committed, which a few
+// tries allow for. A failed try only detaches: closing the popup would end the flow.
 func attach(t *testing.T, ctx context.Context, id target.ID) context.Context {
 	t.Helper()
-	popup, cancel, err := harness.OpenTab(ctx, chromedp.WithTargetID(id))
-	require.NoError(t, err)
-	t.Cleanup(cancel)
-	return popup
+	for try := 1; ; try++ {
+		popup, cancel, err := harness.OpenTab(ctx, chromedp.WithTargetID(id), chromedp.WithDetachOnCancel())
+		if err == nil {
+			t.Cleanup(func() {
+				cancel()
+				// Gone already when its page closed itself.
+				_, _ = chromedp.CallBrowser(ctx, target.CloseTarget, target.CloseTargetParams{TargetID: id})
+			})
+			return popup
+		}
+		if try == 3 || !strings.Contains(err.Error(), "Inspected target navigated or closed") {
+			require.NoError(t, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // atProvider waits for the mock provider's consent page in the popup and returns the real

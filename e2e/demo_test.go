@@ -22,7 +22,18 @@ func TestDemoPageConnectsZendesk(t *testing.T) {
 	assert.False(t, eval[bool](t, ctx, `!document.getElementById('sdk-error').hidden`), "the SDK error is not shown")
 	type sizes struct{ Encoded, Decoded float64 }
 	var wasm sizes
-	require.NoError(t, json.Unmarshal(eval[[]byte](t, ctx, `(() => { const e = performance.getEntriesByType('resource').find((r) => r.name.endsWith('/sdk/nango.wasm')); return { Encoded: e.encodedBodySize, Decoded: e.decodedBodySize }; })()`), &wasm))
+	// The page is ready once its integrations are listed, which may come before nango.wasm has
+	// finished downloading: its resource entry is awaited.
+	require.NoError(t, json.Unmarshal(evalAwait[[]byte](t, ctx, `new Promise((resolve) => {
+		const sizes = () => {
+			const e = performance.getEntriesByType('resource').find((r) => r.name.endsWith('/sdk/nango.wasm'));
+			return e && { Encoded: e.encodedBodySize, Decoded: e.decodedBodySize };
+		};
+		if (sizes()) return resolve(sizes());
+		new PerformanceObserver((_, observer) => {
+			if (sizes()) { observer.disconnect(); resolve(sizes()); }
+		}).observe({ type: 'resource' });
+	})`), &wasm))
 	br, err := os.Stat(filepath.Join(env.Root, "dist", "nango.wasm.br"))
 	require.NoError(t, err)
 	assert.Equal(t, float64(br.Size()), wasm.Encoded, "the dev server sent the brotli copy of nango.wasm: %+v", wasm)

@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 	"github.com/nango-wasm/nango-wasm/server"
@@ -83,14 +82,6 @@ func unlockEmulator(t *testing.T, ctx context.Context, srv *server.Server) {
 	assert.True(t, panelsShown(t, ctx))
 }
 
-func setColorScheme(t *testing.T, ctx context.Context, scheme string) {
-	t.Helper()
-	_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-		Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
-	})
-	require.NoError(t, err)
-}
-
 // The page a developer keeps open beside the app: unlocked with the secret key (a wrong one is
 // refused), it shows what the app's backend and the SDK do as they do it, and its buttons seed,
 // delete, set faults and reset. What the server reflects is shown as text.
@@ -104,9 +95,9 @@ func TestEmulatorPage(t *testing.T) {
 	step(t, ctx, chromedp.WaitVisible(chromedp.CSS("#unlock-error")))
 	assert.Contains(t, text(t, ctx, "#unlock-error"), "not this server’s secret key")
 	assert.False(t, panelsShown(t, ctx), "nothing is shown without the key")
-	setColorScheme(t, ctx, "dark")
+	colorScheme(t, ctx, "dark")
 	shot(t, ctx, "emulator-locked-dark")
-	setColorScheme(t, ctx, "light")
+	colorScheme(t, ctx, "light")
 	assert.Equal(t, "locked", eval[string](t, ctx, `document.body.dataset.state`))
 
 	step(t, ctx, chromedp.SendKeys(chromedp.CSS("#secret-key"), kb.End+strings.Repeat(kb.Backspace, len(wrongKey))))
@@ -154,7 +145,7 @@ func TestEmulatorPage(t *testing.T) {
 
 	// Screenshots in both themes, following the system's.
 	for _, scheme := range []string{"light", "dark"} {
-		setColorScheme(t, ctx, scheme)
+		colorScheme(t, ctx, scheme)
 		step(t, ctx, chromedp.WaitVisible(chromedp.CSS(`html[data-theme="`+scheme+`"]`)))
 		eval[any](t, ctx, `window.scrollTo(0, 0)`) // the sticky bar stays at the top of a full-page shot
 		shot(t, ctx, "emulator-"+scheme)

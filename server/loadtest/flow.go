@@ -252,27 +252,15 @@ func expectPage(ctx context.Context, c *http.Client, rawURL string, check func(p
 
 // bodyBuffers hold the bodies the driver reads: it runs in the process the bench measures,
 // where its garbage would be collected with the server's.
-var bodyBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
+var bodyBuffers = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 8<<10)) }}
 
-// readBody reads a whole body (as io.ReadAll, into a pooled buffer) and hands it to use, which
-// must not keep it.
+// readBody reads a whole body into a pooled buffer and hands it to use, which must not keep it.
 func readBody(resp *http.Response, use func(body []byte) error) error {
-	buf := bodyBuffers.Get().(*[]byte)
+	buf := bodyBuffers.Get().(*bytes.Buffer)
 	defer bodyBuffers.Put(buf)
-	b := (*buf)[:0]
-	for {
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
-		n, err := resp.Body.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
+	buf.Reset()
+	if _, err := buf.ReadFrom(resp.Body); err != nil {
+		return err
 	}
-	*buf = b
-	return use(b)
+	return use(buf.Bytes())
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -119,13 +120,7 @@ func summarizeClicks(w io.Writer, p *profiler.Profile, clicks int) {
 		m     map[string]float64
 	}{{"by the handler's callee (callees included)", callee}, {"by function (self time)", self}} {
 		fmt.Fprintf(w, "  %s:\n", part.title)
-		keys := slices.SortedFunc(func(yield func(string) bool) {
-			for k := range part.m {
-				if !yield(k) {
-					return
-				}
-			}
-		}, func(a, b string) int { return cmp.Compare(part.m[b], part.m[a]) })
+		keys := slices.SortedFunc(maps.Keys(part.m), func(a, b string) int { return cmp.Compare(part.m[b], part.m[a]) })
 		for i, k := range keys {
 			if i == 25 {
 				fmt.Fprintf(w, "    … %d more\n", len(keys)-i)

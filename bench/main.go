@@ -98,14 +98,11 @@ func run() error {
 	if err := in.check(); err != nil {
 		return err
 	}
-	res := results{wasmFlags: c.wasmFlags}
-	var err error
-	switch c.only {
-	case "flows":
-		return runFlowsOnly(ctx, in, c)
-	case "startup", "apps":
+	if c.only != "" {
 		return runSectionOnly(ctx, in, c)
 	}
+	res := results{wasmFlags: c.wasmFlags}
+	var err error
 	progress("sizes")
 	if res.sizes, err = measureAllSizes(in); err != nil {
 		return err
@@ -162,26 +159,6 @@ func run() error {
 	return nil
 }
 
-// runFlowsOnly is -only flows: sections 3 and 4, printed, for comparing two builds of the SDK
-// in the same conditions without the 20 minutes of the whole run.
-func runFlowsOnly(ctx context.Context, in inputs, c config) error {
-	e, err := startEnv(ctx, in)
-	if err != nil {
-		return err
-	}
-	defer e.close()
-	e.profileDir = c.profile
-	progress("click to popup and round trip: %d first clicks and %d flows per SDK", c.firstRuns, c.flowRuns)
-	res := results{}
-	if res.flows, err = e.measureFlows(c.flowRuns, c.firstRuns); err != nil {
-		return err
-	}
-	fmt.Print(rowsTable(res.flowRows()))
-	fmt.Printf("\nTimes: median (min–max); ratios of medians with their 95%% bootstrap interval. First clicks %d fresh pages per SDK and per wait; later clicks %d flows per SDK, interleaved.\n",
-		c.firstRuns, c.flowRuns)
-	return nil
-}
-
 // runServerOnly is -only server: section 6, printed, for comparing two builds of the dev server
 // (or one build on a quiet and a busy machine: see its CPU per flow row).
 func runServerOnly(ctx context.Context, c config) error {
@@ -196,8 +173,9 @@ func runServerOnly(ctx context.Context, c config) error {
 	return nil
 }
 
-// runSectionOnly is -only startup (section 2 without its throttled part) and -only apps
-// (section 8): one section, printed, for comparing two builds of the SDK in the same conditions.
+// runSectionOnly is -only flows (sections 3 and 4), -only startup (section 2 without its
+// throttled part) and -only apps (section 8): one section, printed, for comparing two builds of
+// the SDK in the same conditions without the whole run.
 func runSectionOnly(ctx context.Context, in inputs, c config) error {
 	var res results
 	var err error
@@ -211,16 +189,25 @@ func runSectionOnly(ctx context.Context, in inputs, c config) error {
 		return err
 	}
 	defer e.close()
+	e.profileDir = c.profile
 	var rows []row
 	var repeats string
-	if c.only == "startup" {
+	switch c.only {
+	case "flows":
+		progress("click to popup and round trip: %d first clicks and %d flows per SDK", c.firstRuns, c.flowRuns)
+		if res.flows, err = e.measureFlows(c.flowRuns, c.firstRuns); err != nil {
+			return err
+		}
+		rows = res.flowRows()
+		repeats = fmt.Sprintf("First clicks %d fresh pages per SDK and per wait; later clicks %d flows per SDK, interleaved", c.firstRuns, c.flowRuns)
+	case "startup":
 		progress("start-up: %d rounds × 3 pages, %d warm reloads each", c.startRounds, c.startWarm)
 		if res.start, err = e.measureStartup(c.startRounds, c.startWarm, res.sizes); err != nil {
 			return err
 		}
 		rows = res.startRows()
 		repeats = fmt.Sprintf("%d cold loads per page, each in a new browser context, each followed by one reload at once and %d warm loads", c.startRounds, c.startWarm)
-	} else {
+	default:
 		progress("app start-up: %d rounds × 2 SDKs × %d networks, cold", c.appRounds, len(appNetworks))
 		if res.apps, err = e.measureApps(c.appRounds); err != nil {
 			return err
